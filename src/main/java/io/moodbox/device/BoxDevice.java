@@ -40,6 +40,7 @@ final class BoxDevice implements Device {
     private final List<String> stuck = new ArrayList<>();
     private volatile BoxState state;
     private volatile boolean running;
+    private volatile long polls;
     private Thread ledThread, buttonThread;
 
     static BoxDevice open(DeviceConfig config, GpioOpener opener, Controls controls, BoxState initial,
@@ -133,7 +134,11 @@ final class BoxDevice implements Device {
             s.detector().sample(s.input().active(), now);
         }
         checkStuck();
+        polls++;
     }
+
+    /** How many times the buttons have been sampled (tests wait for the first). */
+    long polls() { return polls; }
 
     private void checkStuck() {
         boolean changed = false;

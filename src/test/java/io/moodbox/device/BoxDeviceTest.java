@@ -248,6 +248,7 @@ class BoxDeviceTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (!lit("led-red") && System.nanoTime() < deadline) Thread.sleep(5);
             assertTrue(lit("led-red"), "moodbox-led lit the LED");
+            while (live.polls() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
             button("next").mockState(DigitalState.LOW);
             Thread.sleep(150);
             button("next").mockState(DigitalState.HIGH);

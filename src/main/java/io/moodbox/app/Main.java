@@ -51,7 +51,7 @@ public final class Main {
         c.put("run", Main::runDaemon);
         c.put("classify", notAvailable("classify", "the face finder and emotion model (issue 3)"));
         c.put("bench", notAvailable("bench", "the seeing half's benchmark (issue 3)"));
-        c.put("eval", notAvailable("eval", "the model evaluator (issue 2)"));
+        c.put("eval", (config, args) -> EvalCommand.run(args.toArray(String[]::new)));
         c.put("console", notAvailable("console", "the console (issue 6)"));
         c.put("samples", notAvailable("samples", "the sample music library (issue 4)"));
         return c;

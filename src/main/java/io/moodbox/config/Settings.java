@@ -1,6 +1,7 @@
 package io.moodbox.config;
 
 import io.moodbox.app.DaemonConfig;
+import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.PropertiesConfigurationLayout;
@@ -68,11 +69,14 @@ public final class Settings {
 
     public DaemonConfig daemon() { return snapshot.daemon; }
 
+    public EmotionConfig emotion() { return snapshot.emotion; }
+
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
         final Values values;
         final MoodConfig mood;
         final DaemonConfig daemon;
+        final EmotionConfig emotion;
 
         Snapshot(Values v) {
             values = v;
@@ -80,6 +84,7 @@ public final class Settings {
                     v.seconds("mood.hold_s"), v.seconds("mood.nobody_after_s"), v.seconds("mood.max_step_s"));
             daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
                     v.bool("privacy.enabled"));
+            emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"));
         }
     }
 

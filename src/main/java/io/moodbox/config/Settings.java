@@ -1,6 +1,7 @@
 package io.moodbox.config;
 
 import io.moodbox.app.DaemonConfig;
+import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
 import io.moodbox.music.MusicConfig;
@@ -72,6 +73,8 @@ public final class Settings {
 
     public EmotionConfig emotion() { return snapshot.emotion; }
 
+    public DeviceConfig device() { return snapshot.device; }
+
     public MusicConfig music() { return snapshot.music; }
 
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
@@ -80,6 +83,7 @@ public final class Settings {
         final MoodConfig mood;
         final DaemonConfig daemon;
         final EmotionConfig emotion;
+        final DeviceConfig device;
         final MusicConfig music;
 
         Snapshot(Values v) {
@@ -89,6 +93,8 @@ public final class Settings {
             daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
                     v.bool("privacy.enabled"));
             emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"));
+            // Button keys depend on device.buttons, so the record reads them through a lookup.
+            device = DeviceConfig.parse(v.asMap()::get);
             music = MusicConfig.parse(v.asMap()::get);
         }
     }

@@ -222,8 +222,9 @@ class PlayerTest {
         assertTrue(peak(before, (at - 200) / (double) RATE) < 0.05, "faded to silence");
         double pos = p.status().positionSeconds();
         assertEquals(at / (double) RATE, pos, 0.01);
+        rec.holdAt(at + RATE);
         p.play();
-        await(() -> rec.frames() > at + RATE / 2, "playing again");
+        assertTrue(rec.awaitFrames(at + RATE, 20_000), "playing again");
         float[] x = rec.left();
         // The ramp continues from the pause point: level right after resume ~ level at the pause position.
         double expected = 0.1 + 0.2 * (pos + 0.1);

@@ -1,0 +1,32 @@
+package io.moodbox.web;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The owner's settings file as the page edits it. Implemented by {@code app} over
+ * {@code config.Settings}; called on web request threads, one update at a time.
+ */
+public interface SettingsStore {
+    /** Every setting, in file order, with its current value. */
+    List<Setting> list();
+
+    /**
+     * Validates all {@code changes} together; if any is bad, throws
+     * {@link io.moodbox.config.ConfigException} whose message names the key, and saves nothing.
+     * Otherwise writes the file atomically (the previous file kept as a backup), applies live what
+     * can change live, and says which keys wait for a restart.
+     */
+    Result update(Map<String, String> changes);
+
+    /** One setting: {@code live} if a change applies without a restart. */
+    record Setting(String key, String value, String defaultValue, boolean live, String description) {}
+
+    /** Keys changed now, and keys saved that take effect after a restart. */
+    record Result(List<String> applied, List<String> restartNeeded) {
+        public Result {
+            applied = List.copyOf(applied);
+            restartNeeded = List.copyOf(restartNeeded);
+        }
+    }
+}

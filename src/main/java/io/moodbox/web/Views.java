@@ -1,0 +1,146 @@
+package io.moodbox.web;
+
+import io.moodbox.app.BoxState;
+import io.moodbox.camera.SourceStatus;
+import io.moodbox.emotion.Emotion;
+import io.moodbox.mood.MoodState;
+import io.moodbox.music.PlayerStatus;
+import io.moodbox.music.Track;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The API's JSON shapes, built from the app's records as plain maps so the wire format is
+ * written down in one place and does not move when a record gains a field. Lower-case enum
+ * names, ISO-8601 instants, numbers rounded for people.
+ */
+final class Views {
+    private Views() {}
+
+    static Map<String, Object> status(BoxState s, HostInfo host, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("phase", lower(s.phase()));
+        m.put("at", iso(s.at()));
+        m.put("startedAt", iso(s.startedAt()));
+        m.put("uptimeSeconds", s.startedAt() == null ? null : Math.max(0, Duration.between(s.startedAt(), now).toSeconds()));
+        m.put("systemUptimeSeconds", value(host.systemUptimeSeconds()));
+        m.put("cpuCelsius", value(host.cpuCelsius()));
+        m.put("fps", round(s.fps(), 10));
+        m.put("privacy", s.privacy());
+        m.put("problems", s.problems());
+        m.put("camera", camera(s.camera()));
+        m.put("mood", mood(s.mood()));
+        m.put("player", player(s.player()));
+        return m;
+    }
+
+    static Map<String, Object> camera(SourceStatus c) {
+        if (c == null) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", lower(c.state()));
+        m.put("source", c.source());
+        m.put("detail", c.detail());
+        m.put("fps", round(c.fps(), 10));
+        m.put("since", iso(c.since()));
+        return m;
+    }
+
+    static Map<String, Object> mood(MoodState s) {
+        if (s == null) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("presence", lower(s.presence()));
+        m.put("mood", s.mood().label());
+        m.put("confidence", round(s.confidence(), 1000));
+        m.put("faces", s.faces());
+        m.put("locked", s.locked());
+        m.put("valence", round(s.valence(), 1000));
+        m.put("arousal", round(s.arousal(), 1000));
+        Map<String, Object> e = new LinkedHashMap<>();
+        float[] p = s.emotions();
+        for (Emotion em : Emotion.values()) e.put(em.label(), round(p[em.ordinal()], 1000));
+        m.put("emotions", e);
+        m.put("at", iso(s.at()));
+        return m;
+    }
+
+    static Map<String, Object> player(PlayerStatus p) {
+        if (p == null) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", lower(p.state()));
+        m.put("volume", p.volumePercent());
+        m.put("positionSeconds", round(p.positionSeconds(), 10));
+        m.put("reason", p.reason());
+        m.put("track", p.track() == null ? null : track(p.track()));
+        return m;
+    }
+
+    static Map<String, Object> track(Track t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id());
+        m.put("title", t.title());
+        m.put("artist", t.artist());
+        m.put("album", t.album());
+        m.put("durationSeconds", round(t.durationSeconds(), 10));
+        m.put("mood", t.mood());
+        m.put("moodSource", t.moodSource());
+        m.put("valence", round(t.valence(), 1000));
+        m.put("arousal", round(t.arousal(), 1000));
+        return m;
+    }
+
+    static List<Map<String, Object>> tracks(List<Track> ts) {
+        List<Map<String, Object>> out = new ArrayList<>(ts.size());
+        for (Track t : ts) out.add(track(t));
+        return out;
+    }
+
+    static Map<String, Object> scan(LibraryView.ScanProgress p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("running", p.running());
+        m.put("done", p.done());
+        m.put("total", p.total());
+        m.put("finishedAt", iso(p.finishedAt()));
+        m.put("message", p.message());
+        return m;
+    }
+
+    static Map<String, Object> point(MoodHistory.Point p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", p.atMs());
+        m.put("valence", p.valence());
+        m.put("arousal", p.arousal());
+        m.put("mood", p.mood());
+        m.put("faces", p.faces());
+        m.put("presence", p.presence());
+        m.put("locked", p.locked());
+        return m;
+    }
+
+    static Map<String, Object> setting(SettingsStore.Setting s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", s.key());
+        m.put("value", s.value());
+        m.put("default", s.defaultValue());
+        m.put("live", s.live());
+        m.put("description", s.description());
+        return m;
+    }
+
+    static String lower(Enum<?> e) { return e == null ? null : e.name().toLowerCase(Locale.ROOT); }
+
+    static String iso(Instant t) { return t == null ? null : t.toString(); }
+
+    static Double value(OptionalDouble d) { return d.isPresent() ? round(d.getAsDouble(), 10) : null; }
+
+    static double round(double v, int per) {
+        if (!Double.isFinite(v)) return 0;
+        return Math.round(v * per) / (double) per;
+    }
+}

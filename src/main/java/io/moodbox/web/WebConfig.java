@@ -1,0 +1,43 @@
+package io.moodbox.web;
+
+import io.moodbox.config.ConfigException;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The LAN page's settings ({@code web.*} keys). {@code bind} is the address to listen on
+ * ({@code 0.0.0.0}: every interface, {@code 127.0.0.1}: this box only), {@code port} 0 picks a
+ * free one (tests). {@code anonymousStatus}: anyone on the LAN may read the mood without logging
+ * in. {@code preview}: logged-in users may see the current camera frame (off by default; never
+ * stored). {@code secureCookies}: mark the session cookie Secure, for when a TLS proxy fronts the
+ * box. {@code ownerFile} holds the owner's password hash. {@code maxBodyBytes} bounds every
+ * request body.
+ */
+public record WebConfig(String bind, int port, boolean anonymousStatus, boolean preview, boolean secureCookies,
+                        int sessionIdleMinutes, Path ownerFile, int maxBodyBytes) {
+
+    // An IPv4/IPv6 literal or a DNS name; resolving is left to bind time.
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
+
+    public WebConfig {
+        if (bind == null || !HOST.matcher(bind.trim()).matches())
+            throw new ConfigException("web.bind must be an IP address or host name (0.0.0.0 = every interface, "
+                    + "127.0.0.1 = this box only), was '" + bind + "'");
+        bind = bind.trim();
+        if (port < 0 || port > 65535)
+            throw new ConfigException("web.port must be 0..65535 (0 picks a free port), was " + port);
+        if (sessionIdleMinutes < 5 || sessionIdleMinutes > 129_600)
+            throw new ConfigException("web.session-idle-minutes must be 5..129600 (90 days), was " + sessionIdleMinutes);
+        if (ownerFile == null || ownerFile.toString().isBlank())
+            throw new ConfigException("web.owner-file must be a file path for the owner's password hash, was empty");
+        if (maxBodyBytes < 1024 || maxBodyBytes > 1_048_576)
+            throw new ConfigException("web.max-body-bytes must be 1024..1048576, was " + maxBodyBytes);
+    }
+
+    /** Same settings with the parts that can change while the server runs replaced. */
+    WebConfig withLive(WebConfig other) {
+        return new WebConfig(bind, port, other.anonymousStatus, other.preview, other.secureCookies,
+                other.sessionIdleMinutes, ownerFile, other.maxBodyBytes);
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The LAN page and its JSON API: a Javalin server ({@link io.moodbox.web.WebServer}) that shows
+ * the box's state live (server-sent events) and turns the owner's clicks into
+ * {@link io.moodbox.app.Controls} calls. Runs on its own threads ({@code moodbox-web-*}); observes
+ * {@link io.moodbox.app.StateModel} from the {@code moodbox-events} thread. Settings, the music
+ * library and the camera preview come in through {@link io.moodbox.web.SettingsStore},
+ * {@link io.moodbox.web.LibraryView} and {@link io.moodbox.web.PreviewSource}, wired by {@code app}.
+ */
+package io.moodbox.web;

@@ -1,0 +1,61 @@
+package io.moodbox.testing;
+
+import io.moodbox.app.BoxState;
+import io.moodbox.app.Controls;
+import io.moodbox.app.StateModel;
+import io.moodbox.mood.MoodState;
+import io.moodbox.music.PlayerStatus;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@link Controls} that records each command as text ("volume 40", "lock true") and, like the
+ * real daemon, reflects volume, play/pause, lock and privacy in the {@link StateModel} so pages
+ * and consoles see the effect.
+ */
+public final class RecordingControls implements Controls {
+    private final StateModel state;
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+
+    public RecordingControls(StateModel state) { this.state = state; }
+
+    public List<String> calls() { return List.copyOf(calls); }
+
+    @Override public void play() { calls.add("play"); player(PlayerStatus.State.PLAYING); }
+    @Override public void pause() { calls.add("pause"); player(PlayerStatus.State.PAUSED); }
+    @Override public void togglePlay() {
+        calls.add("toggle");
+        player(state.current().player().state() == PlayerStatus.State.PLAYING ? PlayerStatus.State.PAUSED : PlayerStatus.State.PLAYING);
+    }
+    @Override public void next() { calls.add("next"); }
+    @Override public void rescan() { calls.add("rescan"); }
+    @Override public void shutdown() { calls.add("shutdown"); }
+
+    @Override public void setVolume(int percent) {
+        calls.add("volume " + percent);
+        state.update(s -> { PlayerStatus p = s.player();
+            return with(s, s.mood(), new PlayerStatus(p.state(), p.track(), p.reason(), percent, p.positionSeconds())); });
+    }
+
+    @Override public void lockMood(boolean locked) {
+        calls.add("lock " + locked);
+        state.update(s -> { MoodState m = s.mood();
+            return with(s, new MoodState(m.presence(), m.mood(), m.emotions(), m.valence(), m.arousal(), m.confidence(),
+                    m.faces(), locked, m.at()), s.player()); });
+    }
+
+    @Override public void setPrivacy(boolean on) {
+        calls.add("privacy " + on);
+        state.update(s -> new BoxState(s.phase(), s.camera(), on, s.mood(), s.player(), s.fps(), s.problems(), s.startedAt(), s.at()));
+    }
+
+    private void player(PlayerStatus.State st) {
+        state.update(s -> { PlayerStatus p = s.player();
+            return with(s, s.mood(), new PlayerStatus(st, p.track(), p.reason(), p.volumePercent(), p.positionSeconds())); });
+    }
+
+    private static BoxState with(BoxState s, MoodState m, PlayerStatus p) {
+        return new BoxState(s.phase(), s.camera(), s.privacy(), m, p, s.fps(), s.problems(), s.startedAt(), s.at());
+    }
+}

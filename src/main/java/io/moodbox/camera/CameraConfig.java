@@ -20,6 +20,8 @@ public record CameraConfig(Kind kind, String device, int width, int height, int 
 
     /** The kinds of source, as written in {@code camera.source}. */
     public enum Kind {
+        /** The CSI camera if rpicam-vid lists one, else the first V4L2 webcam, else demo scenes where FER2013 is, else none. */
+        AUTO,
         /** No camera: the box runs and reports "no camera". */
         NONE,
         /** USB webcam through V4L2. */
@@ -37,22 +39,22 @@ public record CameraConfig(Kind kind, String device, int width, int height, int 
     }
 
     public CameraConfig {
-        if (kind == null) throw new ConfigException("camera.source must be one of none, v4l2, csi, file, folder, demo");
+        if (kind == null) throw new ConfigException("camera.source must be auto, none, demo, csi, csi:N, /dev/videoN, a video file or an image folder");
         device = device == null ? "" : device.trim();
         if ((kind == Kind.V4L2 || kind == Kind.FILE || kind == Kind.FOLDER) && device.isEmpty())
-            throw new ConfigException("camera.device must name the " + (kind == Kind.V4L2 ? "V4L2 device (e.g. /dev/video0)"
-                    : kind == Kind.FILE ? "video file" : "image folder") + " for camera.source=" + kind.key());
+            throw new ConfigException("camera.source must name the " + (kind == Kind.V4L2 ? "V4L2 device (e.g. /dev/video0)"
+                    : kind == Kind.FILE ? "video file" : "image folder") + "; it was empty");
         if (kind == Kind.CSI && !device.isEmpty() && !device.matches("\\d{1,2}"))
-            throw new ConfigException("camera.device must be the CSI camera index 0..99 for camera.source=csi, was '" + device + "'");
+            throw new ConfigException("camera.source csi:N needs the CSI camera index N = 0..99, was '" + device + "'");
         if (width < 64 || width > 4096 || width % 2 != 0)
             throw new ConfigException("camera.width must be an even number 64..4096, was " + width);
         if (height < 48 || height > 4096 || height % 2 != 0)
             throw new ConfigException("camera.height must be an even number 48..4096, was " + height);
         if (fps < 1 || fps > 120) throw new ConfigException("camera.fps must be 1..120, was " + fps);
         if (retryMin == null || retryMin.isNegative() || retryMin.isZero() || retryMin.toMillis() > 60_000)
-            throw new ConfigException("camera.retry-min-ms must be 1..60000, was " + (retryMin == null ? "unset" : retryMin.toMillis()));
+            throw new ConfigException("camera.retry_min_s must be 0.001..60 seconds, was " + (retryMin == null ? "unset" : retryMin.toMillis() / 1000.0));
         if (retryMax == null || retryMax.compareTo(retryMin) < 0 || retryMax.toMillis() > 600_000)
-            throw new ConfigException("camera.retry-max-ms must be camera.retry-min-ms..600000, was " + (retryMax == null ? "unset" : retryMax.toMillis()));
+            throw new ConfigException("camera.retry_max_s must be camera.retry_min_s..600 seconds, was " + (retryMax == null ? "unset" : retryMax.toMillis() / 1000.0));
     }
 
     /** A 640x480 @ 15 fps source of the given kind with default retry timing (tests, commands). */
@@ -67,7 +69,7 @@ public record CameraConfig(Kind kind, String device, int width, int height, int 
 
     /**
      * Reads a source as a person writes it ({@code --source} on the command line, or
-     * {@code camera.source} holding a path): {@code none}, {@code demo}, {@code csi} or
+     * {@code camera.source}): {@code auto}, {@code none}, {@code demo}, {@code csi} or
      * {@code csi:1}, {@code /dev/video0} (or {@code v4l2:/dev/video0}), a folder, or a video file.
      */
     public static CameraConfig parse(String source, CameraConfig base) {
@@ -76,6 +78,7 @@ public record CameraConfig(Kind kind, String device, int width, int height, int 
         Kind kind;
         String device;
         if (lower.equals("none") || lower.isEmpty()) { kind = Kind.NONE; device = ""; }
+        else if (lower.equals("auto")) { kind = Kind.AUTO; device = ""; }
         else if (lower.equals("demo")) { kind = Kind.DEMO; device = ""; }
         else if (lower.equals("csi")) { kind = Kind.CSI; device = "0"; }
         else if (lower.startsWith("csi:")) { kind = Kind.CSI; device = s.substring(4); }

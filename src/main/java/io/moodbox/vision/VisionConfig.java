@@ -33,12 +33,12 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
     public VisionConfig {
         if (detector == null) throw new ConfigException("vision.detector must be one of auto, haar, blazeface");
         if (detectWidth < 160 || detectWidth > 1920)
-            throw new ConfigException("vision.detect-width must be 160..1920 pixels, was " + detectWidth);
+            throw new ConfigException("vision.detect_width must be 160..1920 pixels, was " + detectWidth);
         if (minFacePx < 24 || minFacePx > 1000)
-            throw new ConfigException("vision.min-face-px must be 24..1000, was " + minFacePx);
+            throw new ConfigException("vision.min_face_px must be 24..1000, was " + minFacePx);
         if (!(minConfidence >= 0 && minConfidence <= 1))
-            throw new ConfigException("vision.min-confidence must be 0..1, was " + minConfidence);
-        if (maxFaces < 1 || maxFaces > 32) throw new ConfigException("vision.max-faces must be 1..32, was " + maxFaces);
+            throw new ConfigException("vision.min_confidence must be 0..1, was " + minConfidence);
+        if (maxFaces < 1 || maxFaces > 32) throw new ConfigException("vision.max_faces must be 1..32, was " + maxFaces);
     }
 
     /** The defaults: the best available detector, 320 px detection width, faces from 48 px, up to 8. */

@@ -3,6 +3,7 @@ package io.moodbox.config;
 import io.moodbox.app.DaemonConfig;
 import io.moodbox.camera.CameraConfig;
 import io.moodbox.vision.VisionConfig;
+import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
@@ -77,6 +78,7 @@ public final class Settings {
     public CameraConfig camera() { return snapshot.camera; }
 
     public VisionConfig vision() { return snapshot.vision; }
+    public DeviceConfig device() { return snapshot.device; }
 
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
@@ -86,6 +88,7 @@ public final class Settings {
         final EmotionConfig emotion;
         final CameraConfig camera;
         final VisionConfig vision;
+        final DeviceConfig device;
 
         Snapshot(Values v) {
             values = v;
@@ -100,6 +103,8 @@ public final class Settings {
             vision = new VisionConfig(VisionConfig.Detector.parse(v.choice("vision.detector", List.of("auto", "haar", "blazeface"))),
                     v.integer("vision.detect_width"), v.integer("vision.min_face_px"), v.decimal("vision.min_confidence"),
                     v.integer("vision.max_faces"), v.path("vision.blazeface_model"));
+            // Button keys depend on device.buttons, so the record reads them through a lookup.
+            device = DeviceConfig.parse(v.asMap()::get);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.moodbox.config;
 
 import io.moodbox.app.DaemonConfig;
+import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
+import io.moodbox.music.MusicConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.PropertiesConfigurationLayout;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -71,12 +73,18 @@ public final class Settings {
 
     public EmotionConfig emotion() { return snapshot.emotion; }
 
+    public DeviceConfig device() { return snapshot.device; }
+
+    public MusicConfig music() { return snapshot.music; }
+
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
         final Values values;
         final MoodConfig mood;
         final DaemonConfig daemon;
         final EmotionConfig emotion;
+        final DeviceConfig device;
+        final MusicConfig music;
 
         Snapshot(Values v) {
             values = v;
@@ -85,6 +93,9 @@ public final class Settings {
             daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
                     v.bool("privacy.enabled"));
             emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"));
+            // Button keys depend on device.buttons, so the record reads them through a lookup.
+            device = DeviceConfig.parse(v.asMap()::get);
+            music = MusicConfig.parse(v.asMap()::get);
         }
     }
 

@@ -6,6 +6,7 @@ import io.moodbox.vision.VisionConfig;
 import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
+import io.moodbox.music.MusicConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.PropertiesConfigurationLayout;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -80,6 +81,8 @@ public final class Settings {
     public VisionConfig vision() { return snapshot.vision; }
     public DeviceConfig device() { return snapshot.device; }
 
+    public MusicConfig music() { return snapshot.music; }
+
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
         final Values values;
@@ -89,6 +92,7 @@ public final class Settings {
         final CameraConfig camera;
         final VisionConfig vision;
         final DeviceConfig device;
+        final MusicConfig music;
 
         Snapshot(Values v) {
             values = v;
@@ -105,6 +109,7 @@ public final class Settings {
                     v.integer("vision.max_faces"), v.path("vision.blazeface_model"));
             // Button keys depend on device.buttons, so the record reads them through a lookup.
             device = DeviceConfig.parse(v.asMap()::get);
+            music = MusicConfig.parse(v.asMap()::get);
         }
     }
 

@@ -5,6 +5,7 @@ import io.moodbox.camera.SourceStatus;
 import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
 import io.moodbox.dataset.Fer2013;
+import io.moodbox.device.Device;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
@@ -93,12 +94,20 @@ public final class Moodbox implements AutoCloseable {
             if (parts.analyzer() != null) started.push(parts.analyzer());
             Pipeline pipeline = new Pipeline(parts.source(), parts.analyzer(), tracker, board, state, problems,
                     settings.daemon().errorLimit(), privacy);
-            // TODO(issue 4, 5, 6): music player, status light + buttons, web server and console wire in here.
+            // TODO(issue 4, 6): music player, web server and console wire in here (the device is wired below).
             pipeline.start();
             started.push(pipeline);
 
             CountDownLatch stop = new CountDownLatch(1);
             Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, started, stop);
+
+            // --- device (issue 5): status LED follows the state, buttons act through Controls.
+            // Never fails for want of GPIO; its problems go on the page like any other.
+            Device device = Device.open(settings.device(), box.controls(), state.current(),
+                    list -> { if (list.isEmpty()) problems.clear("device"); else problems.set("device", String.join(" ", list)); });
+            state.addListener(device);
+            started.push(device);
+            // --- end device
             settings.addListener((s, keys) -> box.settingsChanged(keys));
             ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(named("moodbox-config"));
             watcher.scheduleWithFixedDelay(() -> box.watchSettings(problems), 1, 1, TimeUnit.SECONDS);

@@ -59,7 +59,7 @@ public final class ArmProof {
             rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
             rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             rec.setFrameRate(15);
-            rec.setVideoQuality(2);
+            rec.setVideoBitrate(2_000_000);
             rec.start();
             Mat frame = new Mat(H, W, opencv_core.CV_8UC3);
             for (int i = 0; i < frames; i += SEGMENT) {

@@ -44,6 +44,8 @@ final class Pipeline implements AutoCloseable {
     private volatile boolean privacy;
     private volatile SourceStatus status;
     private volatile long grabbed;
+    private volatile Frame latest;               // for the owner's preview; null when not watching
+    private volatile long cameraBeat = System.nanoTime(), visionBeat = System.nanoTime();
 
     Pipeline(FrameFeed.Opener source, Analyzer analyzer, MoodTracker tracker, MoodBoard board, StateModel state,
              Problems problems, int errorLimit, boolean privacy) {
@@ -76,7 +78,22 @@ final class Pipeline implements AutoCloseable {
         }
         // Not an interrupt: that would break an NIO read inside the source. The camera thread sees
         // the flag between frames and closes the source itself; vision drops frames at once.
-        if (on) slot.clear();
+        if (on) {
+            slot.clear();
+            latest = null;
+        }
+    }
+
+    /** The newest frame analysed, or null in privacy mode or without a live camera. */
+    Frame latestFrame() { return privacy || !status.live() ? null : latest; }
+
+    /**
+     * Both threads are going round their loops (for systemd's watchdog): a source stuck inside a
+     * read for {@code stuckAfter} or a dead thread is unhealthy. Thread-safe.
+     */
+    boolean healthy(Duration stuckAfter) {
+        long now = System.nanoTime(), limit = stuckAfter.toNanos();
+        return camera.isAlive() && vision.isAlive() && now - cameraBeat < limit && now - visionBeat < limit;
     }
 
     SourceStatus sourceStatus() { return status; }
@@ -131,6 +148,7 @@ final class Pipeline implements AutoCloseable {
         boolean live = false;
         while (running && !privacy) {
             Frame f = feed.next();
+            cameraBeat = System.nanoTime();
             if (f == null) return true;
             grabbed++;
             if (!live) {
@@ -158,6 +176,7 @@ final class Pipeline implements AutoCloseable {
     private void waitWhile(BooleanSupplier condition) {
         synchronized (privacyLock) {
             while (running && condition.getAsBoolean()) {
+                cameraBeat = System.nanoTime();
                 try {
                     privacyLock.wait(1000);
                 } catch (InterruptedException e) {
@@ -174,8 +193,9 @@ final class Pipeline implements AutoCloseable {
         long end = System.nanoTime() + d.toNanos();
         synchronized (privacyLock) {
             for (long left = d.toNanos(); running && privacy == wasPrivate && left > 0; left = end - System.nanoTime()) {
+                cameraBeat = System.nanoTime();
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(privacyLock, left);
+                    TimeUnit.NANOSECONDS.timedWait(privacyLock, Math.min(left, 1_000_000_000L));
                 } catch (InterruptedException e) {
                     if (!running) return false;
                     Thread.interrupted();
@@ -193,14 +213,17 @@ final class Pipeline implements AutoCloseable {
         if (analyzer == null && source != null)
             problems.set("vision", "This build cannot find faces or read expressions yet, so the mood is not watched.");
         while (running) {
+            visionBeat = System.nanoTime();
             Frame f;
             try {
                 f = slot.take(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
+            if (f != null && !privacy) latest = f;
             if (f == null || privacy || analyzer == null) {
                 if (!status.live() || privacy || analyzer == null) {
+                    if (!status.live() || privacy) latest = null;
                     if (tracker.current().presence() != MoodState.Presence.UNKNOWN)
                         board.publish(tracker.notWatching(System.nanoTime()));
                     if (!status.live()) updateFps(0);

@@ -3,6 +3,7 @@ package io.moodbox.config;
 import io.moodbox.app.DaemonConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
+import io.moodbox.web.WebConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.PropertiesConfigurationLayout;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -71,12 +72,15 @@ public final class Settings {
 
     public EmotionConfig emotion() { return snapshot.emotion; }
 
+    public WebConfig web() { return snapshot.web; }
+
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
         final Values values;
         final MoodConfig mood;
         final DaemonConfig daemon;
         final EmotionConfig emotion;
+        final WebConfig web;
 
         Snapshot(Values v) {
             values = v;
@@ -85,6 +89,9 @@ public final class Settings {
             daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
                     v.bool("privacy.enabled"));
             emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"));
+            web = new WebConfig(v.string("web.bind"), v.integer("web.port"), v.bool("web.anonymous-status"),
+                    v.bool("web.preview"), v.bool("web.secure-cookies"), v.integer("web.session-idle-minutes"),
+                    v.path("web.owner-file"), v.integer("web.max-body-bytes"));
         }
     }
 

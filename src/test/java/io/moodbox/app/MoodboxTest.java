@@ -11,11 +11,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,8 +43,23 @@ class MoodboxTest {
         if (box != null) box.close();
     }
 
+    /** Test settings: the page on a free local port, its owner file in the temp folder. */
     Settings settings(Map<String, String> env) {
-        return Settings.load(dir.resolve("moodbox.properties"), env, Map.of());
+        Map<String, String> all = new HashMap<>(env);
+        all.put("MOODBOX_WEB_PORT", "0");
+        all.put("MOODBOX_WEB_BIND", "127.0.0.1");
+        all.put("MOODBOX_WEB_OWNER_FILE", dir.resolve("web-owner.properties").toString());
+        all.putIfAbsent("MOODBOX_WEB_ANONYMOUS_STATUS", "true");
+        return Settings.load(dir.resolve("moodbox.properties"), all, Map.of());
+    }
+
+    String get(String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + box.webPort() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return r.body();
+        }
     }
 
     /** Frames whose first byte names the emotion on show; 25 frames a second, like a camera. */
@@ -122,6 +142,8 @@ class MoodboxTest {
         source.showing = Emotion.SAD;
         await("the mood follows", s -> s.mood().mood() == Emotion.SAD);
         await("a measured frame rate", s -> s.fps() > 5);
+        String status = get("/api/status");
+        assertTrue(status.contains("sad"), "the page's API shows the room's mood: " + status);
         assertEquals(Emotion.SAD, box.mood().current().mood());
         synchronized (seen) {
             assertTrue(seen.stream().anyMatch(s -> s.mood().mood() == Emotion.SAD));

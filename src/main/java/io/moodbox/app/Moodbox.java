@@ -5,6 +5,7 @@ import io.moodbox.camera.SourceStatus;
 import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
 import io.moodbox.dataset.Fer2013;
+import io.moodbox.device.Device;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
@@ -33,7 +34,7 @@ import java.util.function.Consumer;
 
 /**
  * The daemon's wiring, in start order: systemd notification, state model, mood board and tracker,
- * the pipeline's threads, controls, the web page, the settings watcher. Everything started is closed in reverse order in
+ * the pipeline's threads, controls, the LED and buttons, the web page, the settings watcher. Everything started is closed in reverse order in
  * {@link #close()}. Read this file to see how the box fits together.
  */
 public final class Moodbox implements AutoCloseable {
@@ -118,7 +119,12 @@ public final class Moodbox implements AutoCloseable {
             };
             Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown);
 
-            // TODO(issue 4, 5): music player and library, status light + buttons wire in here.
+            // TODO(issue 4): music player and library wire in here.
+
+            // The box: the LED shows the state, the buttons act through Controls.
+            Device device = Device.open(settings.device(), controls, state.current(), list -> problems.set("device", list));
+            started.push(device);
+            state.addListener(device);
 
             // The page: state out, commands in; settings through the same validation and atomic save.
             WebServer web = new WebServer(settings.web(), state, controls, new WebSettings(settings), new NoLibrary(),

@@ -5,6 +5,7 @@ import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
 import io.moodbox.web.WebConfig;
+import io.moodbox.music.MusicConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.PropertiesConfigurationLayout;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -77,6 +78,8 @@ public final class Settings {
 
     public DeviceConfig device() { return snapshot.device; }
 
+    public MusicConfig music() { return snapshot.music; }
+
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
         final Values values;
@@ -85,6 +88,7 @@ public final class Settings {
         final EmotionConfig emotion;
         final WebConfig web;
         final DeviceConfig device;
+        final MusicConfig music;
 
         Snapshot(Values v) {
             values = v;
@@ -97,6 +101,7 @@ public final class Settings {
                     v.bool("web.preview"), v.bool("web.secure-cookies"), v.integer("web.session-idle-minutes"),
                     v.path("web.owner-file"), v.integer("web.max-body-bytes"));
             device = DeviceConfig.parse(v.asMap()::get);
+            music = MusicConfig.parse(v.asMap()::get);
         }
     }
 

@@ -211,6 +211,10 @@ public record DeviceConfig(Provider provider, int gpioChip, Led led, Timing timi
             if (name.isEmpty() || name.equals("none")) continue;
             if (!name.matches("[a-z][a-z0-9_-]{0,23}"))
                 throw new ConfigException("device.buttons must list names of lower-case letters, digits, '-' or '_', was '" + name + "'");
+            if (value.apply(Button.key(name, "pin")) == null)
+                throw new ConfigException("device.buttons lists '" + name + "', but there is no " + Button.key(name, "pin")
+                        + "; the box has settings for the buttons " + defaults().buttons().stream().map(Button::name)
+                        .collect(Collectors.joining(", ")) + " (change their pins and actions instead)");
             buttons.add(new Button(name, r.integer(Button.key(name, "pin")),
                     Action.parse(Button.key(name, "press"), r.orNone(Button.key(name, "press"))),
                     Action.parse(Button.key(name, "double"), r.orNone(Button.key(name, "double"))),

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,14 +42,8 @@ class MoodboxTest {
         if (box != null) box.close();
     }
 
-    /** Test settings: the page on a free local port, its owner file in the temp folder. */
     Settings settings(Map<String, String> env) {
-        Map<String, String> all = new HashMap<>(env);
-        all.put("MOODBOX_WEB_PORT", "0");
-        all.put("MOODBOX_WEB_BIND", "127.0.0.1");
-        all.put("MOODBOX_WEB_OWNER_FILE", dir.resolve("web-owner.properties").toString());
-        all.putIfAbsent("MOODBOX_WEB_ANONYMOUS_STATUS", "true");
-        return Settings.load(dir.resolve("moodbox.properties"), all, Map.of());
+        return TestSettings.load(dir, env);
     }
 
     String get(String path) throws Exception {

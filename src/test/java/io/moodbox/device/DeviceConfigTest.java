@@ -104,8 +104,8 @@ class DeviceConfigTest {
         assertEquals("device.gpio_chip must be auto or a number 0..63, was 'four'", message(() -> DeviceConfig.parse(p::getProperty)));
         p.setProperty("device.gpio_chip", "4");
         p.setProperty("device.buttons", "play, vol");
-        assertEquals("device.button.vol.pin has no value; it belongs in moodbox-defaults.properties",
-                message(() -> DeviceConfig.parse(p::getProperty)));
+        assertEquals("device.buttons lists 'vol', but there is no device.button.vol.pin; the box has settings for the buttons"
+                + " play, next, mood, privacy (change their pins and actions instead)", message(() -> DeviceConfig.parse(p::getProperty)));
         p.setProperty("device.button.vol.pin", "16");
         p.setProperty("device.button.vol.press", "volume-up");
         p.setProperty("device.button.vol.long", "volume-down");

@@ -2,20 +2,21 @@ package io.moodbox.app;
 
 import io.moodbox.app.BoxState.Phase;
 import io.moodbox.camera.SourceStatus;
-import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
-import io.moodbox.dataset.Fer2013;
+import io.moodbox.camera.CameraConfig;
+import io.moodbox.camera.FrameSources;
 import io.moodbox.device.Device;
+import io.moodbox.emotion.EmotionClassifier;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
 import io.moodbox.music.PlayerStatus;
+import io.moodbox.vision.FaceFinder;
+import io.moodbox.vision.FaceFinders;
 import io.moodbox.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -244,25 +245,28 @@ public final class Moodbox implements AutoCloseable {
 
     // ---- choosing the real parts ----
 
-    /** The frame source and analysis this build can offer for the settings' {@code camera.source}. */
+    /**
+     * The frame source named by {@code camera.source} ({@code auto} probes for a CSI camera, then a
+     * webcam, then the demo scenes where FER2013 is, else none) and, when there is one, the face
+     * finder and emotion model that analyse its frames. A missing model fails here, at startup.
+     */
     static Parts realParts(Settings settings) {
-        String source = settings.daemon().source();
-        FrameFeed.Opener opener = switch (source) {
-            case "none" -> null;
-            case "auto" -> {
-                // TODO(issue 3): webcam / CSI camera detection and the demo scenes once the camera package lands.
-                log.info("No camera support in this build yet{}; running without a camera",
-                        Fer2013.locate().isPresent() ? " and no demo source" : "");
-                yield null;
-            }
-            case "demo" -> throw new ConfigException("camera.source=demo is not available in this build yet; use none");
-            default -> {
-                Path p = Path.of(source);
-                if (!Files.exists(p))
-                    throw new ConfigException("camera.source " + source + " does not exist; give a video file, an image folder, demo or none");
-                throw new ConfigException("camera.source: video files and image folders are not available in this build yet; use none");
-            }
+        CameraConfig camera = FrameSources.resolve(settings.camera());
+        if (camera.kind() == CameraConfig.Kind.NONE) {
+            log.info("No camera: camera.source is {}", settings.daemon().source());
+            return new Parts(null, null);
+        }
+        FrameFeed.Opener source = new FrameFeed.Opener() {
+            @Override public FrameFeed open() { return FrameFeed.of(FrameSources.open(camera)); }
+
+            @Override public String name() { return camera.describe(); }
         };
-        return new Parts(opener, null);
+        FaceFinder finder = FaceFinders.open(settings.vision());
+        try {
+            return new Parts(source, new FaceAnalyzer(finder, EmotionClassifier.open(settings.emotion())));
+        } catch (RuntimeException e) {
+            finder.close();
+            throw e;
+        }
     }
 }

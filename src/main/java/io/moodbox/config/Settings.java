@@ -1,6 +1,8 @@
 package io.moodbox.config;
 
 import io.moodbox.app.DaemonConfig;
+import io.moodbox.camera.CameraConfig;
+import io.moodbox.vision.VisionConfig;
 import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
@@ -76,6 +78,11 @@ public final class Settings {
 
     public WebConfig web() { return snapshot.web; }
 
+    /** The frame source: {@code camera.source} read as {@link CameraConfig#parse} does, plus camera.* keys. */
+    public CameraConfig camera() { return snapshot.camera; }
+
+    public VisionConfig vision() { return snapshot.vision; }
+
     public DeviceConfig device() { return snapshot.device; }
 
     public MusicConfig music() { return snapshot.music; }
@@ -87,6 +94,8 @@ public final class Settings {
         final DaemonConfig daemon;
         final EmotionConfig emotion;
         final WebConfig web;
+        final CameraConfig camera;
+        final VisionConfig vision;
         final DeviceConfig device;
         final MusicConfig music;
 
@@ -100,6 +109,12 @@ public final class Settings {
             web = new WebConfig(v.string("web.bind"), v.integer("web.port"), v.bool("web.anonymous-status"),
                     v.bool("web.preview"), v.bool("web.secure-cookies"), v.integer("web.session-idle-minutes"),
                     v.path("web.owner-file"), v.integer("web.max-body-bytes"));
+            camera = CameraConfig.parse(v.string("camera.source"), new CameraConfig(CameraConfig.Kind.NONE, "",
+                    v.integer("camera.width"), v.integer("camera.height"), v.integer("camera.fps"), v.bool("camera.loop"),
+                    v.bool("camera.realtime"), v.seconds("camera.retry_min_s"), v.seconds("camera.retry_max_s")));
+            vision = new VisionConfig(VisionConfig.Detector.parse(v.choice("vision.detector", List.of("auto", "haar", "blazeface"))),
+                    v.integer("vision.detect_width"), v.integer("vision.min_face_px"), v.decimal("vision.min_confidence"),
+                    v.integer("vision.max_faces"), v.path("vision.blazeface_model"));
             device = DeviceConfig.parse(v.asMap()::get);
             music = MusicConfig.parse(v.asMap()::get);
         }

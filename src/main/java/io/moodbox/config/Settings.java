@@ -1,9 +1,12 @@
 package io.moodbox.config;
 
 import io.moodbox.app.DaemonConfig;
+import io.moodbox.camera.CameraConfig;
+import io.moodbox.vision.VisionConfig;
 import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
+import io.moodbox.music.MusicConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.PropertiesConfigurationLayout;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -72,7 +75,13 @@ public final class Settings {
 
     public EmotionConfig emotion() { return snapshot.emotion; }
 
+    /** The frame source: {@code camera.source} read as {@link CameraConfig#parse} does, plus camera.* keys. */
+    public CameraConfig camera() { return snapshot.camera; }
+
+    public VisionConfig vision() { return snapshot.vision; }
     public DeviceConfig device() { return snapshot.device; }
+
+    public MusicConfig music() { return snapshot.music; }
 
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
@@ -80,7 +89,10 @@ public final class Settings {
         final MoodConfig mood;
         final DaemonConfig daemon;
         final EmotionConfig emotion;
+        final CameraConfig camera;
+        final VisionConfig vision;
         final DeviceConfig device;
+        final MusicConfig music;
 
         Snapshot(Values v) {
             values = v;
@@ -89,8 +101,15 @@ public final class Settings {
             daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
                     v.bool("privacy.enabled"));
             emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"));
+            camera = CameraConfig.parse(v.string("camera.source"), new CameraConfig(CameraConfig.Kind.NONE, "",
+                    v.integer("camera.width"), v.integer("camera.height"), v.integer("camera.fps"), v.bool("camera.loop"),
+                    v.bool("camera.realtime"), v.seconds("camera.retry_min_s"), v.seconds("camera.retry_max_s")));
+            vision = new VisionConfig(VisionConfig.Detector.parse(v.choice("vision.detector", List.of("auto", "haar", "blazeface"))),
+                    v.integer("vision.detect_width"), v.integer("vision.min_face_px"), v.decimal("vision.min_confidence"),
+                    v.integer("vision.max_faces"), v.path("vision.blazeface_model"));
             // Button keys depend on device.buttons, so the record reads them through a lookup.
             device = DeviceConfig.parse(v.asMap()::get);
+            music = MusicConfig.parse(v.asMap()::get);
         }
     }
 

@@ -22,4 +22,18 @@ public record BoxState(Phase phase, SourceStatus camera, boolean privacy, MoodSt
     }
 
     public boolean cameraLive() { return camera != null && camera.live(); }
+
+    public BoxState withPhase(Phase p) { return new BoxState(p, camera, privacy, mood, player, fps, problems, startedAt, at); }
+
+    public BoxState withCamera(SourceStatus c) { return new BoxState(phase, c, privacy, mood, player, fps, problems, startedAt, at); }
+
+    public BoxState withPrivacy(boolean p) { return new BoxState(phase, camera, p, mood, player, fps, problems, startedAt, at); }
+
+    public BoxState withMood(MoodState m) { return new BoxState(phase, camera, privacy, m, player, fps, problems, startedAt, at); }
+
+    public BoxState withPlayer(PlayerStatus p) { return new BoxState(phase, camera, privacy, mood, p, fps, problems, startedAt, at); }
+
+    public BoxState withFps(double f) { return new BoxState(phase, camera, privacy, mood, player, f, problems, startedAt, at); }
+
+    public BoxState withProblems(List<String> p) { return new BoxState(phase, camera, privacy, mood, player, fps, p, startedAt, at); }
 }

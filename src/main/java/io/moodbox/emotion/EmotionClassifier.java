@@ -16,4 +16,9 @@ public interface EmotionClassifier extends AutoCloseable {
     int inputSize();
 
     @Override void close();
+
+    /** Loads the model named by the config; a missing or unusable file is a {@link ModelException}. */
+    static EmotionClassifier open(EmotionConfig config) {
+        return new CnnEmotionClassifier(config);
+    }
 }

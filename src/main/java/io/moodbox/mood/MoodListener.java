@@ -1,6 +1,7 @@
 package io.moodbox.mood;
 
-/** Told of every new {@link MoodState}, on the board's events thread. Must not block. */
+/** Told of every new {@link MoodState} worth telling, on the board's events thread. Must not block. */
+@FunctionalInterface
 public interface MoodListener {
-    default void moodChanged(MoodState old, MoodState now) {}
+    void moodChanged(MoodState old, MoodState now);
 }

@@ -4,7 +4,24 @@ import java.nio.file.Path;
 
 /**
  * A track in the owner's library with its place on the valence/arousal plane ([-1, 1] each)
- * and where that place came from ({@code moodSource}: folder, tag, catalog or analysis).
+ * and where that place came from ({@code moodSource}: folder, tag, catalog or analysis, in that
+ * order of trust). {@code bpm} from the tag or analysis (0 if unknown); {@code gainDb} the
+ * ReplayGain track gain in dB (NaN if untagged); {@code popularity} 0..100 from the catalog
+ * (-1 if unknown); {@code analysis} what the audio itself sounded like (null if not analysed).
+ * Immutable; any thread.
  */
 public record Track(String id, Path path, String title, String artist, String album, double durationSeconds,
-                    double valence, double arousal, String mood, String moodSource) {}
+                    double valence, double arousal, String mood, String moodSource,
+                    String genre, double bpm, double gainDb, int popularity, TrackAnalysis analysis) {
+
+    /** The original contract's shape: no tags beyond title/artist/album, no analysis. */
+    public Track(String id, Path path, String title, String artist, String album, double durationSeconds,
+                 double valence, double arousal, String mood, String moodSource) {
+        this(id, path, title, artist, album, durationSeconds, valence, arousal, mood, moodSource, "", 0, Double.NaN, -1, null);
+    }
+
+    /** "Artist - Title", or just the title when the artist is unknown. */
+    public String displayName() {
+        return artist == null || artist.isBlank() ? title : artist + " - " + title;
+    }
+}

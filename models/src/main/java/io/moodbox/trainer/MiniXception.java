@@ -28,6 +28,8 @@ import java.util.List;
  */
 final class MiniXception {
     static final int[] MODULE_FILTERS = {16, 32, 64, 128};
+    /** Batch-norm epsilon (Keras's 1e-3); the exporter folds with the same value. */
+    static final float BN_EPSILON = 1e-3f;
 
     /** A named weight-bearing block: conv weights or batch-norm statistics. */
     record Named(String name, Block block) {}
@@ -82,7 +84,7 @@ final class MiniXception {
     }
 
     private Block bn(String name) {
-        Block b = BatchNorm.builder().optEpsilon(1e-3f).optMomentum(0.99f).build();
+        Block b = BatchNorm.builder().optEpsilon(BN_EPSILON).optMomentum(0.99f).build();
         layers.add(new Named(name, b));
         return b;
     }

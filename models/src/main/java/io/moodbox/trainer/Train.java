@@ -106,11 +106,15 @@ public final class Train {
         // A tracker of our own so a resumed run continues the schedule where it stopped.
         int offset = startEpoch * stepsPerEpoch;
         float base = o.lr();
+        // On resume Adam's moments start from zero, so its first steps are full-size sign steps:
+        // ramp the rate back up over a few hundred steps instead of shocking every weight.
+        int rewarm = offset > 0 ? 300 : 0;
         Tracker schedule = n -> {
             int step = offset + n;
             if (step < warmup) return base * (step + 1) / warmup;
             double t = Math.min(1.0, (step - warmup) / (double) Math.max(1, totalSteps - warmup));
-            return (float) (1e-5 + (base - 1e-5) * 0.5 * (1 + Math.cos(Math.PI * t)));
+            double lr = 1e-5 + (base - 1e-5) * 0.5 * (1 + Math.cos(Math.PI * t));
+            return (float) (n < rewarm ? lr * (n + 1) / rewarm : lr);
         };
         var mx = new MiniXception(Fer2013.CLASSES);
         var loss = new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);

@@ -1,0 +1,159 @@
+package io.moodbox.trainer;
+
+import io.moodbox.dataset.Fer2013;
+import io.moodbox.dataset.Fer2013.Face;
+import io.moodbox.dataset.Fer2013.Split;
+import io.moodbox.tflite.Calibration;
+import io.moodbox.tflite.Graph;
+import io.moodbox.tflite.Reference;
+import io.moodbox.tflite.TfliteWriter;
+import io.moodbox.trainer.WeightsFile.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Turns trained weights into the shipped model: folds batch norm into the convolutions,
+ * calibrates int8 activation ranges on Training faces with the float reference, and writes the
+ * int8 (and a float32 twin for agreement checks) .tflite.
+ *
+ * <pre>
+ * java ... io.moodbox.trainer.Export --weights models/work/best.weights --out models/emotion-minixception-int8.tflite
+ *          [--float models/work/emotion-minixception-float32.tflite] [--calibration 2000]
+ * </pre>
+ */
+public final class Export {
+    private Export() {}
+
+    public static void main(String[] args) throws IOException {
+        Path weights = Path.of("models/work/best.weights"), out = Path.of("models/emotion-minixception-int8.tflite");
+        Path floatOut = null;
+        int calibration = 2000;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--weights" -> weights = Path.of(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
+                case "--float" -> floatOut = Path.of(args[i + 1]);
+                case "--calibration" -> calibration = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Graph g = miniXception(WeightsFile.read(weights));
+        Fer2013 data = Fer2013.load();
+        List<Face> train = data.split(Split.TRAINING);
+        Calibration cal = calibrate(g, train, calibration, 7);
+        String about = "moodbox Mini-Xception, FER2013 7 classes (angry, disgust, fear, happy, sad, surprise, neutral); "
+                + "input 48x48x1 gray, real = pixel/255";
+        byte[] int8 = TfliteWriter.int8(g, cal, about + "; int8");
+        TfliteWriter.write(int8, out);
+        System.out.printf(Locale.ROOT, "wrote %s (%d bytes, calibrated on %d Training faces)%n", out, int8.length, cal.samples());
+        if (floatOut != null) {
+            byte[] f32 = TfliteWriter.float32(g, about + "; float32");
+            TfliteWriter.write(f32, floatOut);
+            System.out.printf(Locale.ROOT, "wrote %s (%d bytes)%n", floatOut, f32.length);
+        }
+        var ref = new Reference(g);
+        List<Face> pub = data.split(Split.PUBLIC_TEST);
+        int correct = 0;
+        for (Face f : pub) if (argmax(ref.run(input(f.pixels()))) == f.label()) correct++;
+        System.out.printf(Locale.ROOT, "float reference PublicTest accuracy %.2f%%%n", 100.0 * correct / pub.size());
+    }
+
+    /** Calibrates on {@code n} Training faces drawn at random (fixed seed). */
+    public static Calibration calibrate(Graph g, List<Face> faces, int n, long seed) {
+        var cal = new Calibration(g);
+        var ref = new Reference(g);
+        var rnd = new SplittableRandom(seed);
+        for (int i = 0; i < Math.min(n, faces.size()); i++)
+            cal.observe(ref.runAll(input(faces.get(rnd.nextInt(faces.size())).pixels())));
+        return cal;
+    }
+
+    static float[] input(byte[] pixels) {
+        float[] x = new float[pixels.length];
+        for (int i = 0; i < x.length; i++) x[i] = (pixels[i] & 0xFF) / 255f;
+        return x;
+    }
+
+    static int argmax(float[] v) {
+        int b = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[b]) b = i;
+        return b;
+    }
+
+    /** The inference graph of {@link MiniXception} from its trained weights, batch norm folded. */
+    public static Graph miniXception(Map<String, Tensor> w) {
+        Graph g = new Graph(48, 48, 1);
+        int x = convBn(g, w, "conv1", g.input(), 1, false, true);
+        x = convBn(g, w, "conv2", x, 1, false, true);
+        for (int m = 1; m <= MiniXception.MODULE_FILTERS.length; m++) {
+            String p = "module" + m;
+            int y = depthwise(g, w, p + ".sep1.dw", x);
+            y = convBn(g, w, p + ".sep1", y, "pw", 1, true, true);
+            y = depthwise(g, w, p + ".sep2.dw", y);
+            y = convBn(g, w, p + ".sep2", y, "pw", 1, true, false);
+            y = g.maxPool(p + ".pool", y, 3, 2, true);
+            int r = convBn(g, w, p + ".res", x, 2, false, false);
+            x = g.add(p + ".add", y, r);
+        }
+        Tensor hw = need(w, "head.weight");
+        x = g.conv("head", x, ohwi(hw), hw.shape()[0], hw.shape()[2], hw.shape()[3], need(w, "head.bias").data(), 1, true, false);
+        int[] s = g.tensor(x).shape();
+        x = g.avgPool("gap", x, s[1], 1, false);
+        x = g.flatten("logits", x);
+        g.softmax("scores", x);
+        return g;
+    }
+
+    private static int convBn(Graph g, Map<String, Tensor> w, String name, int in, int stride, boolean same, boolean relu) {
+        return convBn(g, w, name, in, null, stride, same, relu);
+    }
+
+    /** A conv (weights at name[.sub].weight) with the batch norm at name.bn folded in. */
+    private static int convBn(Graph g, Map<String, Tensor> w, String name, int in, String sub, int stride, boolean same, boolean relu) {
+        Tensor k = need(w, name + (sub == null ? "" : "." + sub) + ".weight");
+        int o = k.shape()[0], kh = k.shape()[2], kw = k.shape()[3];
+        float[] weights = ohwi(k);
+        float[] gamma = need(w, name + ".bn.gamma").data(), beta = need(w, name + ".bn.beta").data();
+        float[] mean = need(w, name + ".bn.runningMean").data(), var = need(w, name + ".bn.runningVar").data();
+        float[] bias = new float[o];
+        int per = weights.length / o;
+        for (int c = 0; c < o; c++) {
+            double scale = gamma[c] / Math.sqrt(var[c] + MiniXception.BN_EPSILON);
+            for (int i = 0; i < per; i++) weights[c * per + i] *= (float) scale;
+            bias[c] = (float) (beta[c] - mean[c] * scale);
+        }
+        return g.conv(name, in, weights, o, kh, kw, bias, stride, same || kh == 1 && stride == 1, relu);
+    }
+
+    private static int depthwise(Graph g, Map<String, Tensor> w, String name, int in) {
+        Tensor k = need(w, name + ".weight");            // [C, 1, kh, kw]
+        int c = k.shape()[0], kh = k.shape()[2], kw = k.shape()[3];
+        float[] hwc = new float[kh * kw * c];
+        for (int ch = 0; ch < c; ch++)
+            for (int y = 0; y < kh; y++)
+                for (int x = 0; x < kw; x++) hwc[(y * kw + x) * c + ch] = k.data()[(ch * kh + y) * kw + x];
+        return g.depthwise(name, in, hwc, kh, kw, new float[c], 1, true, false);
+    }
+
+    /** PyTorch OIHW -> TFLite OHWI. */
+    private static float[] ohwi(Tensor t) {
+        int o = t.shape()[0], i = t.shape()[1], h = t.shape()[2], w = t.shape()[3];
+        float[] r = new float[t.data().length];
+        for (int a = 0; a < o; a++)
+            for (int b = 0; b < i; b++)
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++) r[((a * h + y) * w + x) * i + b] = t.data()[((a * i + b) * h + y) * w + x];
+        return r;
+    }
+
+    private static Tensor need(Map<String, Tensor> w, String name) {
+        Tensor t = w.get(name);
+        if (t == null) throw new IllegalArgumentException("weights file has no tensor " + name + "; is it a Mini-Xception?");
+        return t;
+    }
+}

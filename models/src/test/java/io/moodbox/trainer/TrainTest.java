@@ -1,0 +1,67 @@
+package io.moodbox.trainer;
+
+import io.moodbox.dataset.Fer2013;
+import io.moodbox.dataset.Fer2013.Split;
+import io.moodbox.tflite.Graph;
+import io.moodbox.tflite.Reference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** A short real training run: the loss falls, a checkpoint resumes, and the exporter reads the result. */
+class TrainTest {
+    static Fer2013 data;
+
+    @BeforeAll
+    static void load() throws Exception {
+        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found (set MOODBOX_FER2013)");
+        System.setProperty("ai.djl.offline", "true");
+        data = Fer2013.load();
+    }
+
+    @Test
+    void lossFallsCheckpointResumesAndWeightsExport(@TempDir Path work) throws Exception {
+        var train = data.split(Split.TRAINING);
+        var valid = data.split(Split.PUBLIC_TEST);
+        var opts = new Train.Options(work, 3, 32, 0.003f, 1e-4f, 10, 0.1f, 0.25f, 1024, 7, 1);
+        List<Train.Epoch> first = Train.run(opts, train, valid);
+        assertEquals(3, first.size());
+        assertTrue(first.get(2).loss() < first.get(0).loss(),
+                "loss should fall: " + first.get(0).loss() + " -> " + first.get(2).loss());
+        assertTrue(Files.size(work.resolve("best.weights")) > 200_000);
+
+        // A longer schedule resumes after epoch 3 instead of starting over.
+        var more = new Train.Options(work, 4, 32, 0.003f, 1e-4f, 10, 0.1f, 0.25f, 1024, 7, 1);
+        List<Train.Epoch> resumed = Train.run(more, train, valid);
+        assertEquals(1, resumed.size());
+        assertEquals(4, resumed.get(0).epoch());
+
+        Graph g = Export.miniXception(WeightsFile.read(work.resolve("best.weights")));
+        float[] scores = new Reference(g).run(Export.input(valid.get(0).pixels()));
+        assertEquals(7, scores.length);
+        float sum = 0;
+        for (float s : scores) sum += s;
+        assertEquals(1f, sum, 1e-4f);
+    }
+
+    @Test
+    void targetsBlendLabelAndFerPlusVotesWithSmoothing() {
+        var faces = data.split(Split.TRAINING).subList(0, 50);
+        float[][] t = Train.targets(faces, 0.1f, 0.25f);
+        for (int i = 0; i < faces.size(); i++) {
+            float sum = 0;
+            for (float v : t[i]) { sum += v; assertTrue(v >= 0.1f / 7 - 1e-6f); }
+            assertEquals(1f, sum, 1e-5f);
+            int best = 0;
+            for (int c = 1; c < 7; c++) if (t[i][c] > t[i][best]) best = c;
+            assertEquals(faces.get(i).label(), best, "the FER2013 label dominates the target");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Deployment checks run by `./moodbox-dev test` (so by CI): the systemd unit and the Ansible
+# playbook. Each fails the build when the unit or playbook is broken; a missing tool that cannot
+# be installed fails it too, rather than passing unchecked. About 20 s, mostly ansible-lint.
+#   ops/check.sh            all checks
+#   ops/check.sh unit       only the systemd unit
+#   ops/check.sh ansible    only the playbook
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+UNIT=systemd/moodbox.service
+# Exposure score ceiling (systemd-analyze's 0..10 scale, in tenths): the unit scores 1.8 now;
+# a change that loosens the sandbox past 2.0 fails the build.
+SECURITY_THRESHOLD=20
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'ops/check.sh: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages, installed where we may (CI runs as root), like moodbox-dev does for chromium.
+need() {  # need COMMAND PACKAGE...
+  command -v "$1" >/dev/null 2>&1 && return 0
+  local cmd=$1; shift
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing $* for the deployment checks"
+    (apt-get -o DPkg::Lock::Timeout=600 update -qq \
+      && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@") >&2 \
+      || die "could not install $* (needed for $cmd)"
+  fi
+  command -v "$cmd" >/dev/null 2>&1 || die "$cmd is missing; install the Debian package(s) $*"
+}
+
+check_unit() {
+  need systemd-analyze systemd
+  say "systemd-analyze verify $UNIT"
+  # verify resolves dependencies and checks that ExecStart's binary is executable. Check the unit
+  # inside a scratch root instead of this machine: the system's own units (for targets such as
+  # network-online.target) plus /usr/bin/java, which on the box comes from openjdk-21-jre-headless
+  # (the Ansible role installs it). Here it is an empty executable, since verify only checks the
+  # path; the jar's real start is proven by ops/arm64-proof.sh and the Ansible chroot test.
+  local root units
+  root=$(mktemp -d)
+  trap 'rm -rf "$root"' RETURN
+  units=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || true)
+  [ -d "$units" ] || units=/lib/systemd/system
+  mkdir -p "$root/etc/systemd/system" "$root/usr/lib/systemd" "$root/usr/bin"
+  cp -a "$units" "$root/usr/lib/systemd/system"
+  printf '#!/bin/sh\nexit 0\n' >"$root/usr/bin/java"
+  chmod 755 "$root/usr/bin/java"
+  cp "$UNIT" "$root/etc/systemd/system/moodbox.service"
+  local out rc=0
+  out=$(systemd-analyze verify --root="$root" moodbox.service 2>&1) || rc=$?
+  # verify only warns (exit 0) on unknown or misspelt settings; any message is a failure here.
+  if [ "$rc" -ne 0 ] || [ -n "$out" ]; then
+    printf '%s\n' "$out" >&2
+    die "systemd-analyze verify found problems in $UNIT"
+  fi
+  say "systemd-analyze security $UNIT (offline, must stay <= $((SECURITY_THRESHOLD / 10)).$((SECURITY_THRESHOLD % 10)))"
+  rc=0
+  out=$(systemd-analyze security --offline=true --threshold="$SECURITY_THRESHOLD" "$UNIT" 2>&1) || rc=$?
+  printf '%s\n' "$out" | grep -E 'Overall exposure level' >&2 || true
+  if [ "$rc" -ne 0 ]; then
+    printf '%s\n' "$out" | grep '✗' >&2 || true
+    die "$UNIT's sandbox got looser (exposure above the threshold)"
+  fi
+}
+
+check_ansible() {
+  need ansible-playbook ansible
+  need ansible-lint ansible-lint
+  say "ansible-playbook --syntax-check ansible/site.yml"
+  (cd ansible && ANSIBLE_NOCOLOR=1 ansible-playbook --syntax-check -i inventory/hosts.example.yml site.yml >/dev/null) \
+    || die "ansible/site.yml does not parse"
+  say "ansible-lint (production profile) ansible/"
+  (cd ansible && NO_COLOR=1 ansible-lint --offline --nocolor -q -p --profile production site.yml >&2) \
+    || die "ansible-lint found problems in ansible/"
+}
+
+case "${1:-all}" in
+  unit) check_unit ;;
+  ansible) check_ansible ;;
+  all) check_unit; check_ansible ;;
+  *) die "usage: ops/check.sh [unit|ansible|all]" ;;
+esac
+say "deployment checks passed"

@@ -1,0 +1,75 @@
+package io.moodbox.app;
+
+import io.moodbox.config.ConfigException;
+import io.moodbox.config.Settings;
+import io.moodbox.mood.MoodBoard;
+import io.moodbox.mood.MoodTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The box's {@link Controls}: each command goes to the one stage that owns it. Settings the owner
+ * expects to survive a restart (privacy) are saved through {@link Settings#update}, whose listener
+ * applies them live; if saving fails the change still applies now and the reason is logged.
+ */
+final class BoxControls implements Controls {
+    private static final Logger log = LoggerFactory.getLogger(BoxControls.class);
+
+    private final Settings settings;
+    private final MoodTracker tracker;
+    private final MoodBoard board;
+    private final Consumer<Boolean> privacy;
+    private final Runnable stop;
+
+    BoxControls(Settings settings, MoodTracker tracker, MoodBoard board, Consumer<Boolean> privacy, Runnable stop) {
+        this.settings = settings;
+        this.tracker = tracker;
+        this.board = board;
+        this.privacy = privacy;
+        this.stop = stop;
+    }
+
+    // TODO(issue 4): play/pause/next/volume/rescan go to the music player and library once they land.
+    @Override public void play() { noMusic("play"); }
+
+    @Override public void pause() { noMusic("pause"); }
+
+    @Override public void togglePlay() { noMusic("play/pause"); }
+
+    @Override public void next() { noMusic("next"); }
+
+    @Override public void setVolume(int percent) {
+        if (percent < 0 || percent > 100) throw new IllegalArgumentException("volume must be 0..100, was " + percent);
+        noMusic("volume " + percent);
+    }
+
+    @Override public void rescan() { noMusic("rescan"); }
+
+    private static void noMusic(String what) {
+        log.info("'{}' ignored: this build has no music player yet", what);
+    }
+
+    @Override
+    public void lockMood(boolean locked) {
+        board.publish(tracker.lock(locked));
+    }
+
+    @Override
+    public void setPrivacy(boolean on) {
+        try {
+            settings.update(Map.of("privacy.enabled", Boolean.toString(on)));
+        } catch (ConfigException e) {
+            log.warn("Privacy {} applies now but was not saved: {}", on ? "on" : "off", e.getMessage());
+        }
+        privacy.accept(on);
+    }
+
+    @Override
+    public void shutdown() {
+        log.info("Shutdown requested by the owner");
+        stop.run();
+    }
+}

@@ -1,0 +1,63 @@
+package io.moodbox.app;
+
+import io.moodbox.dataset.Fer2013;
+import io.moodbox.dataset.Fer2013.Split;
+import io.moodbox.emotion.EmotionConfig;
+import io.moodbox.emotion.ModelEvaluator;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * {@code moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N]}:
+ * the model evaluator on a FER2013 split (PrivateTest by default: the reported figure).
+ */
+public final class EvalCommand {
+    private EvalCommand() {}
+
+    public static int run(String[] args) {
+        Path model = EmotionConfig.DEFAULT_MODEL, floatModel = null, png = null;
+        Split split = Split.PRIVATE_TEST;
+        int threads = 1;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--help")) { usage(); return 0; }
+                if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+                String v = args[++i];
+                switch (a) {
+                    case "--model" -> model = Path.of(v);
+                    case "--float" -> floatModel = Path.of(v);
+                    case "--png" -> png = Path.of(v);
+                    case "--threads" -> threads = Integer.parseInt(v);
+                    case "--split" -> split = switch (v.toLowerCase(Locale.ROOT)) {
+                        case "private", "privatetest" -> Split.PRIVATE_TEST;
+                        case "public", "publictest" -> Split.PUBLIC_TEST;
+                        case "training", "train" -> Split.TRAINING;
+                        default -> throw new IllegalArgumentException("--split must be private, public or training, was " + v);
+                    };
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            var data = Fer2013.load();
+            var report = ModelEvaluator.evaluate(model, data.split(split), floatModel, threads);
+            System.out.print(ModelEvaluator.format(report));
+            if (png != null) {
+                ModelEvaluator.writeConfusionPng(report, "Mini-Xception int8, FER2013 " + split, png);
+                System.out.println("confusion matrix picture: " + png);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("moodbox eval: " + e.getMessage());
+            usage();
+            return 2;
+        } catch (Exception e) {
+            System.err.println("moodbox eval: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N]");
+    }
+}

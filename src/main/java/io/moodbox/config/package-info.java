@@ -1,0 +1,6 @@
+/**
+ * Settings: the defaults shipped in the jar, overlaid by the owner's file, overlaid by
+ * {@code MOODBOX_*} environment variables, turned into each stage's config record. The only
+ * package that imports Apache Commons Configuration.
+ */
+package io.moodbox.config;

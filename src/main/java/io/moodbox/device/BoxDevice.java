@@ -1,0 +1,272 @@
+package io.moodbox.device;
+
+import io.moodbox.app.BoxState;
+import io.moodbox.app.Controls;
+import io.moodbox.device.ButtonDetector.Gesture;
+import io.moodbox.device.DeviceConfig.Action;
+import io.moodbox.device.DeviceConfig.Button;
+import io.moodbox.device.DeviceConfig.LedKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * {@link Device} on a {@link Gpio}: an {@link LedRenderer} fed by {@link LedPatterns}, and one
+ * {@link ButtonDetector} per button whose gestures become {@link Controls} calls. Tests construct
+ * it without threads and drive {@link #renderLed} and {@link #pollButtons} with their own clock.
+ */
+final class BoxDevice implements Device {
+    private static final Logger log = LoggerFactory.getLogger(BoxDevice.class);
+    private static final int VOLUME_STEP = 10;
+
+    private record Slot(Button config, Gpio.Input input, ButtonDetector detector) {}
+
+    private final DeviceConfig config;
+    private final Gpio gpio;
+    private final Controls controls;
+    private final Consumer<List<String>> sink;
+    private final LongSupplier nanos;
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final LedRenderer led;
+    private final List<Slot> buttons = new ArrayList<>();
+    private final List<String> stuck = new ArrayList<>();
+    private volatile BoxState state;
+    private volatile boolean running;
+    private volatile long polls;
+    private Thread ledThread, buttonThread;
+
+    static BoxDevice open(DeviceConfig config, GpioOpener opener, Controls controls, BoxState initial,
+                          Consumer<List<String>> sink) {
+        GpioOpener.Opened o = opener.open(config.provider(), config.gpioChip());
+        if (o.problem() != null) log.warn(o.problem());
+        BoxDevice d = new BoxDevice(config, o.gpio(), o.problem(), controls, initial, sink, System::nanoTime);
+        log.info("Device: {}", d.describe());
+        d.start();
+        return d;
+    }
+
+    /** Opens the pins; a pin that cannot be opened becomes a problem, never an exception. */
+    BoxDevice(DeviceConfig config, Gpio gpio, String gpioProblem, Controls controls, BoxState initial,
+              Consumer<List<String>> sink, LongSupplier nanos) {
+        this.config = config;
+        this.gpio = gpio;
+        this.controls = controls;
+        this.sink = sink;
+        this.nanos = nanos;
+        this.state = initial;
+        if (gpioProblem != null) problems.add(gpioProblem);
+        this.led = gpio == null ? null : openLed(initial);
+        if (gpio != null) openButtons();
+        sink.accept(List.copyOf(problems));
+    }
+
+    private LedRenderer openLed(BoxState initial) {
+        DeviceConfig.Led c = config.led();
+        if (c.kind() == LedKind.NONE) return null;
+        try {
+            List<Gpio.Output> channels = c.kind() == LedKind.SINGLE
+                    ? List.of(gpio.output("led", c.pin(), c.activeLow()))
+                    : List.of(gpio.output("led-red", c.redPin(), c.activeLow()),
+                              gpio.output("led-green", c.greenPin(), c.activeLow()),
+                              gpio.output("led-blue", c.bluePin(), c.activeLow()));
+            return new LedRenderer(channels, c.pwmHz(), c.brightness(), LedPatterns.of(initial, c.kind()),
+                    nanos.getAsLong());
+        } catch (RuntimeException e) {
+            report("The status LED could not be set up on " + gpio.describe() + " (" + e.getMessage()
+                    + "); is another program using " + c.pins().values() + "? Running on without it.", e);
+            return null;
+        }
+    }
+
+    private void openButtons() {
+        DeviceConfig.Timing t = config.timing();
+        for (Button b : config.buttons()) {
+            try {
+                Gpio.Input in = gpio.input("button-" + b.name(), b.pin(), t.activeLow());
+                long longNs = (b.longPress() == Action.SHUTDOWN ? t.shutdownHold() : t.longPress()).toNanos();
+                long doubleNs = b.doublePress() == Action.NONE ? 0 : t.doublePress().toNanos();
+                buttons.add(new Slot(b, in, new ButtonDetector(t.debounce().toNanos(), longNs, doubleNs,
+                        t.longPress().toNanos(), g -> gesture(b, g))));
+            } catch (RuntimeException e) {
+                report("Button '" + b.name() + "' on GPIO" + b.pin() + " could not be set up (" + e.getMessage()
+                        + "); the other buttons, the page and the console still work.", e);
+            }
+        }
+    }
+
+    private void start() {
+        running = true;
+        if (led != null) {
+            ledThread = Thread.ofPlatform().name("moodbox-led").daemon().start(this::ledLoop);
+        }
+        if (!buttons.isEmpty()) {
+            buttonThread = Thread.ofPlatform().name("moodbox-buttons").daemon().start(this::buttonLoop);
+        }
+    }
+
+    @Override
+    public void stateChanged(BoxState old, BoxState now) {
+        state = now;
+        if (led == null) return;
+        led.show(LedPatterns.of(now, config.led().kind()), nanos.getAsLong());
+        Thread t = ledThread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    /** Renders the LED for {@code now}; returns the next instant it needs. */
+    long renderLed(long now) {
+        return led.render(now);
+    }
+
+    LedRenderer led() { return led; }
+
+    /** Samples every button once at {@code now}; gestures act on {@link Controls} from here. */
+    void pollButtons(long now) {
+        for (Slot s : buttons) {
+            s.detector().sample(s.input().active(), now);
+        }
+        checkStuck();
+        polls++;
+    }
+
+    /** How many times the buttons have been sampled (tests wait for the first). */
+    long polls() { return polls; }
+
+    private void checkStuck() {
+        boolean changed = false;
+        for (Slot s : buttons) {
+            String name = s.config().name();
+            String problem = "Button '" + name + "' (GPIO" + s.config().pin() + ") reads pressed since start; it is ignored"
+                    + " until released. If it is not held, check its wiring and device.buttons.active_low.";
+            if (s.detector().stuck() && !stuck.contains(name)) {
+                stuck.add(name);
+                problems.add(problem);
+                log.warn(problem);
+                changed = true;
+            } else if (!s.detector().stuck() && stuck.remove(name)) {
+                problems.remove(problem);
+                log.info("Button '{}' released; it works now", name);
+                changed = true;
+            }
+        }
+        if (changed) sink.accept(List.copyOf(problems));
+    }
+
+    private void gesture(Button b, Gesture g) {
+        Action a = switch (g) {
+            case PRESS -> b.press();
+            case DOUBLE -> b.doublePress();
+            case LONG -> b.longPress();
+        };
+        log.info("Button '{}' {} -> {}", b.name(), g.name().toLowerCase(Locale.ROOT), a.label());
+        try {
+            perform(a, state);
+        } catch (RuntimeException e) {
+            log.warn("Button '{}' action {} failed; carrying on", b.name(), a.label(), e);
+        }
+    }
+
+    private void perform(Action a, BoxState s) {
+        switch (a) {
+            case NONE -> { }
+            case TOGGLE_PLAY -> controls.togglePlay();
+            case PLAY -> controls.play();
+            case PAUSE -> controls.pause();
+            case NEXT -> controls.next();
+            case TOGGLE_MOOD_LOCK -> controls.lockMood(!(s.mood() != null && s.mood().locked()));
+            case TOGGLE_PRIVACY -> controls.setPrivacy(!s.privacy());
+            case PRIVACY_ON -> controls.setPrivacy(true);
+            case VOLUME_UP -> controls.setVolume(Math.min(100, volume(s) + VOLUME_STEP));
+            case VOLUME_DOWN -> controls.setVolume(Math.max(0, volume(s) - VOLUME_STEP));
+            case SHUTDOWN -> {
+                if (config.shutdownEnabled()) {
+                    log.info("Shutting down at the owner's request (button)");
+                    controls.shutdown();
+                } else {
+                    log.info("A long press asked for shutdown, but device.shutdown.enabled=false; ignored");
+                }
+            }
+        }
+    }
+
+    private static int volume(BoxState s) {
+        return s.player() == null ? 50 : s.player().volumePercent();
+    }
+
+    private void ledLoop() {
+        try {
+            while (running) {
+                long next = led.render(nanos.getAsLong());
+                long wait = next - nanos.getAsLong();
+                if (wait > 0) LockSupport.parkNanos(this, wait);
+            }
+        } catch (RuntimeException e) {
+            report("The status LED stopped working (" + e.getMessage() + "); the box runs on without it.", e);
+        }
+    }
+
+    private void buttonLoop() {
+        long pollNs = config.timing().poll().toNanos();
+        try {
+            while (running && !Thread.currentThread().isInterrupted()) {
+                pollButtons(nanos.getAsLong());
+                LockSupport.parkNanos(this, pollNs);
+            }
+        } catch (RuntimeException e) {
+            report("The buttons stopped working (" + e.getMessage() + "); the page and the console still work.", e);
+        }
+    }
+
+    private void report(String problem, RuntimeException e) {
+        log.warn(problem);
+        log.debug("cause", e);
+        problems.add(problem);
+        sink.accept(List.copyOf(problems));
+    }
+
+    @Override
+    public List<String> problems() { return List.copyOf(problems); }
+
+    @Override
+    public String describe() {
+        if (gpio == null) return "no GPIO";
+        StringBuilder sb = new StringBuilder(gpio.describe()).append(": ");
+        DeviceConfig.Led c = config.led();
+        sb.append(led == null ? "no LED" : c.kind().name().toLowerCase(Locale.ROOT) + " LED on GPIO"
+                + (c.kind() == LedKind.SINGLE ? c.pin() : c.redPin() + "/" + c.greenPin() + "/" + c.bluePin()));
+        sb.append(", buttons:");
+        if (buttons.isEmpty()) sb.append(" none");
+        for (Slot s : buttons) sb.append(' ').append(s.config().name()).append("(GPIO").append(s.config().pin()).append(')');
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : new Thread[] {ledThread, buttonThread}) {
+            if (t == null) continue;
+            t.interrupt();
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            if (led != null) led.off();
+        } catch (RuntimeException e) {
+            log.debug("LED off failed on close", e);
+        }
+        if (gpio != null) gpio.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.moodbox.device;
+
+import io.moodbox.app.BoxState;
+import io.moodbox.app.Controls;
+import io.moodbox.app.StateListener;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The box itself: the status LED, which shows the {@link BoxState} it is told of (add it to the
+ * state model as a listener), and the buttons, which act only through {@link Controls}.
+ *
+ * <p>Opening never fails for want of hardware: without GPIO (not a Pi, no permission, a pin
+ * busy) it logs one clear sentence, reports it through {@code problems} and runs on without the
+ * parts it could not open. Runs two threads of its own, {@code moodbox-led} (the LED pattern and
+ * its software PWM) and {@code moodbox-buttons} (samples the buttons); {@link #stateChanged}
+ * returns at once, so it is safe on the state model's events thread.
+ */
+public interface Device extends StateListener, AutoCloseable {
+
+    /**
+     * Opens the GPIO named by config, sets the LED to {@code initial} and starts the two threads.
+     * {@code problems} receives the device's list of problems (empty when all is well) whenever it
+     * changes, from any thread; it is called once during open.
+     */
+    static Device open(DeviceConfig config, Controls controls, BoxState initial, Consumer<List<String>> problems) {
+        return BoxDevice.open(config, GpioOpener.system(), controls, initial, problems);
+    }
+
+    /** What is wrong with the device now, in sentences for the owner; empty when all is well. */
+    List<String> problems();
+
+    /** In words for the log and the page, e.g. {@code "gpiod gpiochip0: rgb LED, 4 buttons"}. */
+    String describe();
+
+    /** Stops both threads, turns the LED off and releases the pins. */
+    @Override
+    void close();
+}

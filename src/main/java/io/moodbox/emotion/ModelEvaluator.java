@@ -1,0 +1,136 @@
+package io.moodbox.emotion;
+
+import io.moodbox.dataset.Fer2013;
+import io.moodbox.dataset.Fer2013.Face;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures a model file through the same TFLite interpreter the box runs: accuracy against the
+ * FER2013 labels and the FER+ majority, per-class recall, the confusion matrix (text and PNG),
+ * argmax agreement with a float twin, and latency per face (one face per invoke, as in a room
+ * with one person). Used by {@code moodbox eval} and the model tests.
+ */
+public final class ModelEvaluator {
+    private static final int K = Emotion.values().length;
+
+    /** What one evaluation measured. {@code agreement} is NaN without a float model. */
+    public record Report(Path model, long modelBytes, int faces, double accuracy, double ferPlusAccuracy, int ferPlusFaces,
+                         double[] recall, int[][] confusion, double agreement, double medianMsPerFace, double p99MsPerFace) {}
+
+    private ModelEvaluator() {}
+
+    public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads) throws IOException {
+        int[][] confusion = new int[K][K];
+        int correct = 0, plusCorrect = 0, plusFaces = 0, agree = 0;
+        double[] ms = new double[faces.size()];
+        int[] predicted = new int[faces.size()];
+        try (var m = new TfliteModel(model, threads)) {
+            int per = m.size() * m.size();
+            if (per != Fer2013.SIZE * Fer2013.SIZE) throw new ModelException(model + " takes " + m.size() + " px faces; FER2013 has 48");
+            for (int i = 0; i < 20 && i < faces.size(); i++) m.run(faces.get(i).pixels(), 1);   // warm up
+            for (int i = 0; i < faces.size(); i++) {
+                Face f = faces.get(i);
+                long t0 = System.nanoTime();
+                float[] p = m.run(f.pixels(), 1);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                int top = argmax(p, 0);
+                predicted[i] = top;
+                confusion[f.label()][top]++;
+                if (top == f.label()) correct++;
+                int plus = f.ferPlusMajority();
+                if (plus >= 0) { plusFaces++; if (top == plus) plusCorrect++; }
+            }
+        }
+        double agreement = Double.NaN;
+        if (floatModel != null) {
+            try (var fm = new TfliteModel(floatModel, threads)) {
+                for (int i = 0; i < faces.size(); i++) if (argmax(fm.run(faces.get(i).pixels(), 1), 0) == predicted[i]) agree++;
+            }
+            agreement = agree / (double) faces.size();
+        }
+        double[] recall = new double[K];
+        for (int c = 0; c < K; c++) {
+            int n = Arrays.stream(confusion[c]).sum();
+            recall[c] = n == 0 ? Double.NaN : confusion[c][c] / (double) n;
+        }
+        Arrays.sort(ms);
+        return new Report(model, Files.size(model), faces.size(), correct / (double) faces.size(),
+                plusFaces == 0 ? Double.NaN : plusCorrect / (double) plusFaces, plusFaces, recall, confusion, agreement,
+                ms[ms.length / 2], ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)]);
+    }
+
+    static int argmax(float[] v, int offset) {
+        int best = 0;
+        for (int i = 1; i < K; i++) if (v[offset + i] > v[offset + best]) best = i;
+        return best;
+    }
+
+    /** The report as text: headline figures, recall per class, confusion matrix (rows = truth). */
+    public static String format(Report r) {
+        var sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "model %s (%,d bytes)%n", r.model(), r.modelBytes()));
+        sb.append(String.format(Locale.ROOT, "faces %d  accuracy %.2f%%  FER+ majority accuracy %.2f%% (%d faces)%n",
+                r.faces(), 100 * r.accuracy(), 100 * r.ferPlusAccuracy(), r.ferPlusFaces()));
+        if (!Double.isNaN(r.agreement()))
+            sb.append(String.format(Locale.ROOT, "int8 vs float argmax agreement %.2f%%%n", 100 * r.agreement()));
+        sb.append(String.format(Locale.ROOT, "latency per face: median %.3f ms, p99 %.3f ms (one thread, batch 1)%n",
+                r.medianMsPerFace(), r.p99MsPerFace()));
+        sb.append("recall:");
+        for (Emotion e : Emotion.values()) sb.append(String.format(Locale.ROOT, "  %s %.1f%%", e.label(), 100 * r.recall()[e.ordinal()]));
+        sb.append(String.format("%nconfusion (rows: true label, columns: predicted)%n%10s", ""));
+        for (Emotion e : Emotion.values()) sb.append(String.format("%9s", e.label()));
+        sb.append('\n');
+        for (Emotion t : Emotion.values()) {
+            sb.append(String.format("%10s", t.label()));
+            for (int p = 0; p < K; p++) sb.append(String.format("%9d", r.confusion()[t.ordinal()][p]));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Draws the row-normalised confusion matrix as a PNG, written atomically. */
+    public static void writeConfusionPng(Report r, String title, Path png) throws IOException {
+        int cell = 64, left = 110, top = 70, w = left + K * cell + 20, h = top + K * cell + 60;
+        var img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, 10, 22);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(String.format(Locale.ROOT, "accuracy %.1f%%, rows = true label, columns = predicted", 100 * r.accuracy()), 10, 42);
+        for (int t = 0; t < K; t++) {
+            int n = Math.max(1, Arrays.stream(r.confusion()[t]).sum());
+            for (int p = 0; p < K; p++) {
+                double frac = r.confusion()[t][p] / (double) n;
+                int shade = (int) Math.round(255 * (1 - frac));
+                g.setColor(new Color(shade, shade, 255));
+                g.fillRect(left + p * cell, top + t * cell, cell - 1, cell - 1);
+                g.setColor(frac > 0.5 ? Color.WHITE : Color.BLACK);
+                g.drawString(String.format(Locale.ROOT, "%.0f%%", 100 * frac), left + p * cell + 18, top + t * cell + 36);
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(Emotion.values()[t].label(), 10, top + t * cell + 36);
+        }
+        for (int p = 0; p < K; p++) g.drawString(Emotion.values()[p].label(), left + p * cell + 6, top + K * cell + 18);
+        g.dispose();
+        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
+        ImageIO.write(img, "png", tmp.toFile());
+        Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

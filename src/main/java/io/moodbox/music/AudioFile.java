@@ -1,0 +1,193 @@
+package io.moodbox.music;
+
+import io.moodbox.config.MoodboxException;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads audio files through JavaCV's FFmpegFrameGrabber (audio only): container tags, duration,
+ * and a mono excerpt resampled for analysis. Every failure becomes an {@link Unreadable} with a
+ * sentence for the owner. Stateless; any thread (each call opens its own grabber).
+ */
+final class AudioFile {
+    static {
+        // Corrupt files make FFmpeg print pages of errors; we report each file once ourselves.
+        avutil.av_log_set_level(avutil.AV_LOG_FATAL);
+    }
+
+    /** A file that cannot be used as music; the message says why. */
+    static final class Unreadable extends MoodboxException {
+        Unreadable(String message) { super(message); }
+        Unreadable(String message, Throwable cause) { super(message, cause); }
+    }
+
+    /** Tags and stream facts. {@code gainDb} NaN when untagged; {@code bpm} 0 when untagged. */
+    record Info(String title, String artist, String album, String genre, String mood, double bpm, double gainDb,
+                double durationSeconds, int sampleRate, int channels, String codec) {}
+
+    private AudioFile() {}
+
+    /** Runs the static initializer above (FFmpeg's log level) before any native call. */
+    static void quietFfmpeg() {}
+
+    static Info probe(Path file) {
+        checkSize(file);
+        try (FFmpegFrameGrabber g = open(file, false)) {
+            return info(file, g);
+        } catch (FrameGrabber.Exception e) {
+            throw new Unreadable("FFmpeg could not close it: " + e.getMessage(), e);
+        }
+    }
+
+    /** The analysis input and the file's info in one pass over the container. */
+    record Decoded(Info info, float[] mono) {}
+
+    /**
+     * Decodes up to {@code maxSeconds} (whole file if <= 0) of mono audio at {@link Analyzer#RATE},
+     * taken from the middle of longer tracks (intros and fade-outs say little about a song).
+     */
+    static Decoded decodeExcerpt(Path file, double maxSeconds) {
+        checkSize(file);
+        try (FFmpegFrameGrabber g = open(file, true)) {
+            Info info = info(file, g);
+            double start = 0, want = info.durationSeconds();
+            if (maxSeconds > 0 && info.durationSeconds() > maxSeconds) {
+                start = (info.durationSeconds() - maxSeconds) / 2;
+                want = maxSeconds;
+                g.setTimestamp((long) (start * 1e6));
+            }
+            int limit = (int) Math.min(Integer.MAX_VALUE - 16, Math.ceil((want > 0 ? want : 3600) * Analyzer.RATE));
+            float[] buf = new float[Math.min(limit, Analyzer.RATE * 30)];
+            int n = 0;
+            Frame f;
+            while (n < limit && (f = grab(g)) != null) {
+                if (f.samples == null || f.samples.length == 0) continue;
+                FloatBuffer fb = (FloatBuffer) f.samples[0];
+                int take = Math.min(fb.remaining(), limit - n);
+                if (n + take > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(n + take, Math.min(limit, buf.length * 2)));
+                fb.get(buf, n, take);
+                n += take;
+            }
+            double got = (double) n / Analyzer.RATE;
+            if (got < 1.0) throw new Unreadable(n == 0 ? "no audio could be decoded" : String.format(Locale.ROOT, "only %.1f s of audio could be decoded", got));
+            if (want > 0 && got < 0.8 * want - 0.5) {
+                throw new Unreadable(String.format(Locale.ROOT, "truncated: the header says %.0f s but only %.0f s could be decoded",
+                        info.durationSeconds(), start + got));
+            }
+            return new Decoded(info, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+        } catch (FrameGrabber.Exception e) {
+            throw new Unreadable("FFmpeg failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Frame grab(FFmpegFrameGrabber g) {
+        try {
+            return g.grabSamples();
+        } catch (FrameGrabber.Exception e) {
+            throw new Unreadable("corrupt audio data: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSize(Path file) {
+        try {
+            if (Files.size(file) == 0) throw new Unreadable("the file is empty (0 bytes)");
+        } catch (IOException e) {
+            throw new Unreadable("cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static FFmpegFrameGrabber open(Path file, boolean forAnalysis) {
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
+        if (forAnalysis) {
+            g.setSampleMode(FrameGrabber.SampleMode.FLOAT);
+            g.setSampleRate(Analyzer.RATE);
+            g.setAudioChannels(1);
+        }
+        try {
+            g.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            release(g);
+            throw new Unreadable("not an audio file FFmpeg can open (" + firstLine(e.getMessage()) + ")", e);
+        }
+        if (!g.hasAudio()) {
+            release(g);
+            throw new Unreadable("contains no audio stream");
+        }
+        return g;
+    }
+
+    private static void release(FFmpegFrameGrabber g) {
+        try {
+            g.release();
+        } catch (FrameGrabber.Exception e) {
+            // Already failing; the original error is the one worth reporting.
+        }
+    }
+
+    private static Info info(Path file, FFmpegFrameGrabber g) {
+        Map<String, String> tags = new HashMap<>();
+        // Stream tags (Ogg, Opus) and container tags (ID3, FLAC, MP4) both count; container wins.
+        g.getAudioMetadata().forEach((k, v) -> tags.put(k.toLowerCase(Locale.ROOT), v));
+        g.getMetadata().forEach((k, v) -> tags.put(k.toLowerCase(Locale.ROOT), v));
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String title = first(tags, "title");
+        if (title.isBlank()) title = dot > 0 ? name.substring(0, dot) : name;
+        String artist = first(tags, "artist", "album_artist", "albumartist");
+        double gain = parseDb(first(tags, "replaygain_track_gain"));
+        if (Double.isNaN(gain)) {
+            String r128 = first(tags, "r128_track_gain"); // Opus: Q7.8 dB relative to -23 LUFS
+            try {
+                if (!r128.isBlank()) gain = Integer.parseInt(r128.trim()) / 256.0 + 5.0;
+            } catch (NumberFormatException e) {
+                gain = Double.NaN;
+            }
+        }
+        double duration = g.getLengthInTime() > 0 ? g.getLengthInTime() / 1e6 : 0;
+        return new Info(title, artist, first(tags, "album"), first(tags, "genre"), first(tags, "mood", "tmoo"),
+                parseNumber(first(tags, "bpm", "tbpm")), gain, duration, g.getSampleRate(), g.getAudioChannels(),
+                String.valueOf(g.getAudioCodecName()));
+    }
+
+    private static String first(Map<String, String> tags, String... keys) {
+        for (String k : keys) {
+            String v = tags.get(k);
+            if (v != null && !v.isBlank()) return v.trim();
+        }
+        return "";
+    }
+
+    /** "-6.20 dB" -> -6.2; NaN if absent or malformed. */
+    static double parseDb(String s) {
+        if (s == null || s.isBlank()) return Double.NaN;
+        try {
+            return Double.parseDouble(s.trim().replaceAll("(?i)\\s*db$", ""));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static double parseNumber(String s) {
+        try {
+            return s.isBlank() ? 0 : Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "unknown error";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,250 @@
+package io.moodbox.music;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@link MusicLibrary} over folders on disk, with {@link LibraryCache} and {@link Catalog}. */
+final class FileMusicLibrary implements MusicLibrary {
+    private static final Logger log = LoggerFactory.getLogger(FileMusicLibrary.class);
+    static final Set<String> EXTENSIONS = Set.of("mp3", "flac", "ogg", "oga", "opus", "wav", "m4a", "aac", "mp4", "wma");
+    /** Save the cache every so many analyses, so a power cut mid-scan loses little work. */
+    private static final int SAVE_EVERY = 100;
+
+    private final MusicConfig config;
+    private final LibraryCache cache;
+    private final Analyzer analyzer = new Analyzer();
+    private volatile List<Track> tracks = List.of();
+
+    FileMusicLibrary(MusicConfig config) {
+        this.config = config;
+        this.cache = new LibraryCache(config.cacheFile());
+        synchronized (cache) {
+            cache.load();
+            // Until the first scan, serve what the cache knew, so music can start at once.
+            tracks = place(cache.entries(), Catalog.load(config.roots(), new ArrayList<>()));
+        }
+    }
+
+    @Override
+    public List<Track> tracks() { return tracks; }
+
+    @Override
+    public ScanReport scan(ScanListener listener) {
+        synchronized (cache) {
+            return scanLocked(listener == null ? p -> {} : listener);
+        }
+    }
+
+    private ScanReport scanLocked(ScanListener listener) {
+        long t0 = System.nanoTime();
+        List<String> problems = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        int[] ignored = {0};
+        for (Path root : config.roots()) list(root, files, ignored, problems);
+        files.sort(Comparator.naturalOrder());
+        log.info("Scanning music: {} audio files in {}", files.size(), config.roots());
+        Catalog catalog = Catalog.load(config.roots(), problems);
+
+        int analysed = 0, cached = 0, skipped = 0, sinceSave = 0;
+        List<LibraryCache.Entry> usable = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            listener.progress(new ScanProgress(i, files.size(), skipped, file));
+            String key = file.toString();
+            seen.add(key);
+            long size, mtime;
+            try {
+                BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                size = attrs.size();
+                mtime = attrs.lastModifiedTime().toMillis();
+            } catch (IOException e) {
+                skipped++;
+                problems.add(file + ": cannot be read (" + e.getMessage() + ")");
+                log.warn("Skipping {}: cannot be read ({})", file, e.getMessage());
+                continue;
+            }
+            LibraryCache.Entry e = cache.get(file, size, mtime);
+            boolean fresh = e == null;
+            if (fresh) {
+                e = analyse(file, size, mtime);
+                cache.put(e);
+                analysed++;
+                if (++sinceSave >= SAVE_EVERY) {
+                    save();
+                    sinceSave = 0;
+                }
+            } else {
+                cached++;
+            }
+            if (e.error() != null) {
+                skipped++;
+                problems.add(file + ": " + e.error());
+                // Warn when first found; a known-bad file from the cache is still counted, quietly.
+                if (fresh) log.warn("Skipping {}: {}", file, e.error());
+                else log.debug("Still skipping {}: {}", file, e.error());
+            } else {
+                usable.add(e);
+            }
+        }
+        listener.progress(new ScanProgress(files.size(), files.size(), skipped, null));
+        cache.retain(seen);
+        save();
+        List<Track> placed = place(usable, catalog);
+        tracks = placed;
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        log.info("Music scan done in {} s: {} tracks ({} analysed, {} from cache), {} skipped, {} other files ignored",
+                String.format(Locale.ROOT, "%.1f", took.toMillis() / 1000.0), placed.size(), analysed, cached, skipped, ignored[0]);
+        return new ScanReport(files.size(), placed.size(), analysed, cached, skipped, ignored[0], problems, took);
+    }
+
+    private LibraryCache.Entry analyse(Path file, long size, long mtime) {
+        try {
+            AudioFile.Decoded d = AudioFile.decodeExcerpt(file, config.analysisSeconds());
+            TrackAnalysis a = analyzer.analyse(d.mono());
+            return new LibraryCache.Entry(file.toString(), size, mtime, d.info(), a, null);
+        } catch (AudioFile.Unreadable e) {
+            return new LibraryCache.Entry(file.toString(), size, mtime, null, null, e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // A decoder bug on one odd file must never stop the scan.
+            return new LibraryCache.Entry(file.toString(), size, mtime, null, null, "could not be analysed: " + e);
+        }
+    }
+
+    private void save() {
+        try {
+            cache.save();
+        } catch (IOException e) {
+            log.warn("Could not save the music cache {} ({}); the next start re-analyses", config.cacheFile(), e.getMessage());
+        }
+    }
+
+    private void list(Path root, List<Path> files, int[] ignored, List<String> problems) {
+        if (!Files.isDirectory(root)) {
+            problems.add(root + ": music folder does not exist");
+            log.warn("Music folder {} does not exist", root);
+            return;
+        }
+        try {
+            Files.walkFileTree(root.toAbsolutePath().normalize(), EnumSet.of(FileVisitOption.FOLLOW_LINKS), 32, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    Path name = dir.getFileName();
+                    return name != null && name.toString().startsWith(".") && !dir.equals(root.toAbsolutePath().normalize())
+                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    String name = file.getFileName().toString();
+                    // Hidden files include macOS "._song.mp3" resource forks, which are not audio.
+                    if (!attrs.isRegularFile() || name.startsWith(".") || !EXTENSIONS.contains(extension(name))) ignored[0]++;
+                    else files.add(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    problems.add(file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+                    log.warn("Cannot read {} ({}); skipping it", file, e.toString());
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            problems.add(root + ": " + e.getMessage());
+            log.warn("Scanning {} failed part-way: {}", root, e.getMessage());
+        }
+    }
+
+    static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** Places each file by folder, then tag, then catalog, then its own analysis. */
+    private List<Track> place(List<LibraryCache.Entry> entries, Catalog catalog) {
+        List<Track> out = new ArrayList<>(entries.size());
+        for (LibraryCache.Entry e : entries) {
+            if (e.error() != null || e.analysis() == null) continue;
+            Path path = Path.of(e.path());
+            AudioFile.Info info = e.info();
+            TrackAnalysis a = e.analysis();
+            Catalog.Entry ce = catalog.get(path);
+            String mood, source;
+            MoodPoints.Point point;
+            Optional<String> folder = folderMood(path);
+            Optional<String> tag = MoodPoints.canonical(info.mood());
+            if (folder.isPresent()) {
+                mood = folder.get();
+                source = "folder";
+                point = MoodPoints.point(mood);
+            } else if (tag.isPresent()) {
+                mood = tag.get();
+                source = "tag";
+                point = MoodPoints.point(mood);
+            } else if (ce != null) {
+                mood = ce.mood();
+                source = "catalog";
+                point = ce.point();
+            } else {
+                point = new MoodPoints.Point(a.valence(), a.arousal());
+                mood = MoodPoints.nearest(point);
+                source = "analysis";
+            }
+            double bpm = info.bpm() > 0 ? info.bpm() : a.tempoBpm();
+            out.add(new Track(id(e.path()), path, info.title(), info.artist(), info.album(), info.durationSeconds(),
+                    point.valence(), point.arousal(), mood, source, info.genre(), bpm, info.gainDb(),
+                    ce == null ? -1 : ce.popularity(), a));
+        }
+        out.sort(Comparator.comparing(t -> t.path().toString()));
+        return List.copyOf(out);
+    }
+
+    /**
+     * The nearest enclosing folder, below a root, named exactly like a mood or an emotion
+     * ("audio-library/calm/x.flac"); synonyms are not used here, so an album called "Blue" stays an album.
+     */
+    private Optional<String> folderMood(Path file) {
+        Path root = config.roots().stream().map(r -> r.toAbsolutePath().normalize()).filter(file::startsWith).findFirst().orElse(null);
+        for (Path dir = file.getParent(); dir != null && root != null && dir.startsWith(root) && !dir.equals(root); dir = dir.getParent()) {
+            Optional<String> m = MoodPoints.folderMood(dir.getFileName().toString());
+            if (m.isPresent()) return m;
+        }
+        return Optional.empty();
+    }
+
+    static String id(String path) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-1").digest(path.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Nothing native is held between scans: each file's grabber is closed after reading.
+    }
+}

@@ -1,0 +1,197 @@
+package io.moodbox.music;
+
+import io.moodbox.config.ConfigException;
+import io.moodbox.emotion.Emotion;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The music stage's settings ({@code music.*} keys). Validates itself: a bad value throws
+ * {@link ConfigException} naming the key and the allowed values.
+ *
+ * @param roots          folders scanned for music ({@code music.roots}, comma-separated)
+ * @param stateDir       where the library cache, the owner's plays/skips and the player state live
+ * @param policy         how the room's mood becomes a target ({@code match}, {@code uplift}, {@code iso})
+ * @param uplift         the uplift table: room emotion -> mood of the music to play
+ * @param isoSteps       tracks the iso policy takes to walk from the room's mood to the target
+ * @param repeatWindow   a track is not replayed within this many picks
+ * @param analysisSeconds excerpt analysed per track, from its middle (0 = whole track)
+ * @param mixer          output device: a substring of the Java Sound mixer name ("" = system default)
+ * @param volume         volume on a first start, percent
+ * @param maxStartVolume a restored volume is capped to this after a restart, percent
+ * @param moodChange     when the mood changes mid-track: {@code fade} now, or wait for {@code track-end}
+ * @param fadeMs         fade-out / fade-in length, milliseconds
+ * @param normalise      {@code replaygain} (falls back to measured loudness), {@code loudness}, or {@code off}
+ * @param targetLoudnessDb RMS level tracks are brought to by loudness normalisation, dBFS
+ * @param sampleLibrary  generate the sample library into the first root when no music is found
+ */
+public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Emotion, String> uplift, int isoSteps,
+                          int repeatWindow, double analysisSeconds, String mixer, int volume, int maxStartVolume,
+                          MoodChange moodChange, int fadeMs, Normalise normalise, double targetLoudnessDb,
+                          boolean sampleLibrary) {
+
+    public enum Policy { MATCH, UPLIFT, ISO }
+
+    public enum MoodChange { FADE, TRACK_END }
+
+    public enum Normalise { REPLAYGAIN, LOUDNESS, OFF }
+
+    /** The seeds' map: lift what is low, calm what is agitated, keep joy going. */
+    public static final String DEFAULT_UPLIFT =
+            "angry:calm, disgust:sad, fear:calm, happy:happy, sad:happy, surprise:energetic, neutral:energetic";
+
+    public MusicConfig {
+        if (roots == null || roots.isEmpty()) throw new ConfigException("music.roots must name at least one folder");
+        roots = List.copyOf(roots);
+        if (stateDir == null) throw new ConfigException("music.state-dir must be set");
+        if (policy == null) throw new ConfigException("music.policy must be one of match, uplift, iso");
+        uplift = Map.copyOf(uplift == null ? parseUplift(DEFAULT_UPLIFT) : uplift);
+        for (var entry : uplift.entrySet()) {
+            if (!MoodPoints.CANONICAL.containsKey(entry.getValue())) throw new ConfigException("music.uplift maps "
+                    + entry.getKey().label() + " to '" + entry.getValue() + "'; allowed moods are "
+                    + String.join(", ", MoodPoints.CANONICAL.keySet()));
+        }
+        for (Emotion e : Emotion.values()) {
+            if (!uplift.containsKey(e)) throw new ConfigException("music.uplift has no entry for " + e.label()
+                    + "; it needs one per emotion (" + labels() + ")");
+        }
+        range("music.iso-steps", isoSteps, 1, 20);
+        range("music.repeat-window", repeatWindow, 0, 1000);
+        if (!(analysisSeconds == 0 || (analysisSeconds >= 10 && analysisSeconds <= 3600)))
+            throw new ConfigException("music.analysis-seconds must be 0 (whole track) or 10..3600, was " + analysisSeconds);
+        mixer = mixer == null ? "" : mixer.trim();
+        range("music.volume", volume, 0, 100);
+        range("music.max-start-volume", maxStartVolume, 0, 100);
+        if (moodChange == null) throw new ConfigException("music.mood-change must be fade or track-end");
+        range("music.fade-ms", fadeMs, 0, 20000);
+        if (normalise == null) throw new ConfigException("music.normalise must be replaygain, loudness or off");
+        if (!(targetLoudnessDb >= -40 && targetLoudnessDb <= -6))
+            throw new ConfigException("music.target-loudness-db must be -40..-6 dBFS, was " + targetLoudnessDb);
+    }
+
+    /** Defaults for one library folder; the state goes next to it in {@code state/music}. */
+    public static MusicConfig defaults(Path root, Path stateDir) {
+        return new MusicConfig(List.of(root), stateDir, Policy.UPLIFT, parseUplift(DEFAULT_UPLIFT), 4, 8, 60, "",
+                30, 40, MoodChange.FADE, 3000, Normalise.REPLAYGAIN, -20, true);
+    }
+
+    /**
+     * Builds the record from {@code music.*} string values (what Settings reads from the
+     * properties files); {@code get} returns null for a missing key, which then takes its default.
+     */
+    public static MusicConfig parse(Function<String, String> get) {
+        MusicConfig d = defaults(Path.of("audio-library"), Path.of("state", "music"));
+        String roots = get.apply("music.roots");
+        List<Path> rootList = new ArrayList<>();
+        if (roots == null) rootList.addAll(d.roots());
+        else for (String r : roots.split(",")) if (!r.isBlank()) rootList.add(Path.of(r.trim()));
+        return new MusicConfig(rootList,
+                Path.of(or(get, "music.state-dir", d.stateDir().toString())),
+                enumOf(Policy.class, "music.policy", or(get, "music.policy", "uplift")),
+                upliftOverDefaults(or(get, "music.uplift", DEFAULT_UPLIFT)),
+                intOf(get, "music.iso-steps", d.isoSteps()),
+                intOf(get, "music.repeat-window", d.repeatWindow()),
+                doubleOf(get, "music.analysis-seconds", d.analysisSeconds()),
+                or(get, "music.mixer", ""),
+                intOf(get, "music.volume", d.volume()),
+                intOf(get, "music.max-start-volume", d.maxStartVolume()),
+                enumOf(MoodChange.class, "music.mood-change", or(get, "music.mood-change", "fade")),
+                intOf(get, "music.fade-ms", d.fadeMs()),
+                enumOf(Normalise.class, "music.normalise", or(get, "music.normalise", "replaygain")),
+                doubleOf(get, "music.target-loudness-db", d.targetLoudnessDb()),
+                boolOf(get, "music.sample-library", d.sampleLibrary()));
+    }
+
+    /** The owner's entries over the seeds' table, so "sad:calm" alone changes just that row. */
+    private static Map<Emotion, String> upliftOverDefaults(String table) {
+        Map<Emotion, String> m = parseUplift(DEFAULT_UPLIFT);
+        m.putAll(parseUplift(table));
+        return m;
+    }
+
+    /** "angry:calm, sad:happy, ..." -> table; unknown emotions are an error naming the key. */
+    public static Map<Emotion, String> parseUplift(String table) {
+        Map<Emotion, String> m = new EnumMap<>(Emotion.class);
+        for (String entry : table.split(",")) {
+            if (entry.isBlank()) continue;
+            String[] kv = entry.split(":");
+            if (kv.length != 2) throw new ConfigException("music.uplift entry '" + entry.trim()
+                    + "' must look like emotion:mood, e.g. sad:happy");
+            Emotion e;
+            try {
+                e = Emotion.parse(kv[0]);
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException("music.uplift: '" + kv[0].trim() + "' is not an emotion; allowed: " + labels());
+            }
+            String mood = kv[1].trim().toLowerCase(Locale.ROOT);
+            m.put(e, MoodPoints.canonical(mood).orElse(mood));
+        }
+        return m;
+    }
+
+    public Path cacheFile() { return stateDir.resolve("library-cache.tsv"); }
+
+    public Path tasteFile() { return stateDir.resolve("taste.properties"); }
+
+    public Path playerStateFile() { return stateDir.resolve("player.properties"); }
+
+    private static String labels() {
+        return String.join(", ", Arrays.stream(Emotion.values()).map(Emotion::label).toList());
+    }
+
+    private static void range(String key, int v, int lo, int hi) {
+        if (v < lo || v > hi) throw new ConfigException(key + " must be " + lo + ".." + hi + ", was " + v);
+    }
+
+    private static String or(Function<String, String> get, String key, String def) {
+        String v = get.apply(key);
+        return v == null ? def : v.trim();
+    }
+
+    private static int intOf(Function<String, String> get, String key, int def) {
+        String v = get.apply(key);
+        if (v == null || v.isBlank()) return def;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, was '" + v + "'");
+        }
+    }
+
+    private static double doubleOf(Function<String, String> get, String key, double def) {
+        String v = get.apply(key);
+        if (v == null || v.isBlank()) return def;
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a number, was '" + v + "'");
+        }
+    }
+
+    private static boolean boolOf(Function<String, String> get, String key, boolean def) {
+        String v = get.apply(key);
+        if (v == null || v.isBlank()) return def;
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new ConfigException(key + " must be true or false, was '" + v + "'");
+        };
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, String key, String value) {
+        String allowed = String.join(", ", Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " must be one of " + allowed + ", was '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.moodbox.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MainTest {
+    @TempDir Path dir;
+
+    @Test
+    void usageErrorsExitTwoAndHelpExitsZero() {
+        assertEquals(2, Main.run(new String[]{}));
+        assertEquals(2, Main.run(new String[]{"frobnicate"}));
+        assertEquals(2, Main.run(new String[]{"run", "--sauce", "x"}));
+        assertEquals(2, Main.run(new String[]{"--config"}));
+        assertEquals(0, Main.run(new String[]{"--help"}));
+    }
+
+    @Test
+    void aBadSettingFailsStartupWithExitOne() throws IOException {
+        Path f = dir.resolve("m.properties");
+        Files.writeString(f, "mood.half_life_s = soon\n");
+        assertEquals(1, Main.run(new String[]{"--config", f.toString(), "run"}));
+        assertEquals(1, Main.run(new String[]{"--config", dir.resolve("missing.properties").toString(), "run"}));
+    }
+
+    @Test
+    void everyCommandIsListed() {
+        assertEquals(List.of("run", "classify", "bench", "eval", "console", "samples"), List.copyOf(Main.commands().keySet()));
+    }
+
+    /** The real thing: a daemon JVM stopped with SIGTERM, as systemd does, exits cleanly within 5 s. */
+    @Test
+    void sigtermStopsTheDaemonCleanlyWithinFiveSeconds() throws Exception {
+        Path f = dir.resolve("m.properties");
+        Files.writeString(f, "web.port = 0\nweb.bind = 127.0.0.1\nweb.owner-file = " + dir.resolve("owner.properties") + "\n");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path log = dir.resolve("out.log");
+        // Output to a file: Process.destroy() closes the pipes, and we want what the hook logs.
+        Process p = new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--config", f.toString(), "run", "--source", "none")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("moodbox running")) {
+                assertTrue(p.isAlive() && System.nanoTime() < deadline, () -> "did not start: " + read(log));
+                Thread.sleep(50);
+            }
+            long start = System.nanoTime();
+            p.destroy();   // SIGTERM
+            assertTrue(p.waitFor(5, TimeUnit.SECONDS), () -> "still running 5 s after SIGTERM: " + read(log));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String out = read(log);
+            assertTrue(out.contains("moodbox stopped"), out);
+            assertFalse(out.contains("\u001b["), "no ANSI codes when not on a terminal");
+            assertTrue(out.contains("[main]") && out.contains("[moodbox-shutdown]"), "thread names logged: " + out);
+            assertTrue(seconds < 5, seconds + " s");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}

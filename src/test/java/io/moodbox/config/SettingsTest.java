@@ -1,0 +1,223 @@
+package io.moodbox.config;
+
+import io.moodbox.mood.MoodConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SettingsTest {
+    @TempDir Path dir;
+
+    private Path file(String text) throws IOException {
+        Path f = dir.resolve("moodbox.properties");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void shippedDefaultsLoadAndMatchTheRecordDefaults() {
+        Settings s = Settings.defaults();
+        assertEquals(MoodConfig.defaults(), s.mood());
+        assertEquals("auto", s.daemon().source());
+        assertFalse(s.daemon().privacy());
+    }
+
+    @Test
+    void everyKeyHasADescriptionAndLiveKeysAreMarked() {
+        List<Setting> view = Settings.defaults().view();
+        assertFalse(view.isEmpty());
+        for (Setting k : view) {
+            assertFalse(k.description().isBlank(), k.key() + " has no description in the defaults file");
+            assertFalse(k.description().contains("[live]"), k.key());
+            assertFalse(k.description().contains("---"), k.key() + " swallowed an area header: " + k.description());
+            assertEquals("default", k.origin());
+        }
+        Map<String, Setting> byKey = new HashMap<>();
+        view.forEach(k -> byKey.put(k.key(), k));
+        assertTrue(byKey.get("mood.half_life_s").live());
+        assertTrue(byKey.get("privacy.enabled").live());
+        assertFalse(byKey.get("camera.source").live());
+    }
+
+    @Test
+    void ownersFileOverridesDefaults() throws IOException {
+        Settings s = Settings.load(file("mood.half_life_s = 2.5\n"), Map.of(), Map.of());
+        assertEquals(Duration.ofMillis(2500), s.mood().halfLife());
+        assertEquals("file", s.view().stream().filter(k -> k.key().equals("mood.half_life_s")).findFirst().orElseThrow().origin());
+    }
+
+    @Test
+    void environmentOverridesTheFileAndCommandLineOverridesBoth() throws IOException {
+        Path f = file("mood.half_life_s = 2.5\ncamera.source = none\n");
+        Settings s = Settings.load(f, Map.of("MOODBOX_MOOD_HALF_LIFE_S", "4", "MOODBOX_CAMERA_SOURCE", "demo",
+                "MOODBOX_UNRELATED", "x"), Map.of("camera.source", "clip.mp4"));
+        assertEquals(Duration.ofSeconds(4), s.mood().halfLife());
+        assertEquals("clip.mp4", s.daemon().source());
+        assertEquals("MOODBOX_CAMERA_FPS", Settings.envName("camera.fps"));
+    }
+
+    @Test
+    void badValueNamesTheKeyTheAllowedValuesAndWhereItWasSet() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Settings.load(file("mood.switch_margin = 0.9\n"), Map.of(), Map.of()));
+        assertTrue(e.getMessage().contains("mood.switch_margin must be 0..0.5, was 0.9"), e.getMessage());
+        assertTrue(e.getMessage().contains(dir.resolve("moodbox.properties").toString()), e.getMessage());
+
+        e = assertThrows(ConfigException.class,
+                () -> Settings.load(file(""), Map.of("MOODBOX_PRIVACY_ENABLED", "maybe"), Map.of()));
+        assertTrue(e.getMessage().contains("privacy.enabled must be one of true, false; was 'maybe'"), e.getMessage());
+        assertTrue(e.getMessage().contains("MOODBOX_PRIVACY_ENABLED"), e.getMessage());
+
+        e = assertThrows(ConfigException.class,
+                () -> Settings.load(file("daemon.error_limit = lots\n"), Map.of(), Map.of()));
+        assertTrue(e.getMessage().startsWith("daemon.error_limit must be a whole number, was 'lots'"), e.getMessage());
+    }
+
+    @Test
+    void aKeySetTwiceIsAnError() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Settings.load(file("mood.hold_s = 1\nmood.hold_s = 2\n"), Map.of(), Map.of()));
+        assertTrue(e.getMessage().contains("mood.hold_s is set 2 times"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeysInTheFileAreIgnoredButRejectedInAnUpdate() throws IOException {
+        Settings s = Settings.load(file("mood.halflife = 3\n"), Map.of(), Map.of());
+        assertEquals(MoodConfig.defaults(), s.mood());
+        ConfigException e = assertThrows(ConfigException.class, () -> s.update(Map.of("mood.halflife", "3")));
+        assertTrue(e.getMessage().contains("unknown setting 'mood.halflife'"), e.getMessage());
+        assertTrue(e.getMessage().contains("mood.half_life_s"), "suggests the known mood keys: " + e.getMessage());
+    }
+
+    @Test
+    void keysOfAFamilyShownByExampleAreAccepted() throws IOException {
+        Settings s = Settings.load(file("device.buttons = play,vol\n"
+                + "device.button.vol.pin = 16\ndevice.button.vol.press = volume-up\n"
+                + "device.button.vol.double = none\ndevice.button.vol.long = volume-down\n"), Map.of(), Map.of());
+        assertEquals(List.of("play", "vol"), s.device().buttons().stream().map(b -> b.name()).toList());
+        s.update(Map.of("device.button.vol.pin", "19"));
+        assertEquals(19, s.device().buttons().get(1).pin());
+        assertThrows(ConfigException.class, () -> s.update(Map.of("device.button.vol.colour", "red")));
+        assertThrows(ConfigException.class, () -> s.update(Map.of("mood.anything", "1")));
+    }
+
+    @Test
+    void updateSavesAtomicallyKeepingCommentsAndTheOldFileAsBak() throws IOException {
+        String before = "# my box\n# calmer please\nmood.half_life_s = 2\n";
+        Path f = file(before);
+        Settings s = Settings.load(f, Map.of(), Map.of());
+        Settings.Update u = s.update(Map.of("mood.half_life_s", "3", "daemon.error_limit", "50"));
+
+        assertEquals(Duration.ofSeconds(3), s.mood().halfLife());
+        assertEquals(Set.of("mood.half_life_s", "daemon.error_limit"), u.changed());
+        assertEquals(Set.of("mood.half_life_s"), u.live());
+        assertEquals(Set.of("daemon.error_limit"), u.needsRestart());
+        String after = Files.readString(f);
+        assertTrue(after.contains("# calmer please"), after);
+        assertTrue(after.matches("(?s).*mood.half_life_s\\s*=\\s*3\\b.*"), after);
+        assertTrue(after.matches("(?s).*daemon.error_limit\\s*=\\s*50\\b.*"), after);
+        assertEquals(before, Files.readString(dir.resolve("moodbox.properties.bak")));
+        try (var files = Files.list(dir)) {
+            assertEquals(Set.of("moodbox.properties", "moodbox.properties.bak"),
+                    Set.copyOf(files.map(p -> p.getFileName().toString()).toList()), "no temp file left behind");
+        }
+        // A fresh load sees what was saved.
+        assertEquals(Duration.ofSeconds(3), Settings.load(f, Map.of(), Map.of()).mood().halfLife());
+    }
+
+    @Test
+    void updateCreatesTheOwnersFileWhenThereIsNone() {
+        Path f = dir.resolve("state/moodbox.properties");
+        Settings s = Settings.load(f, Map.of(), Map.of());
+        s.update(Map.of("privacy.enabled", "true"));
+        assertTrue(s.daemon().privacy());
+        assertTrue(Settings.load(f, Map.of(), Map.of()).daemon().privacy());
+        assertFalse(Files.exists(dir.resolve("state/moodbox.properties.bak")));
+    }
+
+    @Test
+    void anInvalidUpdateSavesNothingChangesNothingAndNamesTheKey() throws IOException {
+        String before = "mood.hold_s = 1\n";
+        Path f = file(before);
+        Settings s = Settings.load(f, Map.of(), Map.of());
+        List<Set<String>> told = new ArrayList<>();
+        s.addListener((settings, keys) -> told.add(keys));
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> s.update(Map.of("mood.hold_s", "2", "mood.half_life_s", "-1")));
+        assertTrue(e.getMessage().contains("mood.half_life_s"), e.getMessage());
+        assertEquals(before, Files.readString(f));
+        assertFalse(Files.exists(dir.resolve("moodbox.properties.bak")));
+        assertEquals(Duration.ofSeconds(1), s.mood().minHold());
+        assertTrue(told.isEmpty());
+    }
+
+    @Test
+    void listenersHearWhichKeysChangedAndNothingWhenNothingDid() throws IOException {
+        Settings s = Settings.load(file(""), Map.of(), Map.of());
+        List<Set<String>> told = new ArrayList<>();
+        s.addListener((settings, keys) -> {
+            told.add(Set.copyOf(keys));
+            assertSame(s, settings);
+        });
+        s.addListener((settings, keys) -> { throw new IllegalStateException("a broken listener"); });
+        s.update(Map.of("privacy.enabled", "true", "mood.switch_margin", "0.1"));   // margin is already 0.1
+        assertEquals(List.of(Set.of("privacy.enabled")), told);
+        s.update(Map.of("privacy.enabled", "true"));
+        assertEquals(1, told.size());
+    }
+
+    @Test
+    void anUpdateOverriddenByTheEnvironmentIsReportedAsSuch() throws IOException {
+        Settings s = Settings.load(file(""), Map.of("MOODBOX_MOOD_HOLD_S", "2"), Map.of());
+        Settings.Update u = s.update(Map.of("mood.hold_s", "1"));
+        assertEquals(Set.of("mood.hold_s"), u.overridden());
+        assertTrue(u.changed().isEmpty());
+        assertEquals(Duration.ofSeconds(2), s.mood().minHold());
+    }
+
+    @Test
+    void editsOnDiskAreReloadedOnceSettledAndAnInvalidEditKeepsThePreviousSettings() throws IOException {
+        Path f = file("mood.hold_s = 1\n");
+        Settings s = Settings.load(f, Map.of(), Map.of());
+        List<Set<String>> told = new ArrayList<>();
+        s.addListener((settings, keys) -> told.add(Set.copyOf(keys)));
+        assertEquals(Set.of(), s.reloadIfChanged());
+
+        Files.writeString(f, "mood.hold_s = 2\n# a longer file so the size differs\n");
+        assertEquals(Set.of(), s.reloadIfChanged(), "debounced: the first poll only notices the change");
+        assertEquals(Set.of("mood.hold_s"), s.reloadIfChanged());
+        assertEquals(Duration.ofSeconds(2), s.mood().minHold());
+        assertEquals(List.of(Set.of("mood.hold_s")), told);
+
+        Files.writeString(f, "mood.hold_s = forever\n");
+        s.reloadIfChanged();
+        assertEquals(Set.of(), s.reloadIfChanged());
+        assertEquals(Duration.ofSeconds(2), s.mood().minHold());
+        assertTrue(s.fileError().orElseThrow().contains("mood.hold_s"), s.fileError().toString());
+
+        Files.writeString(f, "mood.hold_s = 3\n");
+        s.reloadIfChanged();
+        s.reloadIfChanged();
+        assertEquals(Duration.ofSeconds(3), s.mood().minHold());
+        assertTrue(s.fileError().isEmpty());
+    }
+
+    @Test
+    void theConfigReferenceListsEveryKey() throws IOException {
+        String doc = Files.readString(Path.of("docs/config.md"));
+        for (Setting k : Settings.defaults().view())
+            assertTrue(doc.contains("`" + k.key() + "`"), "docs/config.md does not describe " + k.key());
+    }
+}

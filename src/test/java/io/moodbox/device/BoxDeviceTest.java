@@ -1,0 +1,263 @@
+package io.moodbox.device;
+
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import io.moodbox.app.BoxState;
+import io.moodbox.device.DeviceConfig.Action;
+import io.moodbox.device.DeviceConfig.Button;
+import io.moodbox.device.LedPattern.Signal;
+import io.moodbox.emotion.Emotion;
+import io.moodbox.music.PlayerStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The device end to end on Pi4J's mock provider: mock input levels in, {@link io.moodbox.app.Controls}
+ * calls out; state changes in, mock output levels out. A simulated clock makes every timing exact.
+ */
+class BoxDeviceTest {
+    private static final long MS = 1_000_000;
+
+    private final AtomicLong clock = new AtomicLong(1_000 * MS);
+    private final RecordingControls controls = new RecordingControls();
+    private final List<List<String>> reported = new ArrayList<>();
+    private Pi4jGpio gpio;
+    private BoxDevice device;
+
+    private BoxDevice open(DeviceConfig config, BoxState initial) {
+        gpio = Pi4jGpio.mock();
+        device = new BoxDevice(config, gpio, null, controls, initial, reported::add, clock::get);
+        return device;
+    }
+
+    private BoxDevice open() { return open(DeviceConfig.defaults(), States.live().build()); }
+
+    @AfterEach
+    void close() {
+        if (device != null) device.close();
+    }
+
+    private MockDigitalInput button(String name) {
+        return gpio.context().io(Pi4jGpio.id("button-" + name), MockDigitalInput.class);
+    }
+
+    private boolean lit(String pin) {
+        return gpio.context().io(Pi4jGpio.id(pin), DigitalOutput.class).state() == DigitalState.HIGH;
+    }
+
+    /** Polls the buttons every 5 ms of simulated time for {@code ms}. */
+    private void run(long ms) {
+        for (long end = clock.get() + ms * MS; clock.get() < end; clock.addAndGet(5 * MS)) device.pollButtons(clock.get());
+    }
+
+    /** Active-low wiring: pressed pulls the pin LOW. */
+    private void press(String name, long ms) {
+        button(name).mockState(DigitalState.LOW);
+        run(ms);
+        button(name).mockState(DigitalState.HIGH);
+    }
+
+    @Test
+    void eachButtonDoesItsJobThroughControls() {
+        open();
+        run(50);
+        press("play", 100);
+        run(100);
+        press("next", 80);
+        run(100);
+        press("mood", 80);
+        run(100);
+        press("privacy", 80);
+        run(100);
+        assertEquals(List.of("togglePlay", "next", "lockMood true", "privacy true"), controls.calls());
+    }
+
+    @Test
+    void togglesFollowTheCurrentState() {
+        open();
+        device.stateChanged(null, States.live().locked(true).privacy(true).build());
+        run(50);
+        press("mood", 80);
+        run(100);
+        press("privacy", 80);
+        run(100);
+        assertEquals(List.of("lockMood false", "privacy false"), controls.calls());
+    }
+
+    @Test
+    void bounceIsFilteredByOurOwnDebounce() {
+        open();
+        run(50);
+        for (int i = 0; i < 6; i++) {          // 10 ms chatter, never 30 ms stable
+            button("next").mockState(i % 2 == 0 ? DigitalState.LOW : DigitalState.HIGH);
+            run(10);
+        }
+        button("next").mockState(DigitalState.HIGH);
+        run(200);
+        assertEquals(List.of(), controls.calls());
+        for (int i = 0; i < 4; i++) {          // a real press that bounces on the way down
+            button("next").mockState(i % 2 == 0 ? DigitalState.LOW : DigitalState.HIGH);
+            run(5);
+        }
+        press("next", 120);
+        run(100);
+        assertEquals(List.of("next"), controls.calls());
+    }
+
+    @Test
+    void doubleAndLongPressesMapToTheirActions() {
+        DeviceConfig d = DeviceConfig.defaults();
+        DeviceConfig config = new DeviceConfig(d.provider(), d.gpioChip(), d.led(), d.timing(),
+                List.of(new Button("play", 5, Action.TOGGLE_PLAY, Action.NEXT, Action.VOLUME_UP)), false);
+        open(config, States.live().volume(40).build());
+        run(50);
+        press("play", 80);
+        run(100);
+        press("play", 80);
+        run(500);
+        assertEquals(List.of("next"), controls.calls(), "double press");
+        press("play", 1100);
+        run(500);
+        assertEquals(List.of("next", "volume 50"), controls.calls(), "long press");
+        press("play", 80);
+        run(200);
+        assertEquals(List.of("next", "volume 50"), controls.calls(), "waits out the double window");
+        run(300);
+        assertEquals(List.of("next", "volume 50", "togglePlay"), controls.calls());
+    }
+
+    @Test
+    void shutdownNeedsTheLongerHoldAndMustBeEnabled() {
+        DeviceConfig d = DeviceConfig.defaults();
+        DeviceConfig enabled = new DeviceConfig(d.provider(), d.gpioChip(), d.led(), d.timing(), d.buttons(), true);
+        open(enabled, States.live().build());
+        run(50);
+        press("privacy", 2000);
+        run(100);
+        assertEquals(List.of(), controls.calls(), "2 s is a long press, but shutdown needs 4 s; letting go cancels");
+        press("privacy", 4100);
+        run(100);
+        assertEquals(List.of("shutdown"), controls.calls());
+    }
+
+    @Test
+    void shutdownIsIgnoredWhenNotEnabled() {
+        open();
+        run(50);
+        press("privacy", 5000);
+        run(100);
+        assertEquals(List.of(), controls.calls());
+    }
+
+    @Test
+    void aButtonHeldAtStartIsReportedAndIgnoredUntilReleased() {
+        gpio = Pi4jGpio.mock();
+        // Pre-create nothing: open the device, then hold the button before the first sample.
+        device = new BoxDevice(DeviceConfig.defaults(), gpio, null, controls, States.live().build(), reported::add, clock::get);
+        button("privacy").mockState(DigitalState.LOW);
+        run(5000);
+        assertEquals(List.of(), controls.calls());
+        assertTrue(device.problems().stream().anyMatch(p -> p.contains("'privacy'")), device.problems().toString());
+        button("privacy").mockState(DigitalState.HIGH);
+        run(100);
+        assertEquals(List.of(), device.problems());
+        assertEquals(List.of(), reported.get(reported.size() - 1), "the cleared problem is reported too");
+        press("privacy", 80);
+        run(100);
+        assertEquals(List.of("privacy true"), controls.calls());
+    }
+
+    @Test
+    void theLedFollowsStateChanges() {
+        DeviceConfig d = DeviceConfig.defaults();
+        DeviceConfig.Led single = new DeviceConfig.Led(DeviceConfig.LedKind.SINGLE, 23, 17, 27, 22, false, 200, 1.0);
+        open(new DeviceConfig(d.provider(), d.gpioChip(), single, d.timing(), d.buttons(), false),
+                States.live().camera(io.moodbox.camera.SourceStatus.State.STARTING).phase(BoxState.Phase.STARTING).build());
+        long t = clock.get();
+        device.renderLed(t);
+        assertTrue(lit("led"), "starting: first half of the blink");
+        device.renderLed(t + 600 * MS);
+        assertFalse(lit("led"), "starting: second half");
+
+        device.stateChanged(null, States.live().build());
+        assertEquals(Signal.CAMERA_LIVE, device.led().pattern().signal());
+        for (long ms = 0; ms < 5000; ms += 10) {
+            device.renderLed(clock.get() + ms * MS);
+            assertTrue(lit("led"), "camera live: lit all the time, at " + ms + " ms");
+        }
+
+        device.stateChanged(null, States.live().privacy(true).build());
+        assertEquals(Signal.PRIVACY, device.led().pattern().signal());
+        int litSamples = 0;
+        for (long ms = 0; ms < 3000; ms += 10) {
+            device.renderLed(clock.get() + ms * MS);
+            if (lit("led")) litSamples++;
+        }
+        assertTrue(litSamples > 0 && litSamples <= 10, "privacy: a short blip every 3 s, lit " + litSamples);
+
+        DigitalOutput pin = gpio.context().io(Pi4jGpio.id("led"), DigitalOutput.class);
+        device.renderLed(clock.get());
+        device.stateChanged(null, States.live().build());
+        device.renderLed(clock.get());
+        assertTrue(pin.state() == DigitalState.HIGH);
+        device.close();
+        assertEquals(DigitalState.LOW, pin.state(), "off on close");
+        device = null;
+    }
+
+    @Test
+    void theRgbLedShowsLiveAsWhiteAndTheMoodAsColour() {
+        open();
+        device.stateChanged(null, States.live().build());
+        device.renderLed(clock.get());
+        assertTrue(lit("led-red") && lit("led-green") && lit("led-blue"), "live, nobody: white");
+        device.stateChanged(null, States.live().face(Emotion.ANGRY).build());
+        device.renderLed(clock.get());
+        assertTrue(lit("led-red") && !lit("led-green") && !lit("led-blue"), "angry: red");
+        device.stateChanged(null, States.live().privacy(true).player(PlayerStatus.State.PAUSED).build());
+        assertEquals(Signal.PRIVACY, device.led().pattern().signal());
+    }
+
+    @Test
+    void describesWhatItOpened() {
+        open();
+        assertEquals("mock: rgb LED on GPIO17/27/22, buttons: play(GPIO5) next(GPIO6) mood(GPIO13) privacy(GPIO26)",
+                device.describe());
+        assertEquals(List.of(List.of()), reported, "no problems, reported once");
+    }
+
+    @Test
+    void theThreadsRunAndStopCleanly() throws Exception {
+        gpio = Pi4jGpio.mock();
+        GpioOpener opener = new GpioOpener(java.nio.file.Path.of("/nonexistent"), java.nio.file.Path.of("/nonexistent"),
+                chip -> { throw new AssertionError("not gpiod"); }, () -> gpio, p -> true);
+        DeviceConfig d = DeviceConfig.defaults();
+        DeviceConfig mock = new DeviceConfig(DeviceConfig.Provider.MOCK, -1, d.led(), d.timing(), d.buttons(), false);
+        BoxDevice live = BoxDevice.open(mock, opener, controls, States.live().build(), reported::add);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!lit("led-red") && System.nanoTime() < deadline) Thread.sleep(5);
+            assertTrue(lit("led-red"), "moodbox-led lit the LED");
+            while (live.polls() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            button("next").mockState(DigitalState.LOW);
+            Thread.sleep(150);
+            button("next").mockState(DigitalState.HIGH);
+            while (controls.calls().isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+            assertEquals(List.of("next"), controls.calls(), "moodbox-buttons saw the press");
+        } finally {
+            live.close();
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("moodbox-led") || t.getName().equals("moodbox-buttons")), "threads stopped");
+    }
+}

@@ -1,0 +1,48 @@
+package io.moodbox.camera;
+
+import io.moodbox.dataset.Fer2013;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * camera.source=demo: scenes composed live from FER2013 PrivateTest faces whose expressions
+ * change every few seconds, paced at the configured fps. Only where the dataset is present
+ * (found as {@link Fer2013#locate()} says); nothing is written anywhere.
+ */
+final class DemoSource implements FrameSource {
+    private final SceneGenerator scenes;
+    private final Pacer pacer;
+    private final StatusBoard status;
+    private long index;
+
+    DemoSource(CameraConfig config) {
+        if (Fer2013.locate().isEmpty())
+            throw new NoCameraException("demo scenes need FER2013 (../shared/datasets/fer2013.bin.gz or $" + Fer2013.ENV + ")");
+        var opts = new SceneGenerator.Options(config.width(), config.height(), 1, 4,
+                Math.max(48, config.height() / 10), Math.max(48, Math.min(200, config.height() * 5 / 12)),
+                4.0, config.fps(), 0.8, System.nanoTime());
+        try {
+            this.scenes = SceneGenerator.privateTest(opts);
+        } catch (IOException e) {
+            throw new CameraException("demo scenes: " + e.getMessage(), e);
+        }
+        this.pacer = new Pacer(config.realtime() ? config.fps() : 0);
+        this.status = new StatusBoard(config.describe());
+    }
+
+    @Override
+    public Optional<Frame> next() throws InterruptedException {
+        pacer.await();
+        Frame f = scenes.scene(index++).frame();
+        long now = System.nanoTime();
+        status.frame(now);
+        return Optional.of(new Frame(f.sequence(), now, f.width(), f.height(), f.bgr()));
+    }
+
+    @Override
+    public SourceStatus status() { return status.get(); }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,106 @@
+package io.moodbox.vision;
+
+import io.moodbox.config.MoodboxException;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.global.opencv_objdetect;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.RectVector;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OpenCV's Viola-Jones frontal-face Haar cascade, the one shipped inside the opencv jar (no
+ * download). Runs on the gray frame shrunk to the detection width. Confidence grows with the
+ * number of overlapping raw detections that were merged into the box.
+ */
+final class HaarDetector implements FaceDetector {
+    private static final Logger log = LoggerFactory.getLogger(HaarDetector.class);
+    static final String CASCADE = "haarcascade_frontalface_default.xml";
+    /** Measured on generated scenes (bench --calibrate): see README. */
+    static final CropGeometry GEOMETRY = new CropGeometry(1.0, 0.0, 0.0);
+
+    private final CascadeClassifier cascade;
+    private final Mat small = new Mat();
+    private final int detectWidth, minFacePx, minNeighbors;
+    private final double scaleFactor;
+
+    HaarDetector(int detectWidth, int minFacePx) {
+        this(detectWidth, minFacePx, 1.1, 4);
+    }
+
+    HaarDetector(int detectWidth, int minFacePx, double scaleFactor, int minNeighbors) {
+        this.detectWidth = detectWidth;
+        this.minFacePx = minFacePx;
+        this.scaleFactor = scaleFactor;
+        this.minNeighbors = minNeighbors;
+        File xml = cascadeFile();
+        this.cascade = new CascadeClassifier(xml.getAbsolutePath());
+        if (cascade.empty()) {
+            cascade.close();
+            throw new MoodboxException("could not load the Haar cascade " + xml);
+        }
+        log.info("Face detector: Haar cascade {}, detecting at {} px width", CASCADE, detectWidth);
+    }
+
+    /** Extracts the cascade from the opencv jar of this platform into JavaCPP's cache. */
+    static File cascadeFile() {
+        Loader.load(opencv_objdetect.class);
+        String resource = "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/haarcascades/" + CASCADE;
+        try {
+            File f = Loader.cacheResource(opencv_objdetect.class, resource);
+            if (f == null) throw new IOException(resource + " is not on the classpath");
+            return f;
+        } catch (IOException e) {
+            throw new MoodboxException("the Haar cascade is missing from the opencv jar (" + e.getMessage() + ")", e);
+        }
+    }
+
+    @Override
+    public List<Box> detect(Mat bgr, Mat gray) {
+        double scale = Math.min(1.0, (double) detectWidth / gray.cols());
+        try (var scope = new PointerScope()) {
+            Mat img = gray;
+            if (scale < 1.0) {
+                opencv_imgproc.resize(gray, small, new Size((int) Math.round(gray.cols() * scale),
+                        (int) Math.round(gray.rows() * scale)), 0, 0, opencv_imgproc.INTER_LINEAR);
+                img = small;
+            }
+            // Faces a bit under the minimum still count at the detector (boxes are tighter than FER crops).
+            int min = Math.max(20, (int) Math.floor(minFacePx * scale * 0.8));
+            var rects = new RectVector();
+            var counts = new IntPointer();
+            cascade.detectMultiScale2(img, rects, counts, scaleFactor, minNeighbors, 0, new Size(min, min), new Size());
+            var out = new ArrayList<Box>((int) rects.size());
+            for (long i = 0; i < rects.size(); i++) {
+                Rect r = rects.get(i);
+                int n = i < counts.limit() ? counts.get(i) : minNeighbors;
+                double conf = n / (n + 4.0);
+                out.add(new Box(r.x() / scale, r.y() / scale, r.width() / scale, r.height() / scale, conf));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public CropGeometry crop() { return GEOMETRY; }
+
+    @Override
+    public String name() { return "haar"; }
+
+    @Override
+    public void close() {
+        small.close();
+        cascade.close();
+    }
+}

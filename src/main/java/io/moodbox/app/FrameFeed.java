@@ -1,14 +1,19 @@
 package io.moodbox.app;
 
 import io.moodbox.camera.Frame;
+import io.moodbox.camera.FrameSource;
+import io.moodbox.camera.SourceStatus;
 
 /**
  * The pipeline's view of an open frame source. Opened, read and closed on {@code moodbox-camera}
- * only (native grabbers are not thread-safe).
+ * only (native grabbers are not thread-safe); {@link #status()} may be read from any thread.
  */
 interface FrameFeed extends AutoCloseable {
     /** Blocks for the next frame; null when a file source has ended. Throws when the source fails. */
     Frame next() throws InterruptedException;
+
+    /** The source's own status where it keeps one (a retrying camera does); null: the pipeline tracks it. */
+    default SourceStatus status() { return null; }
 
     @Override void close();
 
@@ -18,5 +23,16 @@ interface FrameFeed extends AutoCloseable {
 
         /** What the owner sees as the source: "demo", "/dev/video0", "clip.mp4". */
         String name();
+    }
+
+    /** A camera-package {@link FrameSource} as a feed. */
+    static FrameFeed of(FrameSource source) {
+        return new FrameFeed() {
+            @Override public Frame next() throws InterruptedException { return source.next().orElse(null); }
+
+            @Override public SourceStatus status() { return source.status(); }
+
+            @Override public void close() { source.close(); }
+        };
     }
 }

@@ -2,25 +2,29 @@ package io.moodbox.app;
 
 import io.moodbox.app.BoxState.Phase;
 import io.moodbox.camera.SourceStatus;
-import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
-import io.moodbox.dataset.Fer2013;
+import io.moodbox.camera.CameraConfig;
+import io.moodbox.camera.FrameSources;
 import io.moodbox.device.Device;
+import io.moodbox.emotion.EmotionClassifier;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
+import io.moodbox.music.MusicLibrary;
 import io.moodbox.music.PlayerStatus;
+import io.moodbox.vision.FaceFinder;
+import io.moodbox.vision.FaceFinders;
+import io.moodbox.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -28,10 +32,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The daemon's wiring, in start order: state model, mood board and tracker, controls, the
- * pipeline's threads, the settings watcher. Everything started is closed in reverse order in
+ * The daemon's wiring, in start order: systemd notification, state model, mood board and tracker,
+ * the pipeline's threads, the music library, controls, the LED and buttons, the web page, the settings watcher. Everything started is closed in reverse order in
  * {@link #close()}. Read this file to see how the box fits together.
  */
 public final class Moodbox implements AutoCloseable {
@@ -50,20 +55,27 @@ public final class Moodbox implements AutoCloseable {
     private final MoodTracker tracker;
     private final Pipeline pipeline;
     private final Controls controls;
+    private final WebServer web;
+    private final LibraryService library;
+    private final SystemdNotify systemd;
     private final Deque<AutoCloseable> started;
     private final CountDownLatch stop;
     private volatile boolean closed;
 
     private Moodbox(Settings settings, StateModel state, MoodBoard board, MoodTracker tracker, Pipeline pipeline,
-                    Deque<AutoCloseable> started, CountDownLatch stop) {
+                    Controls controls, LibraryService library, WebServer web, SystemdNotify systemd, Deque<AutoCloseable> started,
+                    CountDownLatch stop) {
         this.settings = settings;
         this.state = state;
         this.board = board;
         this.tracker = tracker;
         this.pipeline = pipeline;
+        this.controls = controls;
+        this.web = web;
+        this.library = library;
+        this.systemd = systemd;
         this.started = started;
         this.stop = stop;
-        this.controls = new BoxControls(settings, tracker, board, this::applyPrivacy, stop::countDown);
     }
 
     /** Starts the box on the real parts chosen by the settings. */
@@ -75,6 +87,8 @@ public final class Moodbox implements AutoCloseable {
     static Moodbox start(Settings settings, Parts parts) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            SystemdNotify systemd = SystemdNotify.fromEnvironment();
+            started.push(systemd);
             Instant now = Instant.now();
             boolean privacy = settings.daemon().privacy();
             String sourceName = parts.source() == null ? "none" : parts.source().name();
@@ -85,42 +99,86 @@ public final class Moodbox implements AutoCloseable {
             started.push(state);
             Problems problems = new Problems(state);
 
+            // The room's mood: tracked on moodbox-vision, told to listeners on moodbox-mood-events.
             ExecutorService moodEvents = Executors.newSingleThreadExecutor(named("moodbox-mood-events"));
             started.push(moodEvents::shutdown);
             MoodTracker tracker = MoodTracker.create(settings.mood(), InstantSource.system());
             MoodBoard board = new MoodBoard(tracker.current(), moodEvents, Duration.ofMillis(250));
             board.addListener((old, mood) -> state.update(s -> s.withMood(mood)));
 
+            // Seeing: camera thread -> one-slot handoff -> vision thread -> tracker -> board.
             if (parts.analyzer() != null) started.push(parts.analyzer());
             Pipeline pipeline = new Pipeline(parts.source(), parts.analyzer(), tracker, board, state, problems,
                     settings.daemon().errorLimit(), privacy);
-            // TODO(issue 4, 6): music player, web server and console wire in here (the device is wired below).
             pipeline.start();
             started.push(pipeline);
 
+            // Commands come back through Controls only.
             CountDownLatch stop = new CountDownLatch(1);
-            Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, started, stop);
+            Consumer<Boolean> applyPrivacy = on -> {
+                if (state.current().privacy() == on) return;
+                log.info("Privacy mode {}", on ? "on: the camera is off" : "off: watching the room");
+                pipeline.setPrivacy(on);
+                state.update(s -> s.withPrivacy(on));
+            };
+            // The music library scans in the background; the page shows it.
+            LibraryService library = new LibraryService(settings.music(), MusicLibrary.open(settings.music()), problems);
+            started.push(library);
+            library.start();
+            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library::rescan);
 
-            // --- device (issue 5): status LED follows the state, buttons act through Controls.
-            // Never fails for want of GPIO; its problems go on the page like any other.
-            Device device = Device.open(settings.device(), box.controls(), state.current(),
-                    list -> { if (list.isEmpty()) problems.clear("device"); else problems.set("device", String.join(" ", list)); });
-            state.addListener(device);
+            // TODO(issue 4): the track picker and player wire in here.
+
+            // The box: the LED shows the state, the buttons act through Controls.
+            Device device = Device.open(settings.device(), controls, state.current(), list -> problems.set("device", list));
             started.push(device);
-            // --- end device
-            settings.addListener((s, keys) -> box.settingsChanged(keys));
+            state.addListener(device);
+
+            // The page: state out, commands in; settings through the same validation and atomic save.
+            WebServer web = new WebServer(settings.web(), state, controls, new WebSettings(settings), library,
+                    new FramePreview(pipeline::latestFrame, () -> settings.web().preview()));
+            web.start();
+            started.push(web);
+
+            Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, controls, library, web, systemd, started, stop);
+            settings.addListener((s, keys) -> box.settingsChanged(keys, applyPrivacy));
             ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(named("moodbox-config"));
             watcher.scheduleWithFixedDelay(() -> box.watchSettings(problems), 1, 1, TimeUnit.SECONDS);
             started.push(watcher::shutdownNow);
 
             state.update(s -> s.withPhase(Phase.RUNNING));
-            log.info("moodbox running: source {}, privacy {}, settings {}", sourceName, privacy ? "on" : "off",
-                    settings.ownerFile());
+            state.addListener((old, s) -> systemd.status(statusLine(s)));
+            systemd.status(statusLine(state.current()));
+            systemd.ready();
+            systemd.startWatchdog(() -> pipeline.healthy(STUCK_AFTER));
+            log.info("moodbox running: source {}, privacy {}, page on port {}, settings {}", sourceName,
+                    privacy ? "on" : "off", web.port(), settings.ownerFile());
             return box;
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
         }
+    }
+
+    /** A pipeline thread that has not gone round its loop for this long is stuck (systemd's watchdog). */
+    static final Duration STUCK_AFTER = Duration.ofSeconds(10);
+
+    /** One line for {@code systemctl status}: "camera live 15 fps, room happy (2 faces), 1 problem". */
+    static String statusLine(BoxState s) {
+        StringBuilder b = new StringBuilder();
+        if (s.privacy()) b.append("privacy mode");
+        else b.append("camera ").append(s.camera().state().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        if (s.cameraLive()) b.append(String.format(Locale.ROOT, " %.0f fps", s.fps()));
+        MoodState m = s.mood();
+        switch (m.presence()) {
+            case PRESENT -> b.append(", room ").append(m.mood().label()).append(" (").append(m.faces())
+                    .append(m.faces() == 1 ? " face)" : " faces)");
+            case NOBODY -> b.append(", nobody here");
+            case UNKNOWN -> b.append(", mood unknown");
+        }
+        if (m.locked()) b.append(", mood locked");
+        if (!s.problems().isEmpty()) b.append(", ").append(s.problems().size()).append(s.problems().size() == 1 ? " problem" : " problems");
+        return b.toString();
     }
 
     public StateModel state() { return state; }
@@ -131,6 +189,12 @@ public final class Moodbox implements AutoCloseable {
 
     public Settings settings() { return settings; }
 
+    /** The music library as the page sees it. */
+    LibraryService library() { return library; }
+
+    /** The port the page is served on. */
+    public int webPort() { return web.port(); }
+
     /** Blocks until the owner asks the box to shut down (or {@link #requestStop()} is called). */
     public void awaitStopRequest() throws InterruptedException {
         stop.await();
@@ -138,19 +202,13 @@ public final class Moodbox implements AutoCloseable {
 
     public void requestStop() { stop.countDown(); }
 
-    private void settingsChanged(Set<String> keys) {
-        if (keys.contains("privacy.enabled")) applyPrivacy(settings.daemon().privacy());
+    private void settingsChanged(Set<String> keys, Consumer<Boolean> applyPrivacy) {
+        if (keys.contains("privacy.enabled")) applyPrivacy.accept(settings.daemon().privacy());
         if (keys.stream().anyMatch(k -> k.startsWith("mood."))) {
             tracker.configure(settings.mood());
             log.info("Mood settings now {}", settings.mood());
         }
-    }
-
-    private void applyPrivacy(boolean on) {
-        if (state.current().privacy() == on) return;
-        log.info("Privacy mode {}", on ? "on: the camera is off" : "off: watching the room");
-        pipeline.setPrivacy(on);
-        state.update(s -> s.withPrivacy(on));
+        if (keys.stream().anyMatch(k -> k.startsWith("web."))) web.apply(settings.web());
     }
 
     private void watchSettings(Problems problems) {
@@ -170,6 +228,7 @@ public final class Moodbox implements AutoCloseable {
         if (closed) return;
         closed = true;
         log.info("moodbox stopping");
+        systemd.stopping();
         state.update(s -> s.withPhase(Phase.STOPPING));
         closeAll(started);
         log.info("moodbox stopped");
@@ -196,25 +255,28 @@ public final class Moodbox implements AutoCloseable {
 
     // ---- choosing the real parts ----
 
-    /** The frame source and analysis this build can offer for the settings' {@code camera.source}. */
+    /**
+     * The frame source named by {@code camera.source} ({@code auto} probes for a CSI camera, then a
+     * webcam, then the demo scenes where FER2013 is, else none) and, when there is one, the face
+     * finder and emotion model that analyse its frames. A missing model fails here, at startup.
+     */
     static Parts realParts(Settings settings) {
-        String source = settings.daemon().source();
-        FrameFeed.Opener opener = switch (source) {
-            case "none" -> null;
-            case "auto" -> {
-                // TODO(issue 3): webcam / CSI camera detection and the demo scenes once the camera package lands.
-                log.info("No camera support in this build yet{}; running without a camera",
-                        Fer2013.locate().isPresent() ? " and no demo source" : "");
-                yield null;
-            }
-            case "demo" -> throw new ConfigException("camera.source=demo is not available in this build yet; use none");
-            default -> {
-                Path p = Path.of(source);
-                if (!Files.exists(p))
-                    throw new ConfigException("camera.source " + source + " does not exist; give a video file, an image folder, demo or none");
-                throw new ConfigException("camera.source: video files and image folders are not available in this build yet; use none");
-            }
+        CameraConfig camera = FrameSources.resolve(settings.camera());
+        if (camera.kind() == CameraConfig.Kind.NONE) {
+            log.info("No camera: camera.source is {}", settings.daemon().source());
+            return new Parts(null, null);
+        }
+        FrameFeed.Opener source = new FrameFeed.Opener() {
+            @Override public FrameFeed open() { return FrameFeed.of(FrameSources.open(camera)); }
+
+            @Override public String name() { return camera.describe(); }
         };
-        return new Parts(opener, null);
+        FaceFinder finder = FaceFinders.open(settings.vision());
+        try {
+            return new Parts(source, new FaceAnalyzer(finder, EmotionClassifier.open(settings.emotion())));
+        } catch (RuntimeException e) {
+            finder.close();
+            throw e;
+        }
     }
 }

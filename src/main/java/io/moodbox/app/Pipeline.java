@@ -44,6 +44,9 @@ final class Pipeline implements AutoCloseable {
     private volatile boolean privacy;
     private volatile SourceStatus status;
     private volatile long grabbed;
+    private volatile FrameFeed open;             // the feed being read, for its own status
+    private volatile Frame latest;               // for the owner's preview; null when not watching
+    private volatile long cameraBeat = System.nanoTime(), visionBeat = System.nanoTime();
 
     Pipeline(FrameFeed.Opener source, Analyzer analyzer, MoodTracker tracker, MoodBoard board, StateModel state,
              Problems problems, int errorLimit, boolean privacy) {
@@ -76,7 +79,25 @@ final class Pipeline implements AutoCloseable {
         }
         // Not an interrupt: that would break an NIO read inside the source. The camera thread sees
         // the flag between frames and closes the source itself; vision drops frames at once.
-        if (on) slot.clear();
+        if (on) {
+            slot.clear();
+            latest = null;
+            // A retrying source sleeps between attempts: wake it so the camera is closed now, not
+            // after the backoff. A live one is left alone (an interrupt could break a read).
+            if (!status.live()) camera.interrupt();
+        }
+    }
+
+    /** The newest frame analysed, or null in privacy mode or without a live camera. */
+    Frame latestFrame() { return privacy || !status.live() ? null : latest; }
+
+    /**
+     * Both threads are going round their loops (for systemd's watchdog): a source stuck inside a
+     * read for {@code stuckAfter} or a dead thread is unhealthy. Thread-safe.
+     */
+    boolean healthy(Duration stuckAfter) {
+        long now = System.nanoTime(), limit = stuckAfter.toNanos();
+        return camera.isAlive() && vision.isAlive() && now - cameraBeat < limit && now - visionBeat < limit;
     }
 
     SourceStatus sourceStatus() { return status; }
@@ -102,6 +123,7 @@ final class Pipeline implements AutoCloseable {
             }
             report(State.STARTING, "opening " + source.name(), 0);
             try (FrameFeed feed = source.open()) {
+                open = feed;
                 boolean ended = readFrames(feed);
                 backoff = MIN_BACKOFF;
                 if (ended) {
@@ -113,6 +135,7 @@ final class Pipeline implements AutoCloseable {
                 if (!running) break;
                 Thread.interrupted();   // privacy toggled: go round again
             } catch (Exception e) {
+                open = null;
                 if (!running) break;
                 log.warn("Camera {} failed: {}; retrying in {} ms", source.name(), message(e), backoff.toMillis());
                 log.debug("Camera failure", e);
@@ -120,6 +143,8 @@ final class Pipeline implements AutoCloseable {
                 problems.set("camera", "Camera " + source.name() + " is not working (" + message(e) + "); retrying.");
                 if (!sleep(backoff)) continue;
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            } finally {
+                open = null;
             }
         }
         report(State.OFF, "stopped", 0);
@@ -129,21 +154,36 @@ final class Pipeline implements AutoCloseable {
     private boolean readFrames(FrameFeed feed) throws InterruptedException {
         RateMeter rate = new RateMeter();
         boolean live = false;
+        boolean ownStatus = feed.status() == null;   // else the vision loop mirrors the source's own
         while (running && !privacy) {
             Frame f = feed.next();
+            cameraBeat = System.nanoTime();
             if (f == null) return true;
             grabbed++;
             if (!live) {
                 live = true;
-                report(State.LIVE, f.width() + "x" + f.height(), 0);
+                if (ownStatus) report(State.LIVE, f.width() + "x" + f.height(), 0);
                 problems.clear("camera");
                 log.info("Camera {} live at {}x{}", source.name(), f.width(), f.height());
             }
             slot.put(f);
             double fps = rate.tick();
-            if (fps >= 0) report(State.LIVE, f.width() + "x" + f.height(), fps);
+            if (fps >= 0 && ownStatus) report(State.LIVE, f.width() + "x" + f.height(), fps);
         }
         return false;
+    }
+
+    /** Mirrors a source's own status (a retrying camera reports while it waits) into the state. */
+    private void mirror(SourceStatus s) {
+        SourceStatus old = status;
+        if (old.state() == s.state() && old.detail().equals(s.detail()) && Math.abs(old.fps() - s.fps()) < 0.5) return;
+        status = s;
+        state.update(b -> b.withCamera(s));
+        switch (s.state()) {
+            case LIVE -> problems.clear("camera");
+            case RETRYING, NO_CAMERA -> problems.set("camera", "Camera " + s.source() + " is not working (" + s.detail() + ").");
+            default -> { }
+        }
     }
 
     private void report(State s, String detail, double fps) {
@@ -158,6 +198,7 @@ final class Pipeline implements AutoCloseable {
     private void waitWhile(BooleanSupplier condition) {
         synchronized (privacyLock) {
             while (running && condition.getAsBoolean()) {
+                cameraBeat = System.nanoTime();
                 try {
                     privacyLock.wait(1000);
                 } catch (InterruptedException e) {
@@ -174,8 +215,9 @@ final class Pipeline implements AutoCloseable {
         long end = System.nanoTime() + d.toNanos();
         synchronized (privacyLock) {
             for (long left = d.toNanos(); running && privacy == wasPrivate && left > 0; left = end - System.nanoTime()) {
+                cameraBeat = System.nanoTime();
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(privacyLock, left);
+                    TimeUnit.NANOSECONDS.timedWait(privacyLock, Math.min(left, 1_000_000_000L));
                 } catch (InterruptedException e) {
                     if (!running) return false;
                     Thread.interrupted();
@@ -193,14 +235,20 @@ final class Pipeline implements AutoCloseable {
         if (analyzer == null && source != null)
             problems.set("vision", "This build cannot find faces or read expressions yet, so the mood is not watched.");
         while (running) {
+            visionBeat = System.nanoTime();
+            FrameFeed feed = open;
+            SourceStatus own = feed == null || privacy ? null : feed.status();
+            if (own != null) mirror(own);
             Frame f;
             try {
                 f = slot.take(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
+            if (f != null && !privacy) latest = f;
             if (f == null || privacy || analyzer == null) {
                 if (!status.live() || privacy || analyzer == null) {
+                    if (!status.live() || privacy) latest = null;
                     if (tracker.current().presence() != MoodState.Presence.UNKNOWN)
                         board.publish(tracker.notWatching(System.nanoTime()));
                     if (!status.live()) updateFps(0);

@@ -12,14 +12,21 @@ import java.util.Map;
  */
 final class Problems {
     private final StateModel state;
-    private final Map<String, String> byKey = new LinkedHashMap<>();
+    private final Map<String, List<String>> byKey = new LinkedHashMap<>();
 
     Problems(StateModel state) {
         this.state = state;
     }
 
     synchronized void set(String key, String problem) {
-        if (problem.equals(byKey.put(key, problem))) return;
+        set(key, List.of(problem));
+    }
+
+    /** Replaces this part's problems; an empty list clears them. */
+    synchronized void set(String key, List<String> problems) {
+        List<String> now = List.copyOf(problems);
+        List<String> old = now.isEmpty() ? byKey.remove(key) : byKey.put(key, now);
+        if (now.equals(old == null ? List.of() : old)) return;
         push();
     }
 
@@ -27,10 +34,14 @@ final class Problems {
         if (byKey.remove(key) != null) push();
     }
 
-    synchronized List<String> all() { return new ArrayList<>(byKey.values()); }
+    synchronized List<String> all() {
+        List<String> all = new ArrayList<>();
+        byKey.values().forEach(all::addAll);
+        return all;
+    }
 
     private void push() {
-        List<String> now = List.copyOf(byKey.values());
+        List<String> now = all();
         state.update(s -> s.withProblems(now));
     }
 }

@@ -6,6 +6,7 @@ import io.moodbox.vision.VisionConfig;
 import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
+import io.moodbox.web.WebConfig;
 import io.moodbox.music.MusicConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.PropertiesConfigurationLayout;
@@ -75,10 +76,13 @@ public final class Settings {
 
     public EmotionConfig emotion() { return snapshot.emotion; }
 
+    public WebConfig web() { return snapshot.web; }
+
     /** The frame source: {@code camera.source} read as {@link CameraConfig#parse} does, plus camera.* keys. */
     public CameraConfig camera() { return snapshot.camera; }
 
     public VisionConfig vision() { return snapshot.vision; }
+
     public DeviceConfig device() { return snapshot.device; }
 
     public MusicConfig music() { return snapshot.music; }
@@ -89,6 +93,7 @@ public final class Settings {
         final MoodConfig mood;
         final DaemonConfig daemon;
         final EmotionConfig emotion;
+        final WebConfig web;
         final CameraConfig camera;
         final VisionConfig vision;
         final DeviceConfig device;
@@ -101,13 +106,15 @@ public final class Settings {
             daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
                     v.bool("privacy.enabled"));
             emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"));
+            web = new WebConfig(v.string("web.bind"), v.integer("web.port"), v.bool("web.anonymous-status"),
+                    v.bool("web.preview"), v.bool("web.secure-cookies"), v.integer("web.session-idle-minutes"),
+                    v.path("web.owner-file"), v.integer("web.max-body-bytes"));
             camera = CameraConfig.parse(v.string("camera.source"), new CameraConfig(CameraConfig.Kind.NONE, "",
                     v.integer("camera.width"), v.integer("camera.height"), v.integer("camera.fps"), v.bool("camera.loop"),
                     v.bool("camera.realtime"), v.seconds("camera.retry_min_s"), v.seconds("camera.retry_max_s")));
             vision = new VisionConfig(VisionConfig.Detector.parse(v.choice("vision.detector", List.of("auto", "haar", "blazeface"))),
                     v.integer("vision.detect_width"), v.integer("vision.min_face_px"), v.decimal("vision.min_confidence"),
                     v.integer("vision.max_faces"), v.path("vision.blazeface_model"));
-            // Button keys depend on device.buttons, so the record reads them through a lookup.
             device = DeviceConfig.parse(v.asMap()::get);
             music = MusicConfig.parse(v.asMap()::get);
         }
@@ -161,7 +168,7 @@ public final class Settings {
             if (v != null) env.put(k, v);
         }
         for (String k : commandLine.keySet())
-            if (!keys.containsKey(k)) throw unknown(k, keys);
+            if (!known(k, keys)) throw unknown(k, keys);
         Settings s = new Settings(keys, ownerFile, Map.copyOf(env), Map.copyOf(commandLine));
         synchronized (s) {
             FileStamp stamp = FileStamp.of(ownerFile);
@@ -233,7 +240,7 @@ public final class Settings {
      */
     public synchronized Update update(Map<String, String> changes) {
         for (String k : changes.keySet())
-            if (!keys.containsKey(k)) throw unknown(k, keys);
+            if (!known(k, keys)) throw unknown(k, keys);
         Map<String, String> file = new LinkedHashMap<>(fileValues);
         changes.forEach((k, v) -> {
             if (v == null) file.remove(k);
@@ -282,10 +289,12 @@ public final class Settings {
         fileValues = Map.copyOf(file);
         seen = stamp;
         Set<String> changed = new TreeSet<>();
-        for (String k : keys.keySet())
+        Set<String> all = new TreeSet<>(old.values.asMap().keySet());
+        all.addAll(next.values.asMap().keySet());
+        for (String k : all)
             if (!same(old.values.asMap().get(k), next.values.asMap().get(k))) changed.add(k);
         Set<String> live = new TreeSet<>(), restart = new TreeSet<>(), overridden = new TreeSet<>();
-        for (String k : changed) (keys.get(k).live() ? live : restart).add(k);
+        for (String k : changed) (keys.containsKey(k) && keys.get(k).live() ? live : restart).add(k);
         for (String k : file.keySet())
             if (envOverrides.containsKey(k) || commandLine.containsKey(k)) overridden.add(k);
         if (!restart.isEmpty()) log.info("Settings {} take effect after a restart", restart);
@@ -347,8 +356,12 @@ public final class Settings {
             new FileHandler(p).load(in, StandardCharsets.UTF_8.name());
             PropertiesConfigurationLayout layout = p.getLayout();
             Map<String, Key> keys = new LinkedHashMap<>();
+            String previous = "";
             for (String k : layout.getKeys()) {
                 String comment = description(layout.getCanonicalComment(k, false));
+                // Keys grouped under one comment (red, green, blue pins) share it.
+                if (comment.isEmpty() && layout.getBlankLinesBefore(k) == 0) comment = previous;
+                previous = comment;
                 boolean live = comment.contains(LIVE_TAG);
                 keys.put(k, new Key(k, single(p, k), comment.replace(LIVE_TAG, "").trim(), live));
             }
@@ -376,7 +389,7 @@ public final class Settings {
         Map<String, String> out = new LinkedHashMap<>();
         for (Iterator<String> it = p.getKeys(); it.hasNext(); ) {
             String k = it.next();
-            if (!keys.containsKey(k)) {
+            if (!known(k, keys)) {
                 log.warn("{}: unknown setting '{}' ignored{}", ownerFile, k, suggestion(k));
                 continue;
             }
@@ -462,6 +475,24 @@ public final class Settings {
         Throwable t = e;
         while (t.getCause() != null) t = t.getCause();
         return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /**
+     * A key of the defaults file, or one of a family the defaults show by example: keys of four
+     * or more parts may vary in their third ({@code device.button.<name>.pin}).
+     */
+    private static boolean known(String key, Map<String, Key> keys) {
+        if (keys.containsKey(key)) return true;
+        String[] parts = key.split("\\.", -1);
+        if (parts.length < 4) return false;
+        for (String k : keys.keySet()) {
+            String[] p = k.split("\\.", -1);
+            if (p.length != parts.length) continue;
+            boolean match = true;
+            for (int i = 0; i < p.length && match; i++) match = i == 2 ? parts[i].matches("[a-z][a-z0-9_-]{0,23}") : p[i].equals(parts[i]);
+            if (match) return true;
+        }
+        return false;
     }
 
     private static ConfigException unknown(String key, Map<String, Key> keys) {

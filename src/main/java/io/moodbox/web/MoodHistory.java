@@ -41,6 +41,11 @@ final class MoodHistory {
         size = Math.min(size + 1, CAPACITY);
     }
 
+    synchronized void clear() {
+        java.util.Arrays.fill(ring, null);
+        next = size = 0;
+    }
+
     /** Points of the hour before {@code nowMs}, oldest first. */
     synchronized List<Point> lastHour(long nowMs) {
         List<Point> out = new ArrayList<>(size);

@@ -1,6 +1,5 @@
 package io.moodbox.app;
 
-import io.moodbox.config.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +25,7 @@ class DeviceWiringTest {
     }
 
     private Moodbox start(Map<String, String> env) {
-        return Moodbox.start(Settings.load(dir.resolve("moodbox.properties"), env, Map.of()), new Moodbox.Parts(null, null));
+        return Moodbox.start(TestSettings.load(dir, env), new Moodbox.Parts(null, null));
     }
 
     private void await(String what, Predicate<BoxState> p) throws InterruptedException {

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +43,16 @@ class MoodboxTest {
     }
 
     Settings settings(Map<String, String> env) {
-        return Settings.load(dir.resolve("moodbox.properties"), env, Map.of());
+        return TestSettings.load(dir, env);
+    }
+
+    String get(String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + box.webPort() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return r.body();
+        }
     }
 
     /** Frames whose first byte names the emotion on show; 25 frames a second, like a camera. */
@@ -122,7 +135,12 @@ class MoodboxTest {
         source.showing = Emotion.SAD;
         await("the mood follows", s -> s.mood().mood() == Emotion.SAD);
         await("a measured frame rate", s -> s.fps() > 5);
+        String status = get("/api/status");
+        assertTrue(status.contains("sad"), "the page's API shows the room's mood: " + status);
         assertEquals(Emotion.SAD, box.mood().current().mood());
+        await("the music library scanned", s -> box.library().scanProgress().finishedAt() != null);
+        assertEquals(1, box.library().tracksByMood().getOrDefault("calm", java.util.List.of()).size(),
+                box.library().scanProgress().message());
         synchronized (seen) {
             assertTrue(seen.stream().anyMatch(s -> s.mood().mood() == Emotion.SAD));
         }

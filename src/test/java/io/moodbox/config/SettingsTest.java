@@ -101,6 +101,18 @@ class SettingsTest {
     }
 
     @Test
+    void keysOfAFamilyShownByExampleAreAccepted() throws IOException {
+        Settings s = Settings.load(file("device.buttons = play,vol\n"
+                + "device.button.vol.pin = 16\ndevice.button.vol.press = volume-up\n"
+                + "device.button.vol.double = none\ndevice.button.vol.long = volume-down\n"), Map.of(), Map.of());
+        assertEquals(List.of("play", "vol"), s.device().buttons().stream().map(b -> b.name()).toList());
+        s.update(Map.of("device.button.vol.pin", "19"));
+        assertEquals(19, s.device().buttons().get(1).pin());
+        assertThrows(ConfigException.class, () -> s.update(Map.of("device.button.vol.colour", "red")));
+        assertThrows(ConfigException.class, () -> s.update(Map.of("mood.anything", "1")));
+    }
+
+    @Test
     void updateSavesAtomicallyKeepingCommentsAndTheOldFileAsBak() throws IOException {
         String before = "# my box\n# calmer please\nmood.half_life_s = 2\n";
         Path f = file(before);

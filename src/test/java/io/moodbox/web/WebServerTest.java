@@ -244,6 +244,11 @@ class WebServerTest {
             assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(""), path);
         }
         assertEquals("no-store", t.get("/api/session").headers().firstValue("Cache-Control").orElse(""));
+        var page = t.get("/");
+        assertEquals(200, page.statusCode(), "the page itself needs no login");
+        assertTrue(page.body().contains("id=\"setup-form\""));
+        assertFalse(page.body().contains("<script>"), "no inline script");
+        assertEquals(200, t.get("/app.js").statusCode());
     }
 
     @Test

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Proves the Raspberry Pi build on this x86_64 machine, under QEMU user-mode arm64 emulation
+# (../shared/tools/arm64-java.sh, Debian trixie rootfs with OpenJDK 21 = Raspberry Pi OS 13):
+#   1. builds target/moodbox-<version>-linux-arm64.jar (./moodbox-dev jar -Parm64) and checks that
+#      every native library in it is linux-arm64 (paths and ELF machine = AArch64); prints its size;
+#   2. in emulation: writes a video of FER2013 PrivateTest faces with the jar's FFmpeg, then decodes
+#      it with FFmpeg, finds faces with OpenCV and reads each with the box's TFLite classifier
+#      (io.moodbox.emotion, the shipped int8 model), printing one line per frame;
+#   3. counts guest instructions on the main thread (vcpu 1, -XX:+UseSerialGC -Xbatch) for a run of
+#      N1 frames and one of N2 frames; (N2 - N1 runs) / (N2 - N1) = instructions per frame, with
+#      JVM start, class loading, model load and JIT warm-up cancelling out. That is the Pi-cost
+#      figure: the same arm64 code a Pi runs, counted, not timed (emulated wall time means nothing).
+# Needs root the first time (the harness builds its rootfs and the counting plugin) and FER2013.
+#   ops/arm64-proof.sh [N1 N2]        default 5 25
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N1=${1:-5}
+N2=${2:-25}
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'arm64-proof: %s\n' "$*" >&2; exit 1; }
+
+HARNESS=${ARM64_HARNESS:-}
+if [ -z "$HARNESS" ]; then
+  d=$PWD
+  while [ "$d" != / ]; do
+    [ -x "$d/shared/tools/arm64-java.sh" ] && { HARNESS=$d/shared/tools/arm64-java.sh; break; }
+    d=$(dirname "$d")
+  done
+fi
+[ -x "$HARNESS" ] || die "arm64-java.sh not found (set ARM64_HARNESS)"
+export ARM64_SUITE=trixie ARM64_JDK=21
+
+# --- 1. the jar and its natives ---
+JAR=$(ls target/moodbox-*-linux-arm64.jar 2>/dev/null | sort | tail -n 1 || true)
+if [ -z "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+  say "./moodbox-dev jar -Parm64"
+  ./moodbox-dev jar -Parm64 -q >&2
+  JAR=$(ls target/moodbox-*-linux-arm64.jar | sort | tail -n 1)
+fi
+say "natives in $JAR"
+natives=$(unzip -Z1 "$JAR" | grep -E '\.(so(\.[0-9]+)*|dll|dylib|jnilib)$' || true)
+[ -n "$natives" ] || die "no native libraries in $JAR"
+printf '%s\n' "$natives" | sed -E 's#/[^/]+$##' | sort | uniq -c >&2
+foreign=$(printf '%s\n' "$natives" | grep -vE '/linux-arm64/|^org/jline/nativ/Linux/arm64/|^lib/aarch64/' || true)
+[ -z "$foreign" ] || { printf '%s\n' "$foreign" >&2; die "natives for other platforms in $JAR"; }
+# ELF e_machine (bytes 18-19, little endian) must be 183 = EM_AARCH64 for every library.
+bad=0
+while IFS= read -r e; do
+  m=$(unzip -p "$JAR" "$e" | head -c 20 | od -An -tu2 -j18 -N2 | tr -d ' ')
+  [ "$m" = 183 ] || { echo "not AArch64 (e_machine=$m): $e" >&2; bad=1; }
+done <<<"$natives"
+[ $bad = 0 ] || die "non-arm64 code in $JAR"
+echo "$(printf '%s\n' "$natives" | wc -l) native libraries, all ELF AArch64; jar size $(stat -c %s "$JAR") bytes ($(du -m "$JAR" | cut -f1) MiB)"
+
+# --- 2. the proof program, compiled against the jar ---
+OUT=target/arm64-proof
+mkdir -p "$OUT/classes"
+"${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 21 -nowarn -cp "$JAR" -d "$OUT/classes" ops/arm64/ArmProof.java
+CP="$PWD/$JAR:$PWD/$OUT/classes"
+MODEL=$PWD/models/emotion-minixception-int8.tflite
+[ -f "$MODEL" ] || die "no model at $MODEL"
+VIDEO=$PWD/$OUT/faces.mp4
+
+say "arm64: write a test video with FFmpeg ($N2 frames)"
+"$HARNESS" -Xmx512m -cp "$CP" ArmProof video "$VIDEO" "$N2" 7
+cat "$VIDEO.truth"
+
+say "arm64: decode + find faces + classify ($N2 frames)"
+"$HARNESS" -Xmx512m -cp "$CP" ArmProof classify "$VIDEO" "$MODEL" "$N2" | tee "$OUT/classify.log"
+grep -q '^TensorFlow Lite ' "$OUT/classify.log" || die "TFLite did not load"
+faces=$(sed -n 's/^classified \([0-9]*\) faces.*/\1/p' "$OUT/classify.log")
+[ "${faces:-0}" -gt 0 ] || die "no faces classified"
+
+# --- 3. guest instructions per frame ---
+count() {  # count N -> main-thread (vcpu 1) guest instructions of a classify run of N frames
+  local log="$OUT/icount-$1.log"
+  ARM64_ICOUNT=1 ARM64_JAVA_OPTS="-XX:+UseSerialGC -Xbatch" \
+    "$HARNESS" -Xmx512m -cp "$CP" ArmProof classify "$VIDEO" "$MODEL" "$1" >"$log" 2>&1 \
+    || { tail "$log" >&2; die "counting run of $1 frames failed"; }
+  sed -n 's/^icount: vcpu 1 insns=\([0-9]*\)$/\1/p' "$log"
+}
+say "arm64: guest instructions, main thread, $N1 vs $N2 frames"
+c1=$(count "$N1")
+c2=$(count "$N2")
+[ -n "$c1" ] && [ -n "$c2" ] || die "no instruction counts (see $OUT/icount-*.log)"
+per=$(( (c2 - c1) / (N2 - N1) ))
+echo "main thread: $c1 instructions for $N1 frames, $c2 for $N2 frames"
+echo "per frame (640x480 decode + Haar face search + int8 CNN per face): $per guest instructions ($(awk -v p="$per" 'BEGIN{printf "%.1f", p/1e6}') M)"
+grep '^icount: insns=' "$OUT/icount-$N2.log" | sed 's/^/all threads, '"$N2"' frames: /'

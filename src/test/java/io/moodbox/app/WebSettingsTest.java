@@ -1,0 +1,42 @@
+package io.moodbox.app;
+
+import io.moodbox.config.ConfigException;
+import io.moodbox.config.Settings;
+import io.moodbox.web.SettingsStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class WebSettingsTest {
+    @TempDir Path dir;
+
+    @Test
+    void thePageSeesEveryKeyAndItsUpdatesGoThroughSettings() throws Exception {
+        Path file = dir.resolve("moodbox.properties");
+        Settings settings = Settings.load(file, Map.of("MOODBOX_MOOD_HOLD_S", "2"), Map.of());
+        WebSettings store = new WebSettings(settings);
+
+        List<SettingsStore.Setting> list = store.list();
+        assertEquals(settings.view().size(), list.size());
+        SettingsStore.Setting hold = list.stream().filter(s -> s.key().equals("mood.hold_s")).findFirst().orElseThrow();
+        assertEquals("2", hold.value());
+        assertTrue(hold.live());
+        assertTrue(hold.description().contains("MOODBOX_MOOD_HOLD_S"), "says the environment wins: " + hold.description());
+
+        SettingsStore.Result r = store.update(Map.of("mood.half_life_s", "2", "daemon.error_limit", "40"));
+        assertEquals(List.of("mood.half_life_s"), r.applied());
+        assertEquals(List.of("daemon.error_limit"), r.restartNeeded());
+        assertEquals(40, Settings.load(file, Map.of(), Map.of()).daemon().errorLimit());
+
+        String saved = Files.readString(file);
+        ConfigException e = assertThrows(ConfigException.class, () -> store.update(Map.of("web.port", "99999")));
+        assertTrue(e.getMessage().contains("web.port"), e.getMessage());
+        assertEquals(saved, Files.readString(file));
+    }
+}

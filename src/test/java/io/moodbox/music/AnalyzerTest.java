@@ -45,6 +45,18 @@ class AnalyzerTest {
     }
 
     @Test
+    void everySampleLibraryPieceLandsInItsFoldersQuadrant() {
+        for (Piece p : SamplePieces.ALL) {
+            TrackAnalysis a = analyzer.analyse(Synth.render(p, Analyzer.RATE));
+            MoodPoints.Point folder = MoodPoints.point(p.mood());
+            assertEquals(MoodPoints.quadrant(folder.valence(), folder.arousal()), MoodPoints.quadrant(a.valence(), a.arousal()),
+                    p.name() + " -> " + a);
+            assertEquals(p.bpm(), a.tempoBpm(), p.bpm() * 0.03, p.name() + " -> " + a);
+            assertEquals(p.major(), a.major(), p.name() + " -> " + a);
+        }
+    }
+
+    @Test
     void louderAndFasterMeansMoreArousal() {
         // Without drums: a quiet kick-snare backbeat can be heard at half tempo (see README).
         Piece slowQuiet = new Piece("e1", "calm", 80, true, 0, Timbre.WARM, 0.2, 1, false, 12);

@@ -23,16 +23,19 @@ final class BoxControls implements Controls {
     private final MoodBoard board;
     private final Consumer<Boolean> privacy;
     private final Runnable stop;
+    private final Runnable rescan;
 
-    BoxControls(Settings settings, MoodTracker tracker, MoodBoard board, Consumer<Boolean> privacy, Runnable stop) {
+    BoxControls(Settings settings, MoodTracker tracker, MoodBoard board, Consumer<Boolean> privacy, Runnable stop,
+                Runnable rescan) {
         this.settings = settings;
         this.tracker = tracker;
         this.board = board;
         this.privacy = privacy;
         this.stop = stop;
+        this.rescan = rescan;
     }
 
-    // TODO(issue 4): play/pause/next/volume/rescan go to the music player and library once they land.
+    // TODO(issue 4): play/pause/next/volume go to the music player once it lands.
     @Override public void play() { noMusic("play"); }
 
     @Override public void pause() { noMusic("pause"); }
@@ -46,7 +49,7 @@ final class BoxControls implements Controls {
         noMusic("volume " + percent);
     }
 
-    @Override public void rescan() { noMusic("rescan"); }
+    @Override public void rescan() { rescan.run(); }
 
     private static void noMusic(String what) {
         log.info("'{}' ignored: this build has no music player yet", what);

@@ -2,6 +2,7 @@ package io.moodbox.app;
 
 import io.moodbox.config.MoodboxException;
 import io.moodbox.config.Settings;
+import io.moodbox.music.SampleLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ public final class Main {
               bench [options]                     speed and accuracy figures of the seeing half
               eval [options]                      the emotion model's accuracy on FER2013 PrivateTest
               console [URL]                       the interactive console of a running box
-              samples [options]                   build the sample music library
+              samples [DIR]                       write the synthesized sample music library into DIR
 
             options:
               --config FILE   the owner's settings (default /etc/moodbox/moodbox.properties;
@@ -53,7 +54,7 @@ public final class Main {
         c.put("bench", notAvailable("bench", "the seeing half's benchmark (issue 3)"));
         c.put("eval", (config, args) -> EvalCommand.run(args.toArray(String[]::new)));
         c.put("console", notAvailable("console", "the console (issue 6)"));
-        c.put("samples", notAvailable("samples", "the sample music library (issue 4)"));
+        c.put("samples", (config, args) -> SampleLibrary.run(args.toArray(String[]::new)));
         return c;
     }
 

@@ -10,6 +10,7 @@ import io.moodbox.emotion.EmotionClassifier;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
+import io.moodbox.music.MusicLibrary;
 import io.moodbox.music.PlayerStatus;
 import io.moodbox.vision.FaceFinder;
 import io.moodbox.vision.FaceFinders;
@@ -35,7 +36,7 @@ import java.util.function.Consumer;
 
 /**
  * The daemon's wiring, in start order: systemd notification, state model, mood board and tracker,
- * the pipeline's threads, controls, the LED and buttons, the web page, the settings watcher. Everything started is closed in reverse order in
+ * the pipeline's threads, the music library, controls, the LED and buttons, the web page, the settings watcher. Everything started is closed in reverse order in
  * {@link #close()}. Read this file to see how the box fits together.
  */
 public final class Moodbox implements AutoCloseable {
@@ -55,13 +56,14 @@ public final class Moodbox implements AutoCloseable {
     private final Pipeline pipeline;
     private final Controls controls;
     private final WebServer web;
+    private final LibraryService library;
     private final SystemdNotify systemd;
     private final Deque<AutoCloseable> started;
     private final CountDownLatch stop;
     private volatile boolean closed;
 
     private Moodbox(Settings settings, StateModel state, MoodBoard board, MoodTracker tracker, Pipeline pipeline,
-                    Controls controls, WebServer web, SystemdNotify systemd, Deque<AutoCloseable> started,
+                    Controls controls, LibraryService library, WebServer web, SystemdNotify systemd, Deque<AutoCloseable> started,
                     CountDownLatch stop) {
         this.settings = settings;
         this.state = state;
@@ -70,6 +72,7 @@ public final class Moodbox implements AutoCloseable {
         this.pipeline = pipeline;
         this.controls = controls;
         this.web = web;
+        this.library = library;
         this.systemd = systemd;
         this.started = started;
         this.stop = stop;
@@ -118,9 +121,13 @@ public final class Moodbox implements AutoCloseable {
                 pipeline.setPrivacy(on);
                 state.update(s -> s.withPrivacy(on));
             };
-            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown);
+            // The music library scans in the background; the page shows it.
+            LibraryService library = new LibraryService(settings.music(), MusicLibrary.open(settings.music()), problems);
+            started.push(library);
+            library.start();
+            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library::rescan);
 
-            // TODO(issue 4): music player and library wire in here.
+            // TODO(issue 4): the track picker and player wire in here.
 
             // The box: the LED shows the state, the buttons act through Controls.
             Device device = Device.open(settings.device(), controls, state.current(), list -> problems.set("device", list));
@@ -128,12 +135,12 @@ public final class Moodbox implements AutoCloseable {
             state.addListener(device);
 
             // The page: state out, commands in; settings through the same validation and atomic save.
-            WebServer web = new WebServer(settings.web(), state, controls, new WebSettings(settings), new NoLibrary(),
+            WebServer web = new WebServer(settings.web(), state, controls, new WebSettings(settings), library,
                     new FramePreview(pipeline::latestFrame, () -> settings.web().preview()));
             web.start();
             started.push(web);
 
-            Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, controls, web, systemd, started, stop);
+            Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, controls, library, web, systemd, started, stop);
             settings.addListener((s, keys) -> box.settingsChanged(keys, applyPrivacy));
             ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(named("moodbox-config"));
             watcher.scheduleWithFixedDelay(() -> box.watchSettings(problems), 1, 1, TimeUnit.SECONDS);
@@ -181,6 +188,9 @@ public final class Moodbox implements AutoCloseable {
     public Controls controls() { return controls; }
 
     public Settings settings() { return settings; }
+
+    /** The music library as the page sees it. */
+    LibraryService library() { return library; }
 
     /** The port the page is served on. */
     public int webPort() { return web.port(); }

@@ -65,7 +65,7 @@ final class BoxDevice implements Device {
         if (gpioProblem != null) problems.add(gpioProblem);
         this.led = gpio == null ? null : openLed(initial);
         if (gpio != null) openButtons();
-        sink.accept(List.copyOf(problems));
+        publish();
     }
 
     private LedRenderer openLed(BoxState initial) {
@@ -102,7 +102,7 @@ final class BoxDevice implements Device {
         }
     }
 
-    private void start() {
+    void start() {
         running = true;
         if (led != null) {
             ledThread = Thread.ofPlatform().name("moodbox-led").daemon().start(this::ledLoop);
@@ -116,7 +116,9 @@ final class BoxDevice implements Device {
     public void stateChanged(BoxState old, BoxState now) {
         state = now;
         if (led == null) return;
-        led.show(LedPatterns.of(now, config.led().kind()), nanos.getAsLong());
+        LedPattern p = LedPatterns.of(now, config.led().kind());
+        if (p.signal() != led.pattern().signal()) log.debug("LED: {}", p.signal());
+        led.show(p, nanos.getAsLong());
         Thread t = ledThread;
         if (t != null) LockSupport.unpark(t);
     }
@@ -157,7 +159,12 @@ final class BoxDevice implements Device {
                 changed = true;
             }
         }
-        if (changed) sink.accept(List.copyOf(problems));
+        if (changed) publish();
+    }
+
+    /** Hands the current list to the sink; one at a time, so a stale list never lands last. */
+    private synchronized void publish() {
+        sink.accept(List.copyOf(problems));
     }
 
     private void gesture(Button b, Gesture g) {
@@ -202,11 +209,13 @@ final class BoxDevice implements Device {
     }
 
     private void ledLoop() {
+        WakePacer pacer = new WakePacer();
         try {
+            long next = led.render(nanos.getAsLong());
             while (running) {
-                long next = led.render(nanos.getAsLong());
-                long wait = next - nanos.getAsLong();
+                long wait = pacer.parkFor(next, nanos.getAsLong());
                 if (wait > 0) LockSupport.parkNanos(this, wait);
+                next = led.render(pacer.renderAt(next, nanos.getAsLong()));
             }
         } catch (RuntimeException e) {
             report("The status LED stopped working (" + e.getMessage() + "); the box runs on without it.", e);
@@ -229,7 +238,7 @@ final class BoxDevice implements Device {
         log.warn(problem);
         log.debug("cause", e);
         problems.add(problem);
-        sink.accept(List.copyOf(problems));
+        publish();
     }
 
     @Override

@@ -180,7 +180,7 @@ public record DeviceConfig(Provider provider, int gpioChip, Led led, Timing timi
     public static DeviceConfig defaults() {
         return new DeviceConfig(Provider.AUTO, -1,
                 new Led(LedKind.RGB, 23, 17, 27, 22, false, 150, 1.0),
-                new Timing(true, Duration.ofMillis(5), Duration.ofMillis(30), Duration.ofMillis(1000),
+                new Timing(true, Duration.ofMillis(10), Duration.ofMillis(30), Duration.ofMillis(1000),
                         Duration.ofMillis(350), Duration.ofMillis(4000)),
                 List.of(new Button("play", 5, Action.TOGGLE_PLAY, Action.NONE, Action.NONE),
                         new Button("next", 6, Action.NEXT, Action.NONE, Action.NONE),

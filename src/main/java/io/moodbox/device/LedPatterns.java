@@ -83,11 +83,11 @@ final class LedPatterns {
             case STARTING -> breathe(signal, Rgb.WHITE.scale(0.4), 2000);
             case PRIVACY -> new LedPattern(signal, List.of(Step.hold(PRIVACY_VIOLET, 80), Step.hold(Rgb.OFF, 2920)));
             case PLAYING -> breathe(signal, dim(mood, 0.35), 4000);
-            case PAUSED -> LedPattern.steady(signal, dim(mood, 0.12));
+            case PAUSED -> LedPattern.steady(signal, dim(mood, 0.25));
         };
     }
 
-    static final Rgb PRIVACY_VIOLET = new Rgb(0.12, 0, 0.30);
+    static final Rgb PRIVACY_VIOLET = new Rgb(0.25, 0, 0.6);
 
     /** The room's settled mood as a colour; distinct hues, none of them the live white. */
     static Rgb colour(Emotion e) {

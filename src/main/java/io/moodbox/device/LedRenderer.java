@@ -14,7 +14,10 @@ import java.util.List;
  * Called only from the {@code moodbox-led} thread (or a test); {@link #show} from any thread.
  */
 final class LedRenderer {
-    /** Below this duty a pulse is too short to time reliably: treat as off (and 1 - it as on). */
+    /**
+     * The shortest pulse (as a share of the period) the thread can time reliably: a dimmer but
+     * non-zero level gets this much rather than going dark (1 - it counts as fully on).
+     */
     private static final double MIN_DUTY = 0.01;
     private static final double GAMMA = 2.2;
     /** Even a steady LED is re-rendered this often: bounds how stale it could get if a wake-up were lost. */
@@ -53,7 +56,7 @@ final class LedRenderer {
         double[] levels = channels.size() == 1 ? new double[] {c.max()} : new double[] {c.r(), c.g(), c.b()};
         for (int i = 0; i < levels.length; i++) {
             double d = Math.pow(levels[i] * brightness, GAMMA);
-            levels[i] = d < MIN_DUTY ? 0 : d > 1 - MIN_DUTY ? 1 : d;
+            levels[i] = d <= 0 ? 0 : d < MIN_DUTY ? MIN_DUTY : d > 1 - MIN_DUTY ? 1 : d;
         }
         return levels;
     }

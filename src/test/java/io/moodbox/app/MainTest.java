@@ -40,7 +40,9 @@ class MainTest {
     @Test
     void sigtermStopsTheDaemonCleanlyWithinFiveSeconds() throws Exception {
         Path f = dir.resolve("m.properties");
-        Files.writeString(f, "web.port = 0\nweb.bind = 127.0.0.1\nweb.owner-file = " + dir.resolve("owner.properties") + "\n");
+        Files.writeString(f, "web.port = 0\nweb.bind = 127.0.0.1\nweb.owner-file = " + dir.resolve("owner.properties")
+                + "\nmusic.roots = " + dir.resolve("music") + "\nmusic.state-dir = " + dir.resolve("music-state")
+                + "\nmusic.sample-library = false\n");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = dir.resolve("out.log");
         // Output to a file: Process.destroy() closes the pipes, and we want what the hook logs.

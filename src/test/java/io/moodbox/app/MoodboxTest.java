@@ -138,6 +138,9 @@ class MoodboxTest {
         String status = get("/api/status");
         assertTrue(status.contains("sad"), "the page's API shows the room's mood: " + status);
         assertEquals(Emotion.SAD, box.mood().current().mood());
+        await("the music library scanned", s -> box.library().scanProgress().finishedAt() != null);
+        assertEquals(1, box.library().tracksByMood().getOrDefault("calm", java.util.List.of()).size(),
+                box.library().scanProgress().message());
         synchronized (seen) {
             assertTrue(seen.stream().anyMatch(s -> s.mood().mood() == Emotion.SAD));
         }

@@ -2,11 +2,22 @@ package io.moodbox.app;
 
 import io.moodbox.config.Settings;
 
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Settings for tests that start the box: everything it writes goes under {@code dir}, the page on a free local port. */
+/**
+ * Settings for tests that start the box: everything it writes goes under {@code dir}, the page on
+ * a free local port, and a music folder holding one short tone so the library is not empty.
+ */
 final class TestSettings {
     private TestSettings() {}
 
@@ -17,8 +28,29 @@ final class TestSettings {
         all.put("MOODBOX_WEB_OWNER_FILE", dir.resolve("web-owner.properties").toString());
         all.put("MOODBOX_WEB_ANONYMOUS_STATUS", "true");
         all.put("MOODBOX_MUSIC_STATE_DIR", dir.resolve("music-state").toString());
-        all.put("MOODBOX_MUSIC_ROOTS", dir.resolve("music").toString());
+        all.put("MOODBOX_MUSIC_ROOTS", tone(dir.resolve("music")).toString());
+        all.put("MOODBOX_MUSIC_SAMPLE_LIBRARY", "false");   // synthesizing a dozen pieces per test is too slow
         all.putAll(env);
         return Settings.load(dir.resolve("moodbox.properties"), all, Map.of());
+    }
+
+    /** {@code dir/calm/tone.wav}: two seconds of a soft 220 Hz tone. */
+    static Path tone(Path dir) {
+        try {
+            Path calm = Files.createDirectories(dir.resolve("calm"));
+            int rate = 22050, n = rate * 2;
+            byte[] pcm = new byte[n * 2];
+            for (int i = 0; i < n; i++) {
+                short v = (short) (3000 * Math.sin(2 * Math.PI * 220 * i / rate));
+                pcm[2 * i] = (byte) v;
+                pcm[2 * i + 1] = (byte) (v >> 8);
+            }
+            AudioFormat f = new AudioFormat(rate, 16, 1, true, false);
+            AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(pcm), f, n), AudioFileFormat.Type.WAVE,
+                    calm.resolve("tone.wav").toFile());
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

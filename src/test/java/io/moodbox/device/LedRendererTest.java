@@ -67,6 +67,17 @@ class LedRendererTest {
     }
 
     @Test
+    void dimLevelsGetTheShortestReliablePulseInsteadOfGoingDark() {
+        List<Pin> one = List.of(new Pin());
+        LedRenderer r = new LedRenderer(List.copyOf(one), 100, 0.3, LedPattern.steady(Signal.PAUSED, Rgb.WHITE.scale(0.2)), 0);
+        assertEquals(0.01, r.duties(0)[0], 1e-12, "0.06^2.2 = 0.2 % would not show: 1 % instead");
+        long[] on = run(r, one, 0, 1000 * MS);
+        assertEquals(0.01, on[0] / 1e9, 1e-6);
+        LedRenderer off = new LedRenderer(List.copyOf(one), 100, 0.3, LedPattern.steady(Signal.OFF, Rgb.OFF), 0);
+        assertEquals(0.0, off.duties(0)[0], "off stays off");
+    }
+
+    @Test
     void aBlinkFollowsItsStepsAndANewPatternStartsFromItsBeginning() {
         List<Pin> one = List.of(new Pin());
         LedPattern blink = new LedPattern(Signal.STARTING, List.of(Step.hold(Rgb.WHITE, 500), Step.hold(Rgb.OFF, 500)));

@@ -1,0 +1,122 @@
+package io.moodbox.app;
+
+import io.moodbox.music.MusicConfig;
+import io.moodbox.music.MusicLibrary;
+import io.moodbox.music.SampleLibrary;
+import io.moodbox.music.Track;
+import io.moodbox.web.LibraryView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Keeps the music library scanned on its own thread ({@code moodbox-library}): the sample library
+ * is written first where the owner has no music yet (if {@code music.sample-library}), then the
+ * folders are scanned; {@link #rescan()} scans again. Serves the page's {@link LibraryView}.
+ * Thread-safe; never blocks a caller on a scan.
+ */
+final class LibraryService implements LibraryView, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LibraryService.class);
+
+    private final MusicConfig config;
+    private final MusicLibrary library;
+    private final Problems problems;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(Moodbox.named("moodbox-library"));
+    private final AtomicBoolean scanning = new AtomicBoolean();
+    private volatile ScanProgress progress = ScanProgress.idle();
+
+    LibraryService(MusicConfig config, MusicLibrary library, Problems problems) {
+        this.config = config;
+        this.library = library;
+        this.problems = problems;
+    }
+
+    /** Writes the samples if wanted and starts the first scan, in the background. */
+    void start() {
+        if (config.sampleLibrary()) {
+            worker.execute(() -> {
+                try {
+                    if (SampleLibrary.generateIfEmpty(config.roots().getFirst()))
+                        log.info("No music found: wrote the sample library into {}", config.roots().getFirst());
+                } catch (RuntimeException e) {
+                    log.warn("Could not write the sample library into {}: {}", config.roots().getFirst(), e.getMessage());
+                }
+            });
+        }
+        rescan();
+    }
+
+    /** Starts a scan unless one is running. */
+    void rescan() {
+        if (!scanning.compareAndSet(false, true)) {
+            log.info("A library scan is already running");
+            return;
+        }
+        progress = new ScanProgress(true, 0, 0, null, "scanning");
+        try {
+            worker.execute(this::scan);
+        } catch (RejectedExecutionException e) {
+            scanning.set(false);   // stopping
+        }
+    }
+
+    private void scan() {
+        try {
+            MusicLibrary.ScanReport r = library.scan(p -> progress = new ScanProgress(true, p.done(), p.total(), null,
+                    p.current() == null ? "scanning" : "reading " + p.current().getFileName()));
+            String how = r.tracks() + " tracks (" + r.analysed() + " analysed, " + r.cached() + " from the cache, "
+                    + r.skipped() + " unusable) in " + r.took().toSeconds() + " s";
+            progress = new ScanProgress(false, r.audioFiles(), r.audioFiles(), Instant.now(), how);
+            log.info("Music library: {}", how);
+            r.problems().forEach(p -> log.warn("Music library: {}", p));
+            if (r.tracks() == 0)
+                problems.set("music", "No music found in " + config.roots() + "; add some or run 'moodbox samples'.");
+            else problems.clear("music");
+        } catch (RuntimeException e) {
+            progress = new ScanProgress(false, 0, 0, Instant.now(), "the scan failed: " + e.getMessage());
+            log.error("Music library scan failed", e);
+            problems.set("music", "The music library could not be scanned (" + e.getMessage() + ").");
+        } finally {
+            scanning.set(false);
+        }
+    }
+
+    List<Track> tracks() { return library.tracks(); }
+
+    @Override
+    public Map<String, List<Track>> tracksByMood() {
+        Map<String, List<Track>> out = new LinkedHashMap<>();
+        for (Track t : library.tracks()) out.computeIfAbsent(t.mood(), m -> new ArrayList<>()).add(t);
+        out.replaceAll((m, l) -> List.copyOf(l));
+        return out;
+    }
+
+    // TODO(issue 4): the player's queue once the player lands.
+    @Override
+    public List<Track> queue() { return List.of(); }
+
+    @Override
+    public ScanProgress scanProgress() { return progress; }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        try {
+            // A scan still running is abandoned: its thread is a daemon and the cache is written atomically.
+            if (!worker.awaitTermination(1, TimeUnit.SECONDS)) log.info("Stopping with a library scan unfinished");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        library.close();
+    }
+}

@@ -53,7 +53,7 @@ public final class Main {
         c.put("classify", notAvailable("classify", "the face finder and emotion model (issue 3)"));
         c.put("bench", notAvailable("bench", "the seeing half's benchmark (issue 3)"));
         c.put("eval", (config, args) -> EvalCommand.run(args.toArray(String[]::new)));
-        c.put("console", notAvailable("console", "the console (issue 6)"));
+        c.put("console", Main::console);
         c.put("samples", (config, args) -> SampleLibrary.run(args.toArray(String[]::new)));
         return c;
     }
@@ -134,6 +134,22 @@ public final class Main {
         if (Files.isDirectory(Settings.ETC_FILE.getParent())) return Settings.ETC_FILE;
         return Path.of("state", "moodbox.properties");
     }
+
+    // --- web: console (issue 6) ---
+    /** {@code moodbox console}: the page's address on this box from the settings, unless a URL is given. */
+    static int console(Path config, List<String> args) {
+        List<String> a = new ArrayList<>();
+        try {
+            a.add("--url");
+            a.add(io.moodbox.console.Console.localUrl(Settings.load(ownerFile(config), System.getenv(), Map.of()).web()));
+        } catch (MoodboxException e) {
+            log.warn("Settings not readable ({}); trying the default address", e.getMessage());
+            a.clear();
+        }
+        a.addAll(args);
+        return io.moodbox.console.Console.run(a.toArray(String[]::new));
+    }
+    // --- end web: console ---
 
     /** {@code moodbox run}: starts the daemon and blocks until SIGTERM or the owner's shutdown. */
     static int runDaemon(Path config, List<String> args) throws InterruptedException {

@@ -174,6 +174,11 @@ final class BoxDevice implements Device {
             case LONG -> b.longPress();
         };
         log.info("Button '{}' {} -> {}", b.name(), g.name().toLowerCase(Locale.ROOT), a.label());
+        if (a != Action.NONE && led != null) {
+            led.acknowledge(nanos.getAsLong());
+            Thread t = ledThread;
+            if (t != null) LockSupport.unpark(t);
+        }
         try {
             perform(a, state);
         } catch (RuntimeException e) {

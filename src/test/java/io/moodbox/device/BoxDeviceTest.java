@@ -216,6 +216,37 @@ class BoxDeviceTest {
     }
 
     @Test
+    void aPressIsAcknowledgedOnTheLedButHammeringCannotHideTheLiveLight() {
+        open();
+        device.stateChanged(null, States.live().build());
+        run(50);
+        button("mood").mockState(DigitalState.LOW);
+        run(40);
+        button("mood").mockState(DigitalState.HIGH);
+        run(40);                                   // released and debounced: the press is taken
+        assertEquals(List.of("lockMood true"), controls.calls());
+        device.renderLed(clock.get());
+        assertFalse(lit("led-red"), "acknowledged: a brief dark flash");
+        clock.addAndGet(200 * MS);
+        device.renderLed(clock.get());
+        assertTrue(lit("led-red"));
+
+        // Someone drums on a button for 3 s while the camera is live: still lit most of the time.
+        int litSamples = 0, samples = 0, darkRun = 0, longestDark = 0;
+        for (int i = 0; i < 300; i++) {
+            button("next").mockState((i / 4) % 2 == 0 ? DigitalState.LOW : DigitalState.HIGH);
+            device.pollButtons(clock.get());
+            device.renderLed(clock.get());
+            samples++;
+            if (lit("led-red")) { litSamples++; darkRun = 0; } else longestDark = Math.max(longestDark, darkRun += 10);
+            clock.addAndGet(10 * MS);
+        }
+        assertTrue(controls.calls().size() > 20, "the drumming did register: " + controls.calls().size());
+        assertTrue(litSamples >= 0.75 * samples, "lit " + litSamples + " of " + samples);
+        assertTrue(longestDark <= 150, "dark at most 150 ms at a time, was " + longestDark);
+    }
+
+    @Test
     void theRgbLedShowsLiveAsWhiteAndTheMoodAsColour() {
         open();
         device.stateChanged(null, States.live().build());

@@ -10,7 +10,12 @@ import io.moodbox.emotion.EmotionClassifier;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
+import io.moodbox.music.AudioSink;
+import io.moodbox.music.MoodFollower;
 import io.moodbox.music.MusicLibrary;
+import io.moodbox.music.Player;
+import io.moodbox.music.TrackPicker;
+import io.moodbox.music.TrackSource;
 import io.moodbox.music.PlayerStatus;
 import io.moodbox.vision.FaceFinder;
 import io.moodbox.vision.FaceFinders;
@@ -94,8 +99,7 @@ public final class Moodbox implements AutoCloseable {
             String sourceName = parts.source() == null ? "none" : parts.source().name();
             StateModel state = new StateModel(new BoxState(Phase.STARTING,
                     new SourceStatus(SourceStatus.State.STARTING, sourceName, "", 0, now), privacy,
-                    MoodState.initial(now), new PlayerStatus(PlayerStatus.State.NO_DEVICE, null,
-                    "no music player in this build yet", 0, 0), 0, List.of(), now, now));
+                    MoodState.initial(now), PlayerStatus.stopped(0), 0, List.of(), now, now));
             started.push(state);
             Problems problems = new Problems(state);
 
@@ -122,12 +126,21 @@ public final class Moodbox implements AutoCloseable {
                 state.update(s -> s.withPrivacy(on));
             };
             // The music library scans in the background; the page shows it.
-            LibraryService library = new LibraryService(settings.music(), MusicLibrary.open(settings.music()), problems);
+            MusicLibrary musicLibrary = MusicLibrary.open(settings.music());
+            LibraryService library = new LibraryService(settings.music(), musicLibrary, problems);
             started.push(library);
             library.start();
-            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library::rescan);
 
-            // TODO(issue 4): the track picker and player wire in here.
+            // Hearing: the picker turns the room's mood into tracks; the player plays them on moodbox-audio.
+            TrackPicker picker = TrackPicker.create(settings.music());
+            Player player = Player.open(settings.music(), AudioSink.javaSound(settings.music().mixer()),
+                    TrackSource.of(musicLibrary, picker, board::current));
+            started.push(player);
+            player.addListener(p -> state.update(s -> s.withPlayer(p)));
+            state.update(s -> s.withPlayer(player.status()));
+            board.addListener(new MoodFollower(player));
+            library.queueFrom(player::queue);
+            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library::rescan, player);
 
             // The box: the LED shows the state, the buttons act through Controls.
             Device device = Device.open(settings.device(), controls, state.current(), list -> problems.set("device", list));

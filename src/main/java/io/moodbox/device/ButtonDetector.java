@@ -49,6 +49,11 @@ final class ButtonDetector {
         this.out = out;
     }
 
+    /** How long the current press has been held (0 when released, stuck, or its long press has fired). */
+    long heldNs(long nowNs) {
+        return armed && stable && !longFired ? nowNs - pressedAt : 0;
+    }
+
     /** Whether the first sample showed it pressed and it has not been released since. */
     boolean stuck() { return started && !armed; }
 

@@ -2,6 +2,7 @@ package io.moodbox.app;
 
 import io.moodbox.app.BoxState.Phase;
 import io.moodbox.camera.SourceStatus;
+import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
 import io.moodbox.camera.CameraConfig;
 import io.moodbox.camera.FrameSources;
@@ -23,6 +24,8 @@ import io.moodbox.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -275,6 +278,10 @@ public final class Moodbox implements AutoCloseable {
      */
     static Parts realParts(Settings settings) {
         CameraConfig camera = FrameSources.resolve(settings.camera());
+        if ((camera.kind() == CameraConfig.Kind.FILE || camera.kind() == CameraConfig.Kind.FOLDER)
+                && !Files.exists(Path.of(camera.device())))
+            throw new ConfigException("camera.source " + camera.device() + " does not exist; give a video file, an image "
+                    + "folder, /dev/videoN, csi, demo, auto or none");
         if (camera.kind() == CameraConfig.Kind.NONE) {
             log.info("No camera: camera.source is {}", settings.daemon().source());
             return new Parts(null, null);

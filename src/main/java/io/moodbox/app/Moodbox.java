@@ -163,7 +163,7 @@ public final class Moodbox implements AutoCloseable {
             started.push(watcher::shutdownNow);
 
             state.update(s -> s.withPhase(Phase.RUNNING));
-            state.addListener((old, s) -> systemd.status(statusLine(s)));
+            state.addListener(new StatusLine(systemd));
             systemd.status(statusLine(state.current()));
             systemd.ready();
             systemd.startWatchdog(() -> pipeline.healthy(STUCK_AFTER));
@@ -178,6 +178,31 @@ public final class Moodbox implements AutoCloseable {
 
     /** A pipeline thread that has not gone round its loop for this long is stuck (systemd's watchdog). */
     static final Duration STUCK_AFTER = Duration.ofSeconds(10);
+
+    /**
+     * Keeps {@code systemctl status} current without a {@code systemd-notify} fork per state change:
+     * sends at once when the camera, presence, mood or problems change, and the frame rate at most
+     * every 30 s.
+     */
+    private static final class StatusLine implements StateListener {
+        private final SystemdNotify systemd;
+        private String sentKey = "", sentText = "";
+        private long sentAt;
+
+        StatusLine(SystemdNotify systemd) { this.systemd = systemd; }
+
+        @Override
+        public void stateChanged(BoxState old, BoxState now) {
+            if (!systemd.enabled()) return;
+            String text = statusLine(now), key = text.replaceAll(" \\d+ fps", "");
+            long t = System.nanoTime();
+            if (text.equals(sentText) || (key.equals(sentKey) && t - sentAt < 30_000_000_000L)) return;
+            systemd.status(text);
+            sentKey = key;
+            sentText = text;
+            sentAt = t;
+        }
+    }
 
     /** One line for {@code systemctl status}: "camera live 15 fps, room happy (2 faces), 1 problem". */
     static String statusLine(BoxState s) {

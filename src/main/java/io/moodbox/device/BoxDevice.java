@@ -134,6 +134,14 @@ final class BoxDevice implements Device {
     void pollButtons(long now) {
         for (Slot s : buttons) {
             s.detector().sample(s.input().active(), now);
+            // Holding towards a shutdown: the LED ticks from the ordinary long-press time on, so
+            // the owner knows to keep holding (or to let go to cancel).
+            if (led != null && config.shutdownEnabled() && s.config().longPress() == Action.SHUTDOWN
+                    && s.detector().heldNs(now) >= config.timing().longPress().toNanos()) {
+                led.acknowledge(now);
+                Thread t = ledThread;
+                if (t != null) LockSupport.unpark(t);
+            }
         }
         checkStuck();
         polls++;

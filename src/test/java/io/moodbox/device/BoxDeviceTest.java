@@ -151,6 +151,29 @@ class BoxDeviceTest {
     }
 
     @Test
+    void holdingTowardsShutdownTicksOnTheLedAndLettingGoCancels() {
+        DeviceConfig d = DeviceConfig.defaults();
+        open(new DeviceConfig(d.provider(), d.gpioChip(), d.led(), d.timing(), d.buttons(), true), States.live().build());
+        device.stateChanged(null, States.live().build());
+        run(50);
+        button("privacy").mockState(DigitalState.LOW);
+        int darkBefore = 0, darkAfter = 0;
+        for (int i = 0; i < 300; i++) {               // 3 s held, sampled every 10 ms
+            device.pollButtons(clock.get());
+            device.renderLed(clock.get());
+            if (!lit("led-red")) {
+                if (i < 95) darkBefore++; else darkAfter++;
+            }
+            clock.addAndGet(10 * MS);
+        }
+        button("privacy").mockState(DigitalState.HIGH);
+        run(200);
+        assertEquals(0, darkBefore, "no ticking during an ordinary press");
+        assertTrue(darkAfter >= 3 * 12 && darkAfter <= 0.25 * 205, "ticks after 1 s, lit most of the time: dark " + darkAfter);
+        assertEquals(List.of(), controls.calls(), "let go at 3 s: cancelled");
+    }
+
+    @Test
     void shutdownIsIgnoredWhenNotEnabled() {
         open();
         run(50);

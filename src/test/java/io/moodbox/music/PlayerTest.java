@@ -75,7 +75,7 @@ class PlayerTest {
     }
 
     private Player player(MusicConfig c, RecordingPlayer sink, TrackSource src) {
-        Player p = new StreamPlayer(c, sink, src, 50);
+        Player p = new StreamPlayer(c, sink, src, 50, false);
         open.add(() -> {
             sink.release();
             p.close();

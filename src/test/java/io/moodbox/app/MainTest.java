@@ -34,6 +34,12 @@ class MainTest {
     }
 
     @Test
+    void commandsReachTheirImplementations() {
+        for (String c : List.of("classify", "bench", "eval", "samples"))
+            assertNotEquals(1, Main.run(new String[]{c, "--help"}), c + " --help");
+    }
+
+    @Test
     void everyCommandIsListed() {
         assertEquals(List.of("run", "classify", "bench", "eval", "console", "samples"), List.copyOf(Main.commands().keySet()));
     }

@@ -4,6 +4,8 @@ import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodTracker;
+import io.moodbox.music.Player;
+import io.moodbox.music.PlayerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +26,11 @@ final class BoxControls implements Controls {
     private final Consumer<Boolean> privacy;
     private final Runnable stop;
     private final Runnable rescan;
+    private final Player player;
 
     BoxControls(Settings settings, MoodTracker tracker, MoodBoard board, Consumer<Boolean> privacy, Runnable stop,
-                Runnable rescan) {
+                Runnable rescan, Player player) {
+        this.player = player;
         this.settings = settings;
         this.tracker = tracker;
         this.board = board;
@@ -35,25 +39,23 @@ final class BoxControls implements Controls {
         this.rescan = rescan;
     }
 
-    // TODO(issue 4): play/pause/next/volume go to the music player once it lands.
-    @Override public void play() { noMusic("play"); }
+    @Override public void play() { player.play(); }
 
-    @Override public void pause() { noMusic("pause"); }
+    @Override public void pause() { player.pause(); }
 
-    @Override public void togglePlay() { noMusic("play/pause"); }
+    @Override public void togglePlay() {
+        if (player.status().state() == PlayerStatus.State.PLAYING) player.pause();
+        else player.play();
+    }
 
-    @Override public void next() { noMusic("next"); }
+    @Override public void next() { player.next(); }
 
     @Override public void setVolume(int percent) {
         if (percent < 0 || percent > 100) throw new IllegalArgumentException("volume must be 0..100, was " + percent);
-        noMusic("volume " + percent);
+        player.setVolume(percent);
     }
 
     @Override public void rescan() { rescan.run(); }
-
-    private static void noMusic(String what) {
-        log.info("'{}' ignored: this build has no music player yet", what);
-    }
 
     @Override
     public void lockMood(boolean locked) {

@@ -101,9 +101,13 @@ final class LibraryService implements LibraryView, AutoCloseable {
         return out;
     }
 
-    // TODO(issue 4): the player's queue once the player lands.
+    private volatile java.util.function.Supplier<List<Track>> queue = List::of;
+
+    /** Where {@link #queue()} comes from: the player's queue, once it is started. */
+    void queueFrom(java.util.function.Supplier<List<Track>> q) { queue = q; }
+
     @Override
-    public List<Track> queue() { return List.of(); }
+    public List<Track> queue() { return queue.get(); }
 
     @Override
     public ScanProgress scanProgress() { return progress; }

@@ -26,7 +26,7 @@ public final class Main {
 
             commands:
               run [--source FILE|DIR|demo|none]   the daemon: watch the room, play music, serve the page
-              classify IMAGE... [options]         faces and their expressions in pictures
+              classify IMAGE... [--out DIR]       faces and their expressions in pictures (boxes drawn into DIR)
               bench [options]                     speed and accuracy figures of the seeing half
               eval [options]                      the emotion model's accuracy on FER2013 PrivateTest
               console [URL]                       the interactive console of a running box
@@ -46,14 +46,14 @@ public final class Main {
         int run(Path configFile, List<String> args) throws Exception;
     }
 
-    /** The subcommands in this build. One that has not landed yet says so and fails. */
+    /** The subcommands, each dispatched to the class that implements it. */
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("run", Main::runDaemon);
-        c.put("classify", notAvailable("classify", "the face finder and emotion model (issue 3)"));
-        c.put("bench", notAvailable("bench", "the seeing half's benchmark (issue 3)"));
+        c.put("classify", (config, args) -> ClassifyCommand.run(args.toArray(String[]::new)));
+        c.put("bench", (config, args) -> Bench.run(args.toArray(String[]::new)));
         c.put("eval", (config, args) -> EvalCommand.run(args.toArray(String[]::new)));
-        c.put("console", notAvailable("console", "the console (issue 6)"));
+        c.put("console", Main::console);
         c.put("samples", (config, args) -> SampleLibrary.run(args.toArray(String[]::new)));
         return c;
     }
@@ -113,13 +113,6 @@ public final class Main {
         return 2;
     }
 
-    private static Command notAvailable(String name, String what) {
-        return (config, args) -> {
-            System.err.println("moodbox " + name + " is not available in this build: " + what + " has not been built into it yet.");
-            return 1;
-        };
-    }
-
     /**
      * The owner's settings file: {@code --config FILE} (which must exist), else
      * {@code /etc/moodbox/moodbox.properties} on an installed box (where {@code /etc/moodbox} exists),
@@ -134,6 +127,22 @@ public final class Main {
         if (Files.isDirectory(Settings.ETC_FILE.getParent())) return Settings.ETC_FILE;
         return Path.of("state", "moodbox.properties");
     }
+
+    // --- web: console (issue 6) ---
+    /** {@code moodbox console}: the page's address on this box from the settings, unless a URL is given. */
+    static int console(Path config, List<String> args) {
+        List<String> a = new ArrayList<>();
+        try {
+            a.add("--url");
+            a.add(io.moodbox.console.Console.localUrl(Settings.load(ownerFile(config), System.getenv(), Map.of()).web()));
+        } catch (MoodboxException e) {
+            log.warn("Settings not readable ({}); trying the default address", e.getMessage());
+            a.clear();
+        }
+        a.addAll(args);
+        return io.moodbox.console.Console.run(a.toArray(String[]::new));
+    }
+    // --- end web: console ---
 
     /** {@code moodbox run}: starts the daemon and blocks until SIGTERM or the owner's shutdown. */
     static int runDaemon(Path config, List<String> args) throws InterruptedException {

@@ -2,6 +2,7 @@ package io.moodbox.app;
 
 import io.moodbox.app.BoxState.Phase;
 import io.moodbox.camera.SourceStatus;
+import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
 import io.moodbox.camera.CameraConfig;
 import io.moodbox.camera.FrameSources;
@@ -10,7 +11,12 @@ import io.moodbox.emotion.EmotionClassifier;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
+import io.moodbox.music.AudioSink;
+import io.moodbox.music.MoodFollower;
 import io.moodbox.music.MusicLibrary;
+import io.moodbox.music.Player;
+import io.moodbox.music.TrackPicker;
+import io.moodbox.music.TrackSource;
 import io.moodbox.music.PlayerStatus;
 import io.moodbox.vision.FaceFinder;
 import io.moodbox.vision.FaceFinders;
@@ -18,6 +24,8 @@ import io.moodbox.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -94,8 +102,7 @@ public final class Moodbox implements AutoCloseable {
             String sourceName = parts.source() == null ? "none" : parts.source().name();
             StateModel state = new StateModel(new BoxState(Phase.STARTING,
                     new SourceStatus(SourceStatus.State.STARTING, sourceName, "", 0, now), privacy,
-                    MoodState.initial(now), new PlayerStatus(PlayerStatus.State.NO_DEVICE, null,
-                    "no music player in this build yet", 0, 0), 0, List.of(), now, now));
+                    MoodState.initial(now), PlayerStatus.stopped(0), 0, List.of(), now, now));
             started.push(state);
             Problems problems = new Problems(state);
 
@@ -122,12 +129,21 @@ public final class Moodbox implements AutoCloseable {
                 state.update(s -> s.withPrivacy(on));
             };
             // The music library scans in the background; the page shows it.
-            LibraryService library = new LibraryService(settings.music(), MusicLibrary.open(settings.music()), problems);
+            MusicLibrary musicLibrary = MusicLibrary.open(settings.music());
+            LibraryService library = new LibraryService(settings.music(), musicLibrary, problems);
             started.push(library);
             library.start();
-            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library::rescan);
 
-            // TODO(issue 4): the track picker and player wire in here.
+            // Hearing: the picker turns the room's mood into tracks; the player plays them on moodbox-audio.
+            TrackPicker picker = TrackPicker.create(settings.music());
+            Player player = Player.open(settings.music(), AudioSink.javaSound(settings.music().mixer()),
+                    TrackSource.of(musicLibrary, picker, board::current));
+            started.push(player);
+            player.addListener(p -> state.update(s -> s.withPlayer(p)));
+            state.update(s -> s.withPlayer(player.status()));
+            board.addListener(new MoodFollower(player));
+            library.queueFrom(player::queue);
+            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library::rescan, player);
 
             // The box: the LED shows the state, the buttons act through Controls.
             Device device = Device.open(settings.device(), controls, state.current(), list -> problems.set("device", list));
@@ -147,7 +163,7 @@ public final class Moodbox implements AutoCloseable {
             started.push(watcher::shutdownNow);
 
             state.update(s -> s.withPhase(Phase.RUNNING));
-            state.addListener((old, s) -> systemd.status(statusLine(s)));
+            state.addListener(new StatusLine(systemd));
             systemd.status(statusLine(state.current()));
             systemd.ready();
             systemd.startWatchdog(() -> pipeline.healthy(STUCK_AFTER));
@@ -162,6 +178,31 @@ public final class Moodbox implements AutoCloseable {
 
     /** A pipeline thread that has not gone round its loop for this long is stuck (systemd's watchdog). */
     static final Duration STUCK_AFTER = Duration.ofSeconds(10);
+
+    /**
+     * Keeps {@code systemctl status} current without a {@code systemd-notify} fork per state change:
+     * sends at once when the camera, presence, mood or problems change, and the frame rate at most
+     * every 30 s.
+     */
+    private static final class StatusLine implements StateListener {
+        private final SystemdNotify systemd;
+        private String sentKey = "", sentText = "";
+        private long sentAt;
+
+        StatusLine(SystemdNotify systemd) { this.systemd = systemd; }
+
+        @Override
+        public void stateChanged(BoxState old, BoxState now) {
+            if (!systemd.enabled()) return;
+            String text = statusLine(now), key = text.replaceAll(" \\d+ fps", "");
+            long t = System.nanoTime();
+            if (text.equals(sentText) || (key.equals(sentKey) && t - sentAt < 30_000_000_000L)) return;
+            systemd.status(text);
+            sentKey = key;
+            sentText = text;
+            sentAt = t;
+        }
+    }
 
     /** One line for {@code systemctl status}: "camera live 15 fps, room happy (2 faces), 1 problem". */
     static String statusLine(BoxState s) {
@@ -262,6 +303,10 @@ public final class Moodbox implements AutoCloseable {
      */
     static Parts realParts(Settings settings) {
         CameraConfig camera = FrameSources.resolve(settings.camera());
+        if ((camera.kind() == CameraConfig.Kind.FILE || camera.kind() == CameraConfig.Kind.FOLDER)
+                && !Files.exists(Path.of(camera.device())))
+            throw new ConfigException("camera.source " + camera.device() + " does not exist; give a video file, an image "
+                    + "folder, /dev/videoN, csi, demo, auto or none");
         if (camera.kind() == CameraConfig.Kind.NONE) {
             log.info("No camera: camera.source is {}", settings.daemon().source());
             return new Parts(null, null);

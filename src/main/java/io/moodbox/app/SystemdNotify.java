@@ -35,22 +35,29 @@ import org.slf4j.LoggerFactory;
 final class SystemdNotify implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SystemdNotify.class);
     private static final long HELPER_TIMEOUT_MS = 10_000;
+    /** Status lines are for people running systemctl status: one every few seconds is plenty. */
+    static final Duration STATUS_INTERVAL = Duration.ofSeconds(5);
 
     private final String socket;
     private final Optional<Duration> watchdogInterval;
     private final String helper;
     private final AtomicLong watchdogsSent = new AtomicLong();
     private final AtomicLong watchdogsWithheld = new AtomicLong();
+    private final long statusIntervalNanos;
     private boolean helperMissingLogged;
+    private String statusSent;
+    private String statusPending;
+    private long statusSentAt;
     private Thread watchdogThread;
 
     /** From this process's environment; the helper is {@code systemd-notify} on the PATH or in /usr/bin. */
     static SystemdNotify fromEnvironment() {
-        return new SystemdNotify(System.getenv(), defaultHelper(), ProcessHandle.current().pid());
+        return new SystemdNotify(System.getenv(), defaultHelper(), ProcessHandle.current().pid(), STATUS_INTERVAL);
     }
 
-    /** For tests: an explicit environment, helper program and own process id. */
-    SystemdNotify(Map<String, String> env, String helper, long ownPid) {
+    /** For tests: an explicit environment, helper program, own process id and status rate. */
+    SystemdNotify(Map<String, String> env, String helper, long ownPid, Duration statusInterval) {
+        this.statusIntervalNanos = statusInterval.toNanos();
         String s = env.get("NOTIFY_SOCKET");
         this.socket = s == null || s.isBlank() ? null : s;
         this.helper = helper;
@@ -72,10 +79,29 @@ final class SystemdNotify implements AutoCloseable {
     /** The box is up: camera, model and page started. systemd's start job completes now. */
     void ready() { send("READY=1"); }
 
-    /** One line for {@code systemctl status moodbox}, e.g. "playing, room calm, 2 faces". */
-    void status(String text) {
+    /**
+     * One line for {@code systemctl status moodbox}, e.g. "playing, room calm, 2 faces". Cheap to
+     * call on every state change: a repeat of the last line is dropped, and lines are sent at most
+     * every 5 s (the latest one wins; the watchdog thread or the next call sends it).
+     */
+    synchronized void status(String text) {
+        if (socket == null) return;
         // One line only: a newline would start a new protocol field.
-        send("STATUS=" + text.replaceAll("[\\r\\n]+", " ").strip());
+        String line = text.replaceAll("[\\r\\n]+", " ").strip();
+        statusPending = line.equals(statusSent) ? null : line;
+        flushStatus();
+    }
+
+    /** Sends the pending status line if the rate allows. */
+    private synchronized void flushStatus() {
+        if (statusPending == null) return;
+        long now = System.nanoTime();
+        if (statusSent != null && now - statusSentAt < statusIntervalNanos) return;
+        if (send("STATUS=" + statusPending)) {
+            statusSent = statusPending;
+            statusSentAt = now;
+        }
+        statusPending = null;
     }
 
     /** The daemon is shutting down on purpose (not a crash). */
@@ -105,6 +131,7 @@ final class SystemdNotify implements AutoCloseable {
                     log.error("Health check failed; withholding the watchdog", e);
                     ok = false;
                 }
+                flushStatus();
                 if (ok) {
                     watchdog();
                     if (!wasHealthy) log.info("Pipeline healthy again; watchdog resumed");

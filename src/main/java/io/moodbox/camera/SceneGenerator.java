@@ -34,7 +34,14 @@ import java.util.SplittableRandom;
 public final class SceneGenerator {
     private static final Logger log = LoggerFactory.getLogger(SceneGenerator.class);
     private static final int FER = Fer2013.SIZE;
+
+    static {
+        // FFmpeg prints stream dumps and option notes on stderr by default; keep only real errors.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
     /** Skin tint offsets for B, G, R, times the headroom min(g, 255 - g). */
+    /** Width of the mirrored, fading surround of a pasted face, as a share of its side. */
+    static final double CONTEXT = 0.25;
     private static final double[] TINT = {-0.12, -(0.299 * 0.12 - 0.114 * 0.12) / 0.587, 0.12};
 
     /**
@@ -216,27 +223,30 @@ public final class SceneGenerator {
     }
 
     /**
-     * Pastes a FER face upscaled (bilinear, pixel-centre aligned like OpenCV) to the box, tinted
-     * slightly towards skin while keeping its luminance, its outermost 1/24 blended into the wall
-     * so the square's edge is not a free cue for the detector.
+     * Pastes a FER face upscaled (bilinear, pixel-centre aligned like OpenCV) to its box, tinted
+     * slightly towards skin while keeping its luminance. A real face is not a square floating on
+     * a wall: it continues into hair, ears and neck, which detectors rely on. So the face is
+     * extended by mirroring its own edges over a ring of {@link #CONTEXT} of its side that fades
+     * into the room. Inside the box the pixels are the FER face alone.
      */
     private void paste(byte[] bgr, Fer2013.Face face, TruthFace t) {
-        int w = o.width(), s = t.size();
-        int feather = Math.max(1, s / 24);
+        int w = o.width(), h = o.height(), s = t.size();
+        int ring = (int) Math.round(s * CONTEXT);
         double scale = (double) FER / s;
-        for (int j = 0; j < s; j++) {
-            double v = (j + 0.5) * scale - 0.5;
-            int y0 = (int) Math.floor(v);
-            double fy = v - y0;
-            for (int i = 0; i < s; i++) {
-                double u = (i + 0.5) * scale - 0.5;
-                int x0 = (int) Math.floor(u);
-                double fx = u - x0;
-                double g = (1 - fy) * ((1 - fx) * px(face, x0, y0) + fx * px(face, x0 + 1, y0))
-                        + fy * ((1 - fx) * px(face, x0, y0 + 1) + fx * px(face, x0 + 1, y0 + 1));
-                int edge = Math.min(Math.min(i, j), Math.min(s - 1 - i, s - 1 - j));
-                double a = edge >= feather ? 1 : (edge + 0.5) / (feather + 0.5);
-                int p = ((t.y() + j) * w + t.x() + i) * 3;
+        for (int j = -ring; j < s + ring; j++) {
+            int fy = t.y() + j;
+            if (fy < 0 || fy >= h) continue;
+            double dy = j < 0 ? -j : j >= s ? j - s + 1 : 0;
+            double v = mirror((j + 0.5) * scale - 0.5);
+            for (int i = -ring; i < s + ring; i++) {
+                int fx = t.x() + i;
+                if (fx < 0 || fx >= w) continue;
+                double dx = i < 0 ? -i : i >= s ? i - s + 1 : 0;
+                double d = Math.hypot(dx, dy);
+                if (d >= ring && d > 0) continue;
+                double a = d == 0 ? 1 : 0.5 * (1 + Math.cos(Math.PI * d / ring));
+                double g = bilinear(face, mirror((i + 0.5) * scale - 0.5), v);
+                int p = (fy * w + fx) * 3;
                 // Skin tint that keeps luminance (0.114 dB + 0.587 dG + 0.299 dR = 0) and never clips.
                 double m = Math.min(g, 255 - g);
                 for (int k = 0; k < 3; k++) {
@@ -245,6 +255,20 @@ public final class SceneGenerator {
                 }
             }
         }
+    }
+
+    /** Reflects a FER coordinate about the image's outer pixel edges (-0.5 and 47.5). */
+    private static double mirror(double u) {
+        if (u < -0.5) return Math.min(FER - 1, -1 - u);
+        if (u > FER - 0.5) return Math.max(0, 2 * FER - 1 - u);
+        return u;
+    }
+
+    private static double bilinear(Fer2013.Face face, double u, double v) {
+        int x0 = (int) Math.floor(u), y0 = (int) Math.floor(v);
+        double fx = u - x0, fy = v - y0;
+        return (1 - fy) * ((1 - fx) * px(face, x0, y0) + fx * px(face, x0 + 1, y0))
+                + fy * ((1 - fx) * px(face, x0, y0 + 1) + fx * px(face, x0 + 1, y0 + 1));
     }
 
     private static int px(Fer2013.Face f, int x, int y) {

@@ -134,6 +134,14 @@ final class BoxDevice implements Device {
     void pollButtons(long now) {
         for (Slot s : buttons) {
             s.detector().sample(s.input().active(), now);
+            // Holding towards a shutdown: the LED ticks from the ordinary long-press time on, so
+            // the owner knows to keep holding (or to let go to cancel).
+            if (led != null && config.shutdownEnabled() && s.config().longPress() == Action.SHUTDOWN
+                    && s.detector().heldNs(now) >= config.timing().longPress().toNanos()) {
+                led.acknowledge(now);
+                Thread t = ledThread;
+                if (t != null) LockSupport.unpark(t);
+            }
         }
         checkStuck();
         polls++;
@@ -174,6 +182,11 @@ final class BoxDevice implements Device {
             case LONG -> b.longPress();
         };
         log.info("Button '{}' {} -> {}", b.name(), g.name().toLowerCase(Locale.ROOT), a.label());
+        if (a != Action.NONE && led != null) {
+            led.acknowledge(nanos.getAsLong());
+            Thread t = ledThread;
+            if (t != null) LockSupport.unpark(t);
+        }
         try {
             perform(a, state);
         } catch (RuntimeException e) {

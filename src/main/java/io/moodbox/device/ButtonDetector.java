@@ -49,6 +49,11 @@ final class ButtonDetector {
         this.out = out;
     }
 
+    /** How long the current press has been held (0 when released, stuck, or its long press has fired). */
+    long heldNs(long nowNs) {
+        return armed && stable && !longFired ? nowNs - pressedAt : 0;
+    }
+
     /** Whether the first sample showed it pressed and it has not been released since. */
     boolean stuck() { return started && !armed; }
 
@@ -80,6 +85,7 @@ final class ButtonDetector {
 
     private void pressed(long now) {
         secondPress = clickPending && now - releasedAt <= doubleNs;
+        if (clickPending && !secondPress) out.accept(Gesture.PRESS);   // its window closed in this very sample
         clickPending = false;
         pressedAt = now;
         longFired = false;

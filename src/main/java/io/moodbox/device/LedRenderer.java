@@ -25,11 +25,17 @@ final class LedRenderer {
 
     private record Showing(LedPattern pattern, long sinceNanos) {}
 
+    /** A button press is acknowledged by inverting the LED this long: short enough to keep the live light "on". */
+    static final long ACK_NS = 120_000_000L;
+    /** Acknowledgements closer together than this merge, so hammering a button cannot keep the LED dark. */
+    static final long ACK_GAP_NS = 400_000_000L;
+
     private final List<Gpio.Output> channels;
     private final long periodNs;
     private final double brightness;
     private final Boolean[] written;
     private volatile Showing showing;
+    private volatile long ackFrom = Long.MIN_VALUE / 2;
 
     /** {@code channels}: one (single LED) or three (red, green, blue). */
     LedRenderer(List<Gpio.Output> channels, int pwmHz, double brightness, LedPattern initial, long nowNanos) {
@@ -49,10 +55,24 @@ final class LedRenderer {
 
     LedPattern pattern() { return showing.pattern(); }
 
+    /**
+     * Flashes the inverse of what is showing for {@link #ACK_NS} (dark if lit, dim white if dark),
+     * so the owner sees a button was taken even when the state it changes is not on the LED.
+     */
+    void acknowledge(long nowNanos) {
+        if (nowNanos - ackFrom >= ACK_NS + ACK_GAP_NS) ackFrom = nowNanos;
+    }
+
+    private boolean acking(long nowNanos) {
+        long since = nowNanos - ackFrom;
+        return since >= 0 && since < ACK_NS;
+    }
+
     /** The duty cycles (0..1 per channel) shown at this instant. */
     double[] duties(long nowNanos) {
         Showing s = showing;
         Rgb c = s.pattern().at((nowNanos - s.sinceNanos()) / 1_000_000);
+        if (acking(nowNanos)) c = c.max() >= 0.5 ? Rgb.OFF : Rgb.WHITE.scale(0.6);
         double[] levels = channels.size() == 1 ? new double[] {c.max()} : new double[] {c.r(), c.g(), c.b()};
         for (int i = 0; i < levels.length; i++) {
             double d = Math.pow(levels[i] * brightness, GAMMA);
@@ -81,6 +101,7 @@ final class LedRenderer {
         long elapsedMs = (nowNanos - s.sinceNanos()) / 1_000_000;
         long change = s.pattern().nextChangeMs(elapsedMs);
         if (change != Long.MAX_VALUE) next = Math.min(next, s.sinceNanos() + change * 1_000_000);
+        if (acking(nowNanos)) next = Math.min(next, ackFrom + ACK_NS);
         next = Math.min(next, nowNanos + IDLE_RECHECK_NS);
         return Math.max(next, nowNanos + 20_000);
     }

@@ -1,6 +1,7 @@
 package io.moodbox.device;
 
 import com.pi4j.Pi4J;
+import com.pi4j.boardinfo.util.BoardInfoHelper;
 import com.pi4j.context.Context;
 import com.pi4j.context.ContextBuilder;
 import com.pi4j.io.gpio.digital.DigitalInput;
@@ -40,6 +41,10 @@ final class Pi4jGpio implements Gpio {
 
     /** libgpiod on {@code /dev/gpiochip<chip>}, or with {@code chip < 0} the chip labelled pinctrl-*. */
     static Pi4jGpio gpiod(int chip) {
+        // Pi4J's gpiod plugin silently opens no chip on a board it does not know; say so instead.
+        if (!BoardInfoHelper.runningOnRaspberryPi())
+            throw new IllegalStateException("Pi4J does not recognise this board (" + BoardInfoHelper.getBoardName()
+                    + ") as a Raspberry Pi, so its gpiod plugin will not open a GPIO chip");
         ContextBuilder b = base().add(GpioDDigitalInputProvider.newInstance(), GpioDDigitalOutputProvider.newInstance());
         if (chip >= 0) b.setGpioChipName("gpiochip" + chip);
         return new Pi4jGpio(b.build(), false, chip >= 0 ? "gpiod gpiochip" + chip : "gpiod (pinctrl chip)");

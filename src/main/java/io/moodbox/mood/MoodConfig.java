@@ -24,10 +24,10 @@ public record MoodConfig(Duration halfLife, double switchMargin, Duration minHol
         requireSeconds("mood.max_step_s", maxStep, 0.05, 10);
     }
 
-    /** Shipped defaults: follows a changed expression within about 1.5 s at 10 fps. */
+    /** Shipped defaults: follows a changed expression in about 1.3 s at 10 fps (median, see MoodBench). */
     public static MoodConfig defaults() {
-        return new MoodConfig(Duration.ofMillis(800), 0.10, Duration.ofMillis(500), Duration.ofSeconds(10),
-                Duration.ofMillis(500));
+        return new MoodConfig(Duration.ofMillis(600), 0.10, Duration.ofMillis(400), Duration.ofSeconds(10),
+                Duration.ofMillis(300));
     }
 
     private static void requireSeconds(String key, Duration d, double min, double max) {

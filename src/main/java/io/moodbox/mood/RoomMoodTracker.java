@@ -12,13 +12,16 @@ import java.util.List;
 
 /**
  * Exponential smoothing in real time plus hysteresis. A new mood needs to lead the settled one by
- * {@code switchMargin} on two observations at least {@code minHold} apart; since each frame counts
- * for at most {@code maxStep} of time, one odd frame can neither swamp the estimate nor confirm itself.
+ * {@code switchMargin} on {@link #MIN_FRAMES} frames in a row spanning at least {@code minHold};
+ * since each frame counts for at most {@code maxStep} of time, one odd frame can neither swamp the
+ * estimate nor confirm itself.
  */
 final class RoomMoodTracker implements MoodTracker {
     private static final Logger log = LoggerFactory.getLogger(RoomMoodTracker.class);
     private static final int N = Emotion.values().length;
     private static final long NONE = Long.MIN_VALUE;
+    /** Frames a new mood must lead on, at any frame rate: an odd frame plus one noisy one is not enough. */
+    static final int MIN_FRAMES = 3;
 
     private final InstantSource clock;
     private MoodConfig config;
@@ -28,6 +31,7 @@ final class RoomMoodTracker implements MoodTracker {
     private Emotion settled = Emotion.NEUTRAL;
     private Emotion candidate;
     private long candidateSince = NONE;
+    private int candidateFrames;
     private long lastFrame = NONE;
     private long lastFace = NONE;
     private Presence presence = Presence.UNKNOWN;
@@ -85,9 +89,11 @@ final class RoomMoodTracker implements MoodTracker {
         if (top != candidate) {
             candidate = top;
             candidateSince = nanos;
+            candidateFrames = 1;
             return;
         }
-        if (nanos - candidateSince >= config.minHold().toNanos()) {
+        candidateFrames++;
+        if (candidateFrames >= MIN_FRAMES && nanos - candidateSince >= config.minHold().toNanos()) {
             log.info("Room mood {} -> {} ({}%)", settled.label(), top.label(), Math.round(100 * smoothed[top.ordinal()]));
             settled = top;
             candidate = null;

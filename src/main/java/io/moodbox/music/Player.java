@@ -48,7 +48,11 @@ public interface Player extends AutoCloseable {
     @Override
     void close();
 
-    /** A started player; restores the saved state from {@code config.playerStateFile()}. */
+    /**
+     * A started player. On a first start it plays at once (at {@code music.volume}, capped); after a
+     * restart it restores the saved state from {@code config.playerStateFile()} and plays again if
+     * it was playing.
+     */
     static Player open(MusicConfig config, AudioSink sink, TrackSource source) {
         return new StreamPlayer(config, sink, source);
     }

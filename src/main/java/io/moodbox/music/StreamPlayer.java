@@ -66,11 +66,14 @@ final class StreamPlayer implements Player {
     }
 
     StreamPlayer(MusicConfig config, AudioSink sink, TrackSource source) {
-        this(config, sink, source, 5000);
+        this(config, sink, source, 5000, true);
     }
 
-    /** {@code retryDeviceMs}: how often a missing output is looked for again. */
-    StreamPlayer(MusicConfig config, AudioSink sink, TrackSource source, long retryDeviceMs) {
+    /**
+     * {@code retryDeviceMs}: how often a missing output is looked for again; {@code playOnFirstStart}:
+     * start playing at once when there is no saved state (an appliance plays when plugged in).
+     */
+    StreamPlayer(MusicConfig config, AudioSink sink, TrackSource source, long retryDeviceMs, boolean playOnFirstStart) {
         this.retryDeviceMs = retryDeviceMs;
         this.config = config;
         this.sink = sink;
@@ -79,6 +82,7 @@ final class StreamPlayer implements Player {
         TrackPicker.Pick resume = null;
         if (saved == null) {
             volume = Math.min(config.volume(), config.maxStartVolume());
+            wantPlaying = playOnFirstStart;
         } else {
             // Never start loud after a reboot: whatever it was, the cap applies.
             volume = Math.max(0, Math.min(saved.volume(), config.maxStartVolume()));

@@ -12,10 +12,22 @@ public final class FaceFinders {
     private FaceFinders() {}
 
     public static FaceFinder open(VisionConfig config) {
-        FaceDetector detector = switch (config.detector()) {
-            case HAAR, AUTO -> new HaarDetector(config.detectWidth(), config.minFacePx());
-            case BLAZEFACE -> throw new io.moodbox.config.ConfigException("vision.detector=blazeface is not built yet");
+        return new StagedFaceFinder(detector(config), new FacePreparer(CROP_SIZE), config);
+    }
+
+    static FaceDetector detector(VisionConfig config) {
+        return switch (config.detector()) {
+            case HAAR -> new HaarDetector(config.detectWidth(), config.minFacePx());
+            case BLAZEFACE -> {
+                if (config.blazefaceModel() == null && !BlazeFaceDetector.bundled()) {
+                    log.warn("This build has no BlazeFace model (npm was unreachable when it was built): using the Haar cascade");
+                    yield new HaarDetector(config.detectWidth(), config.minFacePx());
+                }
+                yield new BlazeFaceDetector(config.blazefaceModel(), config.minConfidence());
+            }
+            // Measured on generated FER scenes (README): the cascade finds far more of FER's faces
+            // than BlazeFace full-range (71% against 27-42% recall), which is fast but misses small faces.
+            case AUTO -> new HaarDetector(config.detectWidth(), config.minFacePx());
         };
-        return new StagedFaceFinder(detector, new FacePreparer(CROP_SIZE), config);
     }
 }

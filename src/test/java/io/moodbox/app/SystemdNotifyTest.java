@@ -43,7 +43,7 @@ class SystemdNotifyTest {
 
     @Test
     void withoutNotifySocketEverythingIsANoOp() throws IOException {
-        var n = new SystemdNotify(Map.of("WATCHDOG_USEC", "30000000"), recordingHelper().toString(), PID);
+        var n = new SystemdNotify(Map.of("WATCHDOG_USEC", "30000000"), recordingHelper().toString(), PID, Duration.ZERO);
         assertFalse(n.enabled());
         assertEquals(Optional.empty(), n.watchdogInterval());
         n.ready();
@@ -57,7 +57,7 @@ class SystemdNotifyTest {
 
     @Test
     void sendsEachMessageThroughTheHelperWithTheSocket() throws IOException {
-        var n = new SystemdNotify(Map.of("NOTIFY_SOCKET", "/run/sock"), recordingHelper().toString(), PID);
+        var n = new SystemdNotify(Map.of("NOTIFY_SOCKET", "/run/sock"), recordingHelper().toString(), PID, Duration.ZERO);
         assertTrue(n.enabled());
         n.ready();
         n.status("playing\nroom calm");
@@ -69,22 +69,37 @@ class SystemdNotifyTest {
     }
 
     @Test
+    void statusLinesAreDedupedAndRateLimited() throws IOException {
+        var n = new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s"), recordingHelper().toString(), PID, Duration.ofHours(1));
+        n.status("starting");
+        n.status("starting");
+        n.status("running");   // within the interval: held back
+        n.status("running, 2 faces");
+        assertEquals(List.of("/s STATUS=starting"), calls());
+        var fast = new SystemdNotify(Map.of("NOTIFY_SOCKET", "/t"), recordingHelper().toString(), PID, Duration.ZERO);
+        fast.status("a");
+        fast.status("a");
+        fast.status("b");
+        assertEquals(List.of("/s STATUS=starting", "/t STATUS=a", "/t STATUS=b"), calls());
+    }
+
+    @Test
     void watchdogIntervalIsHalfOfWatchdogSecAndOnlyForThisProcess() {
         String none = dir.resolve("none").toString();
         assertEquals(Optional.of(Duration.ofSeconds(15)),
-                new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "30000000"), none, PID).watchdogInterval());
+                new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "30000000"), none, PID, Duration.ZERO).watchdogInterval());
         assertEquals(Optional.of(Duration.ofSeconds(15)), new SystemdNotify(
-                Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "30000000", "WATCHDOG_PID", "4242"), none, PID).watchdogInterval());
+                Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "30000000", "WATCHDOG_PID", "4242"), none, PID, Duration.ZERO).watchdogInterval());
         assertEquals(Optional.empty(), new SystemdNotify(
-                Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "30000000", "WATCHDOG_PID", "1"), none, PID).watchdogInterval());
+                Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "30000000", "WATCHDOG_PID", "1"), none, PID, Duration.ZERO).watchdogInterval());
         assertEquals(Optional.empty(),
-                new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "soon"), none, PID).watchdogInterval());
-        assertEquals(Optional.empty(), new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s"), none, PID).watchdogInterval());
+                new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "soon"), none, PID, Duration.ZERO).watchdogInterval());
+        assertEquals(Optional.empty(), new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s"), none, PID, Duration.ZERO).watchdogInterval());
     }
 
     @Test
     void aMissingHelperIsLoggedNotThrown() {
-        var n = new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s"), dir.resolve("no-such-helper").toString(), PID);
+        var n = new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s"), dir.resolve("no-such-helper").toString(), PID, Duration.ZERO);
         n.ready();
         n.watchdog();
         assertEquals(0, n.watchdogsSent());
@@ -94,7 +109,7 @@ class SystemdNotifyTest {
     void watchdogThreadPetsOnlyWhileHealthy() throws Exception {
         var healthy = new AtomicBoolean(true);
         try (var n = new SystemdNotify(Map.of("NOTIFY_SOCKET", "/s", "WATCHDOG_USEC", "40000"),
-                recordingHelper().toString(), PID)) {
+                recordingHelper().toString(), PID, Duration.ZERO)) {
             n.startWatchdog(healthy::get);
             await(() -> n.watchdogsSent() >= 2);
             healthy.set(false);
@@ -126,7 +141,7 @@ class SystemdNotifyTest {
         Process py = new ProcessBuilder("/usr/bin/python3", "-c", receiver, sock.toString()).redirectErrorStream(true).start();
         try (var out = new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("bound", out.readLine());
-            var n = new SystemdNotify(Map.of("NOTIFY_SOCKET", sock.toString()), helper.toString(), PID);
+            var n = new SystemdNotify(Map.of("NOTIFY_SOCKET", sock.toString()), helper.toString(), PID, Duration.ZERO);
             n.ready();
             n.status("2 faces");
             n.stopping();

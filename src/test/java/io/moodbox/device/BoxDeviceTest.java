@@ -151,6 +151,29 @@ class BoxDeviceTest {
     }
 
     @Test
+    void holdingTowardsShutdownTicksOnTheLedAndLettingGoCancels() {
+        DeviceConfig d = DeviceConfig.defaults();
+        open(new DeviceConfig(d.provider(), d.gpioChip(), d.led(), d.timing(), d.buttons(), true), States.live().build());
+        device.stateChanged(null, States.live().build());
+        run(50);
+        button("privacy").mockState(DigitalState.LOW);
+        int darkBefore = 0, darkAfter = 0;
+        for (int i = 0; i < 300; i++) {               // 3 s held, sampled every 10 ms
+            device.pollButtons(clock.get());
+            device.renderLed(clock.get());
+            if (!lit("led-red")) {
+                if (i < 95) darkBefore++; else darkAfter++;
+            }
+            clock.addAndGet(10 * MS);
+        }
+        button("privacy").mockState(DigitalState.HIGH);
+        run(200);
+        assertEquals(0, darkBefore, "no ticking during an ordinary press");
+        assertTrue(darkAfter >= 3 * 12 && darkAfter <= 0.25 * 205, "ticks after 1 s, lit most of the time: dark " + darkAfter);
+        assertEquals(List.of(), controls.calls(), "let go at 3 s: cancelled");
+    }
+
+    @Test
     void shutdownIsIgnoredWhenNotEnabled() {
         open();
         run(50);
@@ -213,6 +236,37 @@ class BoxDeviceTest {
         device.close();
         assertEquals(DigitalState.LOW, pin.state(), "off on close");
         device = null;
+    }
+
+    @Test
+    void aPressIsAcknowledgedOnTheLedButHammeringCannotHideTheLiveLight() {
+        open();
+        device.stateChanged(null, States.live().build());
+        run(50);
+        button("mood").mockState(DigitalState.LOW);
+        run(40);
+        button("mood").mockState(DigitalState.HIGH);
+        run(40);                                   // released and debounced: the press is taken
+        assertEquals(List.of("lockMood true"), controls.calls());
+        device.renderLed(clock.get());
+        assertFalse(lit("led-red"), "acknowledged: a brief dark flash");
+        clock.addAndGet(200 * MS);
+        device.renderLed(clock.get());
+        assertTrue(lit("led-red"));
+
+        // Someone drums on a button for 3 s while the camera is live: still lit most of the time.
+        int litSamples = 0, samples = 0, darkRun = 0, longestDark = 0;
+        for (int i = 0; i < 300; i++) {
+            button("next").mockState((i / 4) % 2 == 0 ? DigitalState.LOW : DigitalState.HIGH);
+            device.pollButtons(clock.get());
+            device.renderLed(clock.get());
+            samples++;
+            if (lit("led-red")) { litSamples++; darkRun = 0; } else longestDark = Math.max(longestDark, darkRun += 10);
+            clock.addAndGet(10 * MS);
+        }
+        assertTrue(controls.calls().size() > 20, "the drumming did register: " + controls.calls().size());
+        assertTrue(litSamples >= 0.75 * samples, "lit " + litSamples + " of " + samples);
+        assertTrue(longestDark <= 150, "dark at most 150 ms at a time, was " + longestDark);
     }
 
     @Test

@@ -78,6 +78,26 @@ class LedRendererTest {
     }
 
     @Test
+    void anAcknowledgementInvertsTheLedBriefly() {
+        List<Pin> one = List.of(new Pin());
+        LedRenderer r = new LedRenderer(List.copyOf(one), 100, 1.0, LedPattern.steady(Signal.CAMERA_LIVE, Rgb.WHITE), 0);
+        r.render(0);
+        assertTrue(one.get(0).on);
+        r.acknowledge(10 * MS);
+        assertEquals(130 * MS, r.render(10 * MS), "re-rendered when the flash ends");
+        assertTrue(!one.get(0).on, "lit: the flash is dark");
+        r.render(130 * MS);
+        assertTrue(one.get(0).on);
+        r.acknowledge(200 * MS);
+        r.render(200 * MS);
+        assertTrue(one.get(0).on, "too soon after the last one: merged, stays lit");
+        r.show(LedPattern.steady(Signal.OFF, Rgb.OFF), 900 * MS);
+        r.acknowledge(900 * MS);
+        assertEquals(Math.pow(0.6, 2.2), r.duties(950 * MS)[0], 1e-9, "dark: the flash is dim white");
+        assertEquals(0.0, r.duties(1020 * MS)[0]);
+    }
+
+    @Test
     void aBlinkFollowsItsStepsAndANewPatternStartsFromItsBeginning() {
         List<Pin> one = List.of(new Pin());
         LedPattern blink = new LedPattern(Signal.STARTING, List.of(Step.hold(Rgb.WHITE, 500), Step.hold(Rgb.OFF, 500)));

@@ -75,7 +75,7 @@ class PlayerTest {
     }
 
     private Player player(MusicConfig c, RecordingPlayer sink, TrackSource src) {
-        Player p = new StreamPlayer(c, sink, src, 50);
+        Player p = new StreamPlayer(c, sink, src, 50, false);
         open.add(() -> {
             sink.release();
             p.close();
@@ -128,6 +128,23 @@ class PlayerTest {
         assertEquals(List.of("open 44100x2"), rec.events(), "one open, no drain: gapless");
         assertEquals(List.of("a played", "b played"), src.finished);
         await(() -> p.status().state() == State.STOPPED, "stopped at the end");
+    }
+
+    @Test
+    void aDifferentSampleRateReopensTheOutputAfterDraining() throws Exception {
+        Track a = tone("a", 440, 1, Double.NaN);
+        float[] x = new float[48000];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (0.5 * Math.sin(2 * Math.PI * 660 * i / 48000));
+        Path f = dir.resolve("b48.wav");
+        AudioWriter.write(f, x, 48000, Map.of());
+        Track b = new Track("b", f, "b", "", "", 1, 0, 0, "happy", "folder", "", 0, Double.NaN, -1, null);
+        RecordingPlayer rec = new RecordingPlayer(10);
+        ListSource src = new ListSource(a, b);
+        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
+        p.play();
+        await(() -> src.finished.size() == 2, "both tracks");
+        assertEquals(List.of("open 44100x2", "drain@44100", "open 48000x2"), rec.events());
+        assertEquals(44100 + 48000, rec.frames(), 1);
     }
 
     @Test

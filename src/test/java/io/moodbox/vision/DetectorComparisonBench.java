@@ -1,0 +1,84 @@
+package io.moodbox.vision;
+
+import io.moodbox.camera.SceneGenerator;
+import io.moodbox.dataset.Fer2013;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Prints recall, precision, CPU ms per frame and the crop geometry that maps each detector's box
+ * onto the true FER crop, on generated scenes. Run:
+ * {@code mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.moodbox.vision.DetectorComparisonBench -Dexec.args="60"}
+ */
+public final class DetectorComparisonBench {
+    public static void main(String[] args) throws Exception {
+        int scenes = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
+        var gen = new SceneGenerator(Fer2013.load().split(Fer2013.Split.PRIVATE_TEST), SceneGenerator.Options.defaults(101));
+        var bean = ManagementFactory.getThreadMXBean();
+        List<String> variants = args.length > 1 ? List.of(args).subList(1, args.length)
+                : List.of("blazeface:0.5", "haar:320", "haar:480", "haar:640");
+        for (String variant : variants) {
+            String[] v = variant.split(":");
+            var cfg = new VisionConfig(!v[0].equals("blazeface") ? VisionConfig.Detector.HAAR : VisionConfig.Detector.BLAZEFACE, !v[0].equals("blazeface") ? Integer.parseInt(v[1]) : 320, 48,
+                    !v[0].equals("blazeface") ? 0 : Double.parseDouble(v[1]), 8, null);
+            String cascade = switch (v[0]) {
+                case "lbp" -> "lbpcascades/lbpcascade_frontalface_improved.xml";
+                case "alt2" -> "haarcascades/haarcascade_frontalface_alt2.xml";
+                case "alt" -> "haarcascades/haarcascade_frontalface_alt.xml";
+                default -> HaarDetector.CASCADE;
+            };
+            FaceDetector det = !v[0].equals("blazeface")
+                    ? new HaarDetector(cascade, Integer.parseInt(v[1]), 48, v.length > 2 ? Double.parseDouble(v[2]) : 1.1,
+                    v.length > 3 ? Integer.parseInt(v[3]) : 4, v.length > 4 && v[4].equals("eq"))
+                    : FaceFinders.detector(cfg);
+            try (var finder = new StagedFaceFinder(det, new FacePreparer(48), cfg)) {
+                finder.find(gen.scene(0).frame()); // warm-up
+                var score = new SceneScore(0, 0, 0);
+                var small = new SceneScore(0, 0, 0);
+                int[] bins = {48, 64, 96, 140, 201};
+                int[] binTruth = new int[bins.length - 1], binHit = new int[bins.length - 1];
+                long cpu = 0;
+                List<double[]> fits = new ArrayList<>();
+                for (int s = 0; s < scenes; s++) {
+                    var scene = gen.scene(s * gen.framesPerSegment());
+                    long c0 = bean.getCurrentThreadCpuTime();
+                    var found = finder.find(scene.frame());
+                    cpu += bean.getCurrentThreadCpuTime() - c0;
+                    score = score.plus(SceneScore.of(scene.faces(), found));
+                    small = small.plus(SceneScore.of(scene.faces().stream().filter(t -> t.size() < 80).toList(),
+                            found.stream().filter(c -> Math.sqrt((double) c.width() * c.height()) < 80 * 0.9).toList()));
+                    for (var t : scene.faces()) {
+                        int b = 0;
+                        while (t.size() >= bins[b + 1]) b++;
+                        binTruth[b]++;
+                        if (SceneScore.of(List.of(t), found).matched() > 0) binHit[b]++;
+                    }
+                    for (var t : scene.faces())
+                        for (var c : found) {
+                            double cx = c.x() + c.width() / 2.0, cy = c.y() + c.height() / 2.0;
+                            if (t.iou(c.x(), c.y(), c.width(), c.height()) > 0.3)
+                                fits.add(new double[]{t.size() / Math.sqrt((double) c.width() * c.height()),
+                                        (t.x() + t.size() / 2.0 - cx) / c.width(), (t.y() + t.size() / 2.0 - cy) / c.height(),
+                                        (double) c.height() / c.width()});
+                        }
+                }
+                System.out.printf("%-9s %4s: recall %.3f precision %.3f (faces<80px recall %.3f) cpu %.2f ms/frame | crop scale %.3f dx %+.3f dy %+.3f box h/w %.3f%n",
+                        v[0], v[1], score.recall(), score.precision(), small.recall(), cpu / 1e6 / scenes,
+                        median(fits, 0), median(fits, 1), median(fits, 2), median(fits, 3));
+                var sb = new StringBuilder("          recall by face side:");
+                for (int b = 0; b < binTruth.length; b++)
+                    sb.append(String.format(" %d-%dpx %.2f (%d)", bins[b], bins[b + 1] - 1, binHit[b] / (double) Math.max(1, binTruth[b]), binTruth[b]));
+                System.out.println(sb);
+            }
+        }
+    }
+
+    static double median(List<double[]> rows, int col) {
+        if (rows.isEmpty()) return Double.NaN;
+        double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
+        return v[v.length / 2];
+    }
+}

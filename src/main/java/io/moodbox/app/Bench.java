@@ -165,6 +165,9 @@ public final class Bench {
                     n / wall, n / cpuS, 100 * cpuS / wall);
             out.printf(Locale.ROOT, "  resident memory: %.0f MB at start, %.0f MB at half time, %.0f MB at the end, %.0f MB peak%n",
                     rssStart / 1024.0, (rssHalf == 0 ? rssEnd : rssHalf) / 1024.0, rssEnd / 1024.0, Math.max(rssMax, rssEnd) / 1024.0);
+            out.printf(Locale.ROOT, "  of which at the end: %.0f MB anonymous (Java heap, native buffers), %.0f MB mapped files (shared libraries, jar); Java heap %.0f MB used of %.0f MB%n",
+                    status("RssAnon:") / 1024.0, status("RssFile:") / 1024.0,
+                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0, Runtime.getRuntime().totalMemory() / 1048576.0);
         }
     }
 
@@ -199,9 +202,14 @@ public final class Bench {
 
     /** VmRSS of this process in kB, from /proc/self/status (0 where there is none). */
     static long rssKb() {
+        return status("VmRSS:");
+    }
+
+    /** A kB figure from /proc/self/status, 0 where there is none. */
+    static long status(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
+                if (line.startsWith(key)) return Long.parseLong(line.replaceAll("\\D", ""));
         } catch (IOException | NumberFormatException e) {
             return 0;
         }

@@ -2,6 +2,7 @@ package io.moodbox.app;
 
 import io.moodbox.app.BoxState.Phase;
 import io.moodbox.camera.SourceStatus;
+import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
 import io.moodbox.camera.CameraConfig;
 import io.moodbox.camera.FrameSources;
@@ -23,6 +24,8 @@ import io.moodbox.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -160,7 +163,7 @@ public final class Moodbox implements AutoCloseable {
             started.push(watcher::shutdownNow);
 
             state.update(s -> s.withPhase(Phase.RUNNING));
-            state.addListener((old, s) -> systemd.status(statusLine(s)));
+            state.addListener(new StatusLine(systemd));
             systemd.status(statusLine(state.current()));
             systemd.ready();
             systemd.startWatchdog(() -> pipeline.healthy(STUCK_AFTER));
@@ -175,6 +178,31 @@ public final class Moodbox implements AutoCloseable {
 
     /** A pipeline thread that has not gone round its loop for this long is stuck (systemd's watchdog). */
     static final Duration STUCK_AFTER = Duration.ofSeconds(10);
+
+    /**
+     * Keeps {@code systemctl status} current without a {@code systemd-notify} fork per state change:
+     * sends at once when the camera, presence, mood or problems change, and the frame rate at most
+     * every 30 s.
+     */
+    private static final class StatusLine implements StateListener {
+        private final SystemdNotify systemd;
+        private String sentKey = "", sentText = "";
+        private long sentAt;
+
+        StatusLine(SystemdNotify systemd) { this.systemd = systemd; }
+
+        @Override
+        public void stateChanged(BoxState old, BoxState now) {
+            if (!systemd.enabled()) return;
+            String text = statusLine(now), key = text.replaceAll(" \\d+ fps", "");
+            long t = System.nanoTime();
+            if (text.equals(sentText) || (key.equals(sentKey) && t - sentAt < 30_000_000_000L)) return;
+            systemd.status(text);
+            sentKey = key;
+            sentText = text;
+            sentAt = t;
+        }
+    }
 
     /** One line for {@code systemctl status}: "camera live 15 fps, room happy (2 faces), 1 problem". */
     static String statusLine(BoxState s) {
@@ -275,6 +303,10 @@ public final class Moodbox implements AutoCloseable {
      */
     static Parts realParts(Settings settings) {
         CameraConfig camera = FrameSources.resolve(settings.camera());
+        if ((camera.kind() == CameraConfig.Kind.FILE || camera.kind() == CameraConfig.Kind.FOLDER)
+                && !Files.exists(Path.of(camera.device())))
+            throw new ConfigException("camera.source " + camera.device() + " does not exist; give a video file, an image "
+                    + "folder, /dev/videoN, csi, demo, auto or none");
         if (camera.kind() == CameraConfig.Kind.NONE) {
             log.info("No camera: camera.source is {}", settings.daemon().source());
             return new Parts(null, null);

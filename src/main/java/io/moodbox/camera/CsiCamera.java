@@ -22,21 +22,26 @@ final class CsiCamera {
 
     private CsiCamera() {}
 
-    static List<String> command(CameraConfig config) {
+    static List<String> command(String tool, CameraConfig config) {
         String camera = config.device().isEmpty() ? "0" : config.device();
-        return List.of(COMMAND, "--nopreview", "--timeout", "0", "--camera", camera,
+        return List.of(tool, "--nopreview", "--timeout", "0", "--camera", camera,
                 "--codec", "mjpeg", "--width", Integer.toString(config.width()),
                 "--height", Integer.toString(config.height()), "--framerate", Integer.toString(config.fps()),
                 "--flush", "--output", "-");
     }
 
     static GrabberSource open(CameraConfig config) {
-        List<String> cmd = command(config);
+        return open(COMMAND, config);
+    }
+
+    /** {@code tool}: the rpicam-vid executable (a stand-in in tests). */
+    static GrabberSource open(String tool, CameraConfig config) {
+        List<String> cmd = command(tool, config);
         Process child;
         try {
             child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
         } catch (IOException e) {
-            throw new NoCameraException(COMMAND + " could not be started (" + e.getMessage()
+            throw new NoCameraException(tool + " could not be started (" + e.getMessage()
                     + "); on a Pi install rpicam-apps, elsewhere use a webcam (camera.source=v4l2)");
         }
         log.info("Starting camera csi {} {}x{}@{}fps: {}", cmd.get(6), config.width(), config.height(), config.fps(),

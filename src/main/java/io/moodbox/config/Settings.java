@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -40,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -105,7 +105,7 @@ public final class Settings {
                     v.seconds("mood.hold_s"), v.seconds("mood.nobody_after_s"), v.seconds("mood.max_step_s"));
             daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
                     v.bool("privacy.enabled"));
-            emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"));
+            emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"), v.bool("emotion.flip_average"));
             web = new WebConfig(v.string("web.bind"), v.integer("web.port"), v.bool("web.anonymous-status"),
                     v.bool("web.preview"), v.bool("web.secure-cookies"), v.integer("web.session-idle-minutes"),
                     v.path("web.owner-file"), v.integer("web.max-body-bytes"));
@@ -181,14 +181,10 @@ public final class Settings {
         return s;
     }
 
-    /** Only the shipped defaults (tests, and tools that need no owner's settings). */
+    /** Only the shipped defaults (tests, and tools that need no owner's settings); updates go to a file under the temp folder. */
     public static Settings defaults() {
-        try {
-            Path none = Files.createTempDirectory("moodbox-none").resolve("moodbox.properties");
-            return load(none, Map.of(), Map.of());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path none = Path.of(System.getProperty("java.io.tmpdir"), "moodbox-defaults-" + UUID.randomUUID(), "moodbox.properties");
+        return load(none, Map.of(), Map.of());
     }
 
     /** The environment variable that overrides a key: {@code camera.fps} -> {@code MOODBOX_CAMERA_FPS}. */

@@ -85,6 +85,7 @@ final class ButtonDetector {
 
     private void pressed(long now) {
         secondPress = clickPending && now - releasedAt <= doubleNs;
+        if (clickPending && !secondPress) out.accept(Gesture.PRESS);   // its window closed in this very sample
         clickPending = false;
         pressedAt = now;
         longFired = false;

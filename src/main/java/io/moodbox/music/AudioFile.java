@@ -35,6 +35,8 @@ final class AudioFile {
     record Info(String title, String artist, String album, String genre, String mood, double bpm, double gainDb,
                 double durationSeconds, int sampleRate, int channels, String codec) {}
 
+    static final double MAX_WHOLE_SECONDS = 1200;
+
     private AudioFile() {}
 
     /** Runs the static initializer above (FFmpeg's log level) before any native call. */
@@ -53,20 +55,21 @@ final class AudioFile {
     record Decoded(Info info, float[] mono) {}
 
     /**
-     * Decodes up to {@code maxSeconds} (whole file if <= 0) of mono audio at {@link Analyzer#RATE},
+     * Decodes up to {@code maxSeconds} (the whole file, up to 20 minutes, if <= 0) of mono audio at {@link Analyzer#RATE},
      * taken from the middle of longer tracks (intros and fade-outs say little about a song).
      */
     static Decoded decodeExcerpt(Path file, double maxSeconds) {
         checkSize(file);
         try (FFmpegFrameGrabber g = open(file, true)) {
             Info info = info(file, g);
-            double start = 0, want = info.durationSeconds();
-            if (maxSeconds > 0 && info.durationSeconds() > maxSeconds) {
-                start = (info.durationSeconds() - maxSeconds) / 2;
-                want = maxSeconds;
+            // Whole-track analysis still stops at 20 minutes: an hour-long mix would need 300 MB of samples.
+            double cap = maxSeconds > 0 ? maxSeconds : MAX_WHOLE_SECONDS;
+            double start = 0, want = info.durationSeconds() > 0 ? Math.min(cap, info.durationSeconds()) : 0;
+            if (info.durationSeconds() > cap) {
+                start = (info.durationSeconds() - cap) / 2;
                 g.setTimestamp((long) (start * 1e6));
             }
-            int limit = (int) Math.min(Integer.MAX_VALUE - 16, Math.ceil((want > 0 ? want : 3600) * Analyzer.RATE));
+            int limit = (int) Math.ceil((want > 0 ? want : cap) * Analyzer.RATE);
             float[] buf = new float[Math.min(limit, Analyzer.RATE * 30)];
             int n = 0;
             Frame f;

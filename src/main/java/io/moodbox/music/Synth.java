@@ -83,21 +83,38 @@ final class Synth {
                              double decayPerSecond, Timbre timbre) {
         double f0 = 440 * Math.pow(2, (midi - 69) / 12.0);
         int start = (int) (t0 * rate), len = (int) (dur * rate);
-        int harmonics = switch (timbre) { case SOFT -> 2; case WARM -> 5; case BRIGHT -> 14; };
-        double[] h = new double[harmonics + 1];
-        for (int k = 1; k <= harmonics; k++) {
-            if (f0 * k > rate * 0.45) break;
-            h[k] = switch (timbre) { case SOFT -> k == 1 ? 1 : 0.15; case WARM -> 1.0 / (k * k); case BRIGHT -> 1.0 / k; };
-        }
-        double w = 2 * Math.PI * f0 / rate;
+        double[] table = wave(f0, rate, timbre);
+        double phaseStep = f0 * TABLE / rate, phase = 0;
         double release = Math.min(0.03, dur / 4);
         for (int i = 0; i < len && start + i < out.length; i++) {
             double t = (double) i / rate;
             double env = Math.min(1, t / attack) * Math.exp(-decayPerSecond * t) * Math.min(1, (dur - t) / release);
-            double s = 0;
-            for (int k = 1; k < h.length; k++) if (h[k] != 0) s += h[k] * Math.sin(w * k * i);
-            out[start + i] += amp * env * s;
+            int k = (int) phase;
+            double frac = phase - k;
+            double sample = table[k] + (table[k + 1] - table[k]) * frac;
+            out[start + i] += amp * env * sample;
+            phase += phaseStep;
+            if (phase >= TABLE) phase -= TABLE;
         }
+    }
+
+    private static final int TABLE = 2048;
+    private static final java.util.Map<String, double[]> TABLES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * One cycle of the timbre at {@code f0}, harmonics kept below 0.45 of the rate (no aliasing),
+     * with a guard sample for interpolation; cached, since a piece reuses a handful of notes.
+     */
+    private static double[] wave(double f0, int rate, Timbre timbre) {
+        return TABLES.computeIfAbsent(timbre + "/" + Math.round(f0 * 100) + "/" + rate, key -> {
+            int harmonics = switch (timbre) { case SOFT -> 2; case WARM -> 5; case BRIGHT -> 14; };
+            double[] w = new double[TABLE + 1];
+            for (int k = 1; k <= harmonics && f0 * k <= rate * 0.45; k++) {
+                double h = switch (timbre) { case SOFT -> k == 1 ? 1 : 0.15; case WARM -> 1.0 / (k * k); case BRIGHT -> 1.0 / k; };
+                for (int i = 0; i <= TABLE; i++) w[i] += h * Math.sin(2 * Math.PI * k * i / TABLE);
+            }
+            return w;
+        });
     }
 
     private static void kick(double[] out, int rate, double t0, double amp) {

@@ -29,6 +29,14 @@ class MainTest {
         Files.writeString(f, "mood.half_life_s = soon\n");
         assertEquals(1, Main.run(new String[]{"--config", f.toString(), "run"}));
         assertEquals(1, Main.run(new String[]{"--config", dir.resolve("missing.properties").toString(), "run"}));
+        Files.writeString(f, "");
+        assertEquals(1, Main.run(new String[]{"--config", f.toString(), "run", "--source", dir.resolve("no-such.mp4").toString()}));
+    }
+
+    @Test
+    void commandsReachTheirImplementations() {
+        for (String c : List.of("classify", "bench", "eval", "samples"))
+            assertNotEquals(1, Main.run(new String[]{c, "--help"}), c + " --help");
     }
 
     @Test

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.moodbox.config.MoodboxException;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -222,6 +226,21 @@ class MoodboxTest {
         Files.writeString(dir.resolve("moodbox.properties"), "privacy.enabled = perhaps\n");
         await("the bad edit reported", s -> s.problems().stream().anyMatch(p -> p.contains("privacy.enabled")));
         assertTrue(box.state().current().privacy(), "previous settings kept");
+    }
+
+    @Test
+    void aStartupFailureNamesTheFixAndClosesWhatHadStarted() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"))) {
+            Settings s = settings(Map.of("MOODBOX_WEB_PORT", Integer.toString(taken.getLocalPort())));
+            ScriptedSource source = new ScriptedSource();
+            FakeAnalyzer analyzer = new FakeAnalyzer();
+            MoodboxException e = assertThrows(MoodboxException.class, () -> Moodbox.start(s, new Moodbox.Parts(source, analyzer)));
+            assertTrue(e.getMessage().contains("web.port " + taken.getLocalPort()), e.getMessage());
+            assertTrue(analyzer.closed.get(), "the analyser was closed");
+            assertEquals(source.opens.get(), source.closes.get(), "every feed opened was closed");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.isAlive()
+                    && (t.getName().equals("moodbox-camera") || t.getName().equals("moodbox-vision"))), "pipeline threads stopped");
+        }
     }
 
     @Test

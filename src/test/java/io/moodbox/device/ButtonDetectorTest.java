@@ -102,6 +102,23 @@ class ButtonDetectorTest {
     }
 
     @Test
+    void aPressThatEndsTheWindowInTheSameSampleKeepsTheFirstClick() {
+        ButtonDetector d = new ButtonDetector(30 * MS, 1000 * MS, 350 * MS, 1000 * MS, got::add);
+        d.sample(false, 0);
+        d.sample(true, 10 * MS);
+        d.sample(true, 40 * MS);               // pressed (debounced)
+        d.sample(false, 100 * MS);
+        d.sample(false, 130 * MS);             // released at 130: window until 480
+        d.sample(true, 460 * MS);
+        d.sample(true, 490 * MS);              // the second press is confirmed just after the window
+        assertEquals(List.of(Gesture.PRESS), got, "the first click is not lost");
+        d.sample(false, 550 * MS);
+        d.sample(false, 580 * MS);
+        d.sample(false, 1000 * MS);
+        assertEquals(List.of(Gesture.PRESS, Gesture.PRESS), got);
+    }
+
+    @Test
     void clickThenHoldIsAPressThenALongPress() {
         ButtonDetector d = detector(350);
         hold(d, true, 100);

@@ -131,6 +131,23 @@ class PlayerTest {
     }
 
     @Test
+    void aDifferentSampleRateReopensTheOutputAfterDraining() throws Exception {
+        Track a = tone("a", 440, 1, Double.NaN);
+        float[] x = new float[48000];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (0.5 * Math.sin(2 * Math.PI * 660 * i / 48000));
+        Path f = dir.resolve("b48.wav");
+        AudioWriter.write(f, x, 48000, Map.of());
+        Track b = new Track("b", f, "b", "", "", 1, 0, 0, "happy", "folder", "", 0, Double.NaN, -1, null);
+        RecordingPlayer rec = new RecordingPlayer(10);
+        ListSource src = new ListSource(a, b);
+        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
+        p.play();
+        await(() -> src.finished.size() == 2, "both tracks");
+        assertEquals(List.of("open 44100x2", "drain@44100", "open 48000x2"), rec.events());
+        assertEquals(44100 + 48000, rec.frames(), 1);
+    }
+
+    @Test
     void volumeFollowsASquareLaw() throws Exception {
         Track a = tone("a", 440, 1, Double.NaN);
         RecordingPlayer rec = new RecordingPlayer(10);

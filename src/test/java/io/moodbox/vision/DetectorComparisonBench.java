@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Prints recall, precision, CPU ms per frame and the crop geometry that maps each detector's box
- * onto the true FER crop, on generated scenes. Run:
- * {@code mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.moodbox.vision.DetectorComparisonBench -Dexec.args="60"}
+ * onto the true FER crop, on generated scenes. Variants: {@code haar|alt|alt2|lbp:WIDTH[:STEP[:NEIGHBOURS[:eq]]]}
+ * or {@code blazeface:MIN_SCORE}. Run:
+ * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.DetectorComparisonBench 60 haar:400:1.2:3 blazeface:0.5}
  */
 public final class DetectorComparisonBench {
     public static void main(String[] args) throws Exception {
@@ -22,11 +23,17 @@ public final class DetectorComparisonBench {
                 : List.of("blazeface:0.5", "haar:320", "haar:480", "haar:640");
         for (String variant : variants) {
             String[] v = variant.split(":");
-            var cfg = new VisionConfig(v[0].equals("lbp") ? VisionConfig.Detector.HAAR : VisionConfig.Detector.parse(v[0]), !v[0].equals("blazeface") ? Integer.parseInt(v[1]) : 320, 48,
+            var cfg = new VisionConfig(!v[0].equals("blazeface") ? VisionConfig.Detector.HAAR : VisionConfig.Detector.BLAZEFACE, !v[0].equals("blazeface") ? Integer.parseInt(v[1]) : 320, 48,
                     !v[0].equals("blazeface") ? 0 : Double.parseDouble(v[1]), 8, null);
-            FaceDetector det = v[0].equals("haar") || v[0].equals("lbp")
-                    ? new HaarDetector(v[0].equals("lbp") ? "lbpcascades/lbpcascade_frontalface_improved.xml" : HaarDetector.CASCADE,
-                    Integer.parseInt(v[1]), 48, v.length > 2 ? Double.parseDouble(v[2]) : 1.1, v.length > 3 ? Integer.parseInt(v[3]) : 4)
+            String cascade = switch (v[0]) {
+                case "lbp" -> "lbpcascades/lbpcascade_frontalface_improved.xml";
+                case "alt2" -> "haarcascades/haarcascade_frontalface_alt2.xml";
+                case "alt" -> "haarcascades/haarcascade_frontalface_alt.xml";
+                default -> HaarDetector.CASCADE;
+            };
+            FaceDetector det = !v[0].equals("blazeface")
+                    ? new HaarDetector(cascade, Integer.parseInt(v[1]), 48, v.length > 2 ? Double.parseDouble(v[2]) : 1.1,
+                    v.length > 3 ? Integer.parseInt(v[3]) : 4, v.length > 4 && v[4].equals("eq"))
                     : FaceFinders.detector(cfg);
             try (var finder = new StagedFaceFinder(det, new FacePreparer(48), cfg)) {
                 finder.find(gen.scene(0).frame()); // warm-up

@@ -154,6 +154,22 @@ class PageTest {
         assertEquals(List.of(), problems, "no script errors or CSP violations");
     }
 
+    @Test
+    void withAnonymousStatusNeighboursSeeTheMoodButNoControls() throws Exception {
+        t = new TestServer(dir, true);
+        t.setUp(); // the owner exists; this browser has not logged in
+        driver.manage().window().setSize(new Dimension(412, 915));
+        driver.get(t.base() + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.until(textIs("mood-label", "neutral"));
+        assertTrue(driver.findElement(By.id("login-form")).isDisplayed());
+        for (String id : new String[]{"btn-next", "volume", "lock", "privacy", "btn-rescan", "nav-settings", "logout"})
+            assertFalse(driver.findElement(By.id(id)).isDisplayed(), id + " is the owner's");
+        t.state.update(s -> TestStates.withMood(s, Emotion.SAD, 1));
+        wait.until(textIs("mood-label", "sad"));
+        shot("page-anonymous-phone.png");
+    }
+
     /** An hour of a room drifting from calm to happy and back, so the plot has something to show. */
     private void seedLastHour() {
         var base = t.state.current();

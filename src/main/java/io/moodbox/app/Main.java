@@ -26,7 +26,7 @@ public final class Main {
 
             commands:
               run [--source FILE|DIR|demo|none]   the daemon: watch the room, play music, serve the page
-              classify IMAGE... [options]         faces and their expressions in pictures
+              classify IMAGE... [--out DIR]       faces and their expressions in pictures (boxes drawn into DIR)
               bench [options]                     speed and accuracy figures of the seeing half
               eval [options]                      the emotion model's accuracy on FER2013 PrivateTest
               console [URL]                       the interactive console of a running box
@@ -46,12 +46,12 @@ public final class Main {
         int run(Path configFile, List<String> args) throws Exception;
     }
 
-    /** The subcommands in this build. One that has not landed yet says so and fails. */
+    /** The subcommands, each dispatched to the class that implements it. */
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("run", Main::runDaemon);
-        c.put("classify", notAvailable("classify", "the face finder and emotion model (issue 3)"));
-        c.put("bench", notAvailable("bench", "the seeing half's benchmark (issue 3)"));
+        c.put("classify", (config, args) -> ClassifyCommand.run(args.toArray(String[]::new)));
+        c.put("bench", (config, args) -> Bench.run(args.toArray(String[]::new)));
         c.put("eval", (config, args) -> EvalCommand.run(args.toArray(String[]::new)));
         c.put("console", Main::console);
         c.put("samples", (config, args) -> SampleLibrary.run(args.toArray(String[]::new)));
@@ -111,13 +111,6 @@ public final class Main {
         System.err.println("moodbox: " + problem);
         System.err.print(USAGE);
         return 2;
-    }
-
-    private static Command notAvailable(String name, String what) {
-        return (config, args) -> {
-            System.err.println("moodbox " + name + " is not available in this build: " + what + " has not been built into it yet.");
-            return 1;
-        };
     }
 
     /**

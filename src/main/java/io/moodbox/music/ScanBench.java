@@ -24,12 +24,40 @@ public final class ScanBench {
         System.exit(run(args));
     }
 
+    private static void writeTrack(Path f, int i) {
+        Synth.Piece p = SamplePieces.ALL.get(i % SamplePieces.ALL.size());
+        float[] loop = Synth.render(p, 44100);
+        float[] x = new float[240 * 44100];
+        for (int j = 0; j < x.length; j++) x[j] = loop[j % loop.length];
+        AudioWriter.write(f, x, 44100, Map.of("title", p.name()));
+    }
+
     /** CPU time of the whole process (all threads, FFmpeg's included), nanoseconds. */
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     public static int run(String[] args) throws IOException {
+        if (args.length >= 3 && args[0].equals("--write")) {
+            // --write DIR N EXT: N four-minute tracks, for a scan elsewhere (the arm64 count)
+            Path out = Path.of(args[1]);
+            for (int i = 0; i < Integer.parseInt(args[2]); i++) writeTrack(out.resolve(i + "." + args[3]), i);
+            return 0;
+        }
+        if (args.length >= 2 && args[0].equals("--scan")) {
+            // --scan DIR [SECONDS]: one scan of existing files with an empty cache, nothing else
+            Path state = Files.createTempDirectory("moodbox-scanbench-state");
+            MusicConfig d = MusicConfig.defaults(Path.of(args[1]), state);
+            double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 60;
+            MusicConfig c = new MusicConfig(d.roots(), d.stateDir(), d.policy(), d.uplift(), d.isoSteps(), d.repeatWindow(),
+                    seconds, "", 30, 40, d.moodChange(), d.fadeMs(), d.normalise(), d.targetLoudnessDb(), false);
+            try (MusicLibrary lib = MusicLibrary.open(c)) {
+                MusicLibrary.ScanReport r = lib.scan(null);
+                System.out.printf(Locale.ROOT, "scanned %d tracks (%d skipped) in %d ms%n", r.tracks(), r.skipped(), r.took().toMillis());
+                for (Track t : lib.tracks()) System.out.println("  " + t.path().getFileName() + " " + t.analysis());
+            }
+            return 0;
+        }
         int perFormat = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         double excerpt = args.length > 1 ? Double.parseDouble(args[1]) : 60;
         String[] formats = {"mp3", "flac", "ogg", "m4a", "opus", "wav"};

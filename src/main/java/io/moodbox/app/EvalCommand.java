@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N]}:
+ * {@code moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N] [--flip-average]}:
  * the model evaluator on a FER2013 split (PrivateTest by default: the reported figure).
  */
 public final class EvalCommand {
@@ -19,10 +19,12 @@ public final class EvalCommand {
         Path model = EmotionConfig.DEFAULT_MODEL, floatModel = null, png = null;
         Split split = Split.PRIVATE_TEST;
         int threads = 1;
+        boolean flip = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--help")) { usage(); return 0; }
+                if (a.equals("--flip-average")) { flip = true; continue; }
                 if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
                 String v = args[++i];
                 switch (a) {
@@ -40,7 +42,7 @@ public final class EvalCommand {
                 }
             }
             var data = Fer2013.load();
-            var report = ModelEvaluator.evaluate(model, data.split(split), floatModel, threads);
+            var report = ModelEvaluator.evaluate(model, data.split(split), floatModel, threads, flip);
             System.out.print(ModelEvaluator.format(report));
             if (png != null) {
                 ModelEvaluator.writeConfusionPng(report, "Mini-Xception int8, FER2013 " + split, png);
@@ -58,6 +60,6 @@ public final class EvalCommand {
     }
 
     private static void usage() {
-        System.err.println("usage: moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N]");
+        System.err.println("usage: moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N] [--flip-average]");
     }
 }

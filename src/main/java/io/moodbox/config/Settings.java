@@ -105,7 +105,7 @@ public final class Settings {
                     v.seconds("mood.hold_s"), v.seconds("mood.nobody_after_s"), v.seconds("mood.max_step_s"));
             daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
                     v.bool("privacy.enabled"));
-            emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"));
+            emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"), v.bool("emotion.flip_average"));
             web = new WebConfig(v.string("web.bind"), v.integer("web.port"), v.bool("web.anonymous-status"),
                     v.bool("web.preview"), v.bool("web.secure-cookies"), v.integer("web.session-idle-minutes"),
                     v.path("web.owner-file"), v.integer("web.max-body-bytes"));

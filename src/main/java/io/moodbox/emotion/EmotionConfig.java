@@ -6,9 +6,11 @@ import java.nio.file.Path;
 
 /**
  * Settings of the emotion stage. {@code model} is the int8 .tflite file ({@code emotion.model});
- * {@code threads} the interpreter's CPU threads ({@code emotion.threads}, 1..4).
+ * {@code threads} the interpreter's CPU threads ({@code emotion.threads}, 1..4);
+ * {@code flipAverage} also reads each face mirrored and averages the two
+ * ({@code emotion.flip-average}: steadier scores for twice the model time).
  */
-public record EmotionConfig(Path model, int threads) {
+public record EmotionConfig(Path model, int threads, boolean flipAverage) {
     /** The shipped model, relative to the working directory (the install puts it beside the jar). */
     public static final Path DEFAULT_MODEL = Path.of("models/emotion-minixception-int8.tflite");
 
@@ -17,6 +19,8 @@ public record EmotionConfig(Path model, int threads) {
         if (threads < 1 || threads > 4)
             throw new ConfigException("emotion.threads must be 1..4, was " + threads);
     }
+
+    public EmotionConfig(Path model, int threads) { this(model, threads, false); }
 
     public static EmotionConfig defaults() { return new EmotionConfig(DEFAULT_MODEL, 1); }
 }

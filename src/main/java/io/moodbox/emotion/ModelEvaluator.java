@@ -33,6 +33,11 @@ public final class ModelEvaluator {
     private ModelEvaluator() {}
 
     public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads) throws IOException {
+        return evaluate(model, faces, floatModel, threads, false);
+    }
+
+    /** With {@code flipAverage}, each face is read as the box reads it: with its mirror image, averaged. */
+    public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads, boolean flipAverage) throws IOException {
         int[][] confusion = new int[K][K];
         int correct = 0, plusCorrect = 0, plusFaces = 0, agree = 0;
         double[] ms = new double[faces.size()];
@@ -44,7 +49,7 @@ public final class ModelEvaluator {
             for (int i = 0; i < faces.size(); i++) {
                 Face f = faces.get(i);
                 long t0 = System.nanoTime();
-                float[] p = m.run(f.pixels(), 1);
+                float[] p = scores(m, f.pixels(), flipAverage);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
                 int top = argmax(p, 0);
                 predicted[i] = top;
@@ -57,7 +62,8 @@ public final class ModelEvaluator {
         double agreement = Double.NaN;
         if (floatModel != null) {
             try (var fm = new TfliteModel(floatModel, threads)) {
-                for (int i = 0; i < faces.size(); i++) if (argmax(fm.run(faces.get(i).pixels(), 1), 0) == predicted[i]) agree++;
+                for (int i = 0; i < faces.size(); i++)
+                    if (argmax(scores(fm, faces.get(i).pixels(), flipAverage), 0) == predicted[i]) agree++;
             }
             agreement = agree / (double) faces.size();
         }
@@ -70,6 +76,18 @@ public final class ModelEvaluator {
         return new Report(model, Files.size(model), faces.size(), correct / (double) faces.size(),
                 plusFaces == 0 ? Double.NaN : plusCorrect / (double) plusFaces, plusFaces, recall, confusion, agreement,
                 ms[ms.length / 2], ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)]);
+    }
+
+    private static float[] scores(TfliteModel m, byte[] pixels, boolean flipAverage) {
+        if (!flipAverage) return m.run(pixels, 1);
+        int per = pixels.length;
+        byte[] both = new byte[2 * per];
+        System.arraycopy(pixels, 0, both, 0, per);
+        CnnEmotionClassifier.mirror(pixels, m.size(), both, per);
+        float[] s = m.run(both, 2);
+        float[] avg = new float[K];
+        for (int c = 0; c < K; c++) avg[c] = (s[c] + s[K + c]) / 2;
+        return avg;
     }
 
     static int argmax(float[] v, int offset) {

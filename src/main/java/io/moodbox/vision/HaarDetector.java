@@ -22,7 +22,8 @@ import java.util.List;
 /**
  * OpenCV's Viola-Jones frontal-face Haar cascade, the one shipped inside the opencv jar (no
  * download). Runs on the gray frame shrunk to the detection width. Confidence grows with the
- * number of overlapping raw detections that were merged into the box.
+ * number of overlapping raw detections merged into the box: n / (n + required), so a box with
+ * just the required neighbours scores 0.5.
  */
 final class HaarDetector implements FaceDetector {
     private static final Logger log = LoggerFactory.getLogger(HaarDetector.class);
@@ -100,7 +101,8 @@ final class HaarDetector implements FaceDetector {
             for (long i = 0; i < rects.size(); i++) {
                 Rect r = rects.get(i);
                 int n = i < counts.limit() ? counts.get(i) : minNeighbors;
-                double conf = n / (n + 4.0);
+                // 0.5 at exactly the neighbours required, towards 1 as more raw detections agree.
+                double conf = n / (double) (n + minNeighbors);
                 out.add(new Box(r.x() / scale, r.y() / scale, r.width() / scale, r.height() / scale, conf));
             }
             return out;

@@ -95,6 +95,14 @@ class FileSourceTest {
         }
     }
 
+    @Test
+    void aCorruptFileSaysSo() throws Exception {
+        Path junk = Files.write(dir.resolve("junk.mp4"), new byte[]{0, 1, 2, 3, 'n', 'o', 't', ' ', 'v', 'i', 'd', 'e', 'o'});
+        var e = assertThrows(CameraException.class,
+                () -> FrameSources.openDirect(CameraConfig.of(CameraConfig.Kind.FILE, junk.toString())));
+        assertTrue(e.getMessage().startsWith("could not open video file " + junk), e.getMessage());
+    }
+
     static double meanAbsDiff(byte[] a, byte[] b) {
         assertEquals(a.length, b.length);
         long s = 0;

@@ -51,6 +51,24 @@ class EmotionClassifierTest {
     }
 
     @Test
+    void flipAveragingAveragesAFaceAndItsMirror() throws IOException {
+        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found");
+        byte[] face = Fer2013.load().split(Split.PRIVATE_TEST).get(3).pixels();
+        byte[] mirrored = new byte[face.length];
+        CnnEmotionClassifier.mirror(face, 48, mirrored, 0);
+        try (var plain = EmotionClassifier.open(EmotionConfig.defaults());
+             var flip = EmotionClassifier.open(new EmotionConfig(MODEL, 1, true))) {
+            float[] a = plain.classify(List.of(crop(face))).get(0).probabilities();
+            float[] b = plain.classify(List.of(crop(mirrored))).get(0).probabilities();
+            List<EmotionScores> both = flip.classify(List.of(crop(face), crop(mirrored)));
+            for (int c = 0; c < 7; c++) {
+                assertEquals((a[c] + b[c]) / 2, both.get(0).probabilities()[c], 1e-6f);
+                assertEquals(both.get(0).probabilities()[c], both.get(1).probabilities()[c], 1e-6f);  // a face and its mirror read alike
+            }
+        }
+    }
+
+    @Test
     void wrongCropSizeIsRefused() {
         try (var c = EmotionClassifier.open(EmotionConfig.defaults())) {
             var small = new FaceCrop(0, 0, 10, 10, 1f, 32, new byte[32 * 32]);

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Prints recall, precision, CPU ms per frame and the crop geometry that maps each detector's box
- * onto the true FER crop, on generated scenes. Run:
- * {@code mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.moodbox.vision.DetectorComparisonBench -Dexec.args="60"}
+ * onto the true FER crop, on generated scenes. Variants: {@code haar|alt|alt2|lbp:WIDTH[:STEP[:NEIGHBOURS[:eq]]]}
+ * or {@code blazeface:MIN_SCORE}. Run:
+ * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.DetectorComparisonBench 60 haar:400:1.2:3 blazeface:0.5}
  */
 public final class DetectorComparisonBench {
     public static void main(String[] args) throws Exception {

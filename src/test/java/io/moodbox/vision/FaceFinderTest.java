@@ -55,6 +55,10 @@ class FaceFinderTest {
     void aBlankFrameHasNoFaces() {
         try (FaceFinder finder = FaceFinders.open(haar(320))) {
             assertEquals(List.of(), finder.find(new Frame(0, 0, 640, 480, new byte[640 * 480 * 3])));
+            // Frames change size (an image folder): tiny, odd-sized, then normal again.
+            assertEquals(List.of(), finder.find(new Frame(1, 0, 16, 12, new byte[16 * 12 * 3])));
+            assertEquals(List.of(), finder.find(new Frame(2, 0, 333, 217, new byte[333 * 217 * 3])));
+            assertEquals(List.of(), finder.find(new Frame(3, 0, 640, 480, new byte[640 * 480 * 3])));
         }
     }
 

@@ -132,8 +132,13 @@ public final class Train {
                 Path last = o.work().resolve("last.params");
                 if (startEpoch > 0 && Files.exists(last)) {
                     loadParams(mx, trainer.getManager(), last);
-                    System.out.printf("resuming after epoch %d (best PublicTest %.2f%% at epoch %d)%n",
-                            startEpoch, best * 100, bestEpoch);
+                    double restored = accuracy(trainer, valid);
+                    String expected = state.getProperty("lastAccuracy");
+                    if (expected != null && Math.abs(restored - Double.parseDouble(expected)) > 1e-9)
+                        throw new IllegalStateException("checkpoint " + last + " did not restore: PublicTest "
+                                + restored + " instead of " + expected);
+                    System.out.printf("resuming after epoch %d (restored PublicTest %.2f%%; best %.2f%% at epoch %d)%n",
+                            startEpoch, restored * 100, best * 100, bestEpoch);
                 } else {
                     System.out.printf("Mini-Xception, %d parameters; %d training faces, %d validation faces, %d steps/epoch%n",
                             params, train.size(), valid.size(), stepsPerEpoch);
@@ -186,6 +191,7 @@ public final class Train {
                         writeWeights(mx, o.work().resolve("best.weights"));
                     }
                     state.setProperty("epoch", String.valueOf(epoch));
+                    state.setProperty("lastAccuracy", String.valueOf(acc));
                     state.setProperty("best", String.valueOf(best));
                     state.setProperty("bestEpoch", String.valueOf(bestEpoch));
                     state.setProperty("params", String.valueOf(params));
@@ -270,12 +276,22 @@ public final class Train {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Restores a checkpoint into the arrays the trainer already holds. Block.loadParameters
+     * would swap in new arrays that the trainer's parameter store never sees: training would go on
+     * from the random start while checkpoints kept saving the loaded values.
+     */
     private static void loadParams(MiniXception mx, NDManager manager, Path file) throws IOException {
+        var loaded = new MiniXception(Fer2013.CLASSES);
+        loaded.block().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 48, 48));
         try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            mx.block().loadParameters(manager, in);
+            loaded.block().loadParameters(manager, in);
         } catch (ai.djl.MalformedModelException e) {
             throw new IOException("checkpoint " + file + " does not fit this network: " + e.getMessage(), e);
         }
+        var live = mx.block().getParameters().values();
+        var saved = loaded.block().getParameters().values();
+        for (int i = 0; i < live.size(); i++) live.get(i).getArray().set(saved.get(i).getArray().toFloatArray());
     }
 
     private static Properties loadState(Path work) throws IOException {

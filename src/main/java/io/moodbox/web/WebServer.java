@@ -266,8 +266,11 @@ public final class WebServer implements AutoCloseable {
             throw new ApiError(403, "missing or wrong " + CSRF_HEADER + " header; reload the page", null);
     }
 
-    /** Browsers say where a request came from; refuse changes another site tries to make. */
-    private static void sameOrigin(Context ctx) {
+    /**
+     * Browsers say where a request came from; refuse changes another site tries to make. Behind
+     * a TLS proxy ({@code web.secure-cookies}) the proxy's X-Forwarded-Host counts as the host too.
+     */
+    private void sameOrigin(Context ctx) {
         if ("cross-site".equals(ctx.header("Sec-Fetch-Site")))
             throw new ApiError(403, "cross-site request refused", null);
         String origin = ctx.header("Origin");
@@ -276,8 +279,9 @@ public final class WebServer implements AutoCloseable {
         try {
             URI o = URI.create(origin);
             String authority = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
-            if (hostHeader == null || o.getHost() == null || !authority.equalsIgnoreCase(hostHeader))
-                throw new ApiError(403, "cross-site request refused", null);
+            String forwarded = config.secureCookies() ? ctx.header("X-Forwarded-Host") : null;
+            boolean same = o.getHost() != null && (authority.equalsIgnoreCase(hostHeader) || authority.equalsIgnoreCase(forwarded));
+            if (!same) throw new ApiError(403, "cross-site request refused", null);
         } catch (IllegalArgumentException e) {
             throw new ApiError(403, "cross-site request refused", null);
         }

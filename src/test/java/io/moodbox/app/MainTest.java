@@ -44,7 +44,7 @@ class MainTest {
         assertEquals(List.of("run", "classify", "bench", "eval", "console", "samples"), List.copyOf(Main.commands().keySet()));
     }
 
-    /** The real thing: a daemon JVM stopped with SIGTERM, as systemd does, exits cleanly within 5 s. */
+    /** The real thing: a daemon JVM under systemd-like conditions, stopped with SIGTERM, exits cleanly within 5 s. */
     @Test
     void sigtermStopsTheDaemonCleanlyWithinFiveSeconds() throws Exception {
         Path f = dir.resolve("m.properties");
@@ -54,9 +54,11 @@ class MainTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = dir.resolve("out.log");
         // Output to a file: Process.destroy() closes the pipes, and we want what the hook logs.
-        Process p = new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "--config", f.toString(), "run", "--source", "none")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JOURNAL_STREAM", "8:12345");   // as under systemd: priority prefixes, no timestamps
+        Process p = pb.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(log).contains("moodbox running")) {
@@ -69,6 +71,8 @@ class MainTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             String out = read(log);
             assertTrue(out.contains("moodbox stopped"), out);
+            assertTrue(out.lines().filter(l -> l.contains("moodbox running") || l.contains("moodbox stopped"))
+                    .allMatch(l -> l.startsWith("<6>INFO ")), "journald priority prefix, no timestamp: " + out);
             assertFalse(out.contains("\u001b["), "no ANSI codes when not on a terminal");
             assertTrue(out.contains("[main]") && out.contains("[moodbox-shutdown]"), "thread names logged: " + out);
             assertTrue(seconds < 5, seconds + " s");

@@ -17,7 +17,8 @@ import java.util.Random;
  * spurious mood changes while the room holds one expression, flips caused by a single odd frame,
  * and the tracker's cost per frame. Simulated time, so it runs in seconds on any machine.
  *
- * <p>Run: {@code mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.moodbox.mood.MoodBench}
+ * <p>Run: {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt && java -cp
+ * target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.mood.MoodBench}
  * (optional arguments: classifier accuracy, default 0.6; trials, default 2000; then half-life and
  * hold in milliseconds to try other settings).
  */

@@ -158,10 +158,21 @@ class WebServerTest {
                 .header("Origin", t.base()).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, sameSite.statusCode());
+        var proxied = t.http.send(t.request("/api/controls/next").header(WebServer.CSRF_HEADER, t.csrf)
+                .header("Origin", "https://moodbox.example").header("X-Forwarded-Host", "moodbox.example")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, proxied.statusCode(), "X-Forwarded-Host only counts behind a TLS proxy (web.secure-cookies)");
+        t.server.apply(new WebConfig("127.0.0.1", 0, false, false, true, 60, dir.resolve("owner.properties"), 4096));
+        proxied = t.http.send(t.request("/api/controls/next").header(WebServer.CSRF_HEADER, t.csrf)
+                .header("Origin", "https://moodbox.example").header("X-Forwarded-Host", "moodbox.example")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, proxied.statusCode());
         assertEquals(200, t.post("/api/controls/volume", "{\"percent\":35}").statusCode());
         assertEquals(200, t.post("/api/controls/lock", "{\"locked\":true}").statusCode());
         assertEquals(200, t.post("/api/controls/privacy", "{\"on\":true}").statusCode());
-        assertEquals(java.util.List.of("next", "volume 35", "lock true", "privacy true"), t.controls.calls());
+        assertEquals(java.util.List.of("next", "next", "volume 35", "lock true", "privacy true"), t.controls.calls());
+        var secure = t.login(TestServer.PASSWORD);
+        assertTrue(secure.headers().firstValue("Set-Cookie").orElseThrow().contains("; Secure"), "Secure behind a TLS proxy");
     }
 
     @Test

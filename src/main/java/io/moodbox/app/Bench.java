@@ -97,7 +97,7 @@ public final class Bench {
         Path dir = null;
         try {
             opencv_core.setNumThreads(1);
-            List<Fer2013.Face> faces = Fer2013.load().split(Fer2013.Split.PRIVATE_TEST);
+            List<Fer2013.Face> faces = Fer2013.load(Fer2013.Split.PRIVATE_TEST).all();
             System.gc(); // the other 32,000 faces are garbage now; do not count them as the chain's memory
             dir = Files.createTempDirectory("moodbox-bench");
             try (FaceFinder finder = FaceFinders.open(vision);

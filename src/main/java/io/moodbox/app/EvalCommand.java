@@ -41,8 +41,7 @@ public final class EvalCommand {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            var data = Fer2013.load();
-            var report = ModelEvaluator.evaluate(model, data.split(split), floatModel, threads, flip);
+            var report = ModelEvaluator.evaluate(model, Fer2013.load(split).all(), floatModel, threads, flip);
             System.out.print(ModelEvaluator.format(report));
             if (png != null) {
                 ModelEvaluator.writeConfusionPng(report, "Mini-Xception int8, FER2013 " + split, png);

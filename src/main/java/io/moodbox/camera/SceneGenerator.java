@@ -115,7 +115,7 @@ public final class SceneGenerator {
 
     /** Loads FER2013 (found as {@link Fer2013#locate()} says) and keeps its PrivateTest faces. */
     public static SceneGenerator privateTest(Options options) throws IOException {
-        return new SceneGenerator(Fer2013.load().split(Fer2013.Split.PRIVATE_TEST), options);
+        return new SceneGenerator(Fer2013.load(Fer2013.Split.PRIVATE_TEST).all(), options);
     }
 
     public Options options() { return o; }

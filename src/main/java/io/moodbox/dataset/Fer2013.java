@@ -112,18 +112,32 @@ public final class Fer2013 {
         return load(p);
     }
 
+    /**
+     * Loads only the faces of one split (the others are decoded and dropped), so the daemon's demo
+     * source and the evaluator hold a few MB instead of the whole set.
+     */
+    public static Fer2013 load(Split only) throws IOException {
+        Path p = locate().orElseThrow(() -> new NoSuchFileException("fer2013.bin.gz",
+                null, "FER2013 not found: set " + ENV + " to the file or its folder (e.g. ../shared/datasets)"));
+        return load(p, only);
+    }
+
     /** Reads and decodes the whole file. A missing, truncated or foreign file fails with a clear message. */
     public static Fer2013 load(Path file) throws IOException {
+        return load(file, null);
+    }
+
+    private static Fer2013 load(Path file, Split only) throws IOException {
         if (!Files.isRegularFile(file))
             throw new NoSuchFileException(file.toString(), null, "FER2013 file not found; set " + ENV);
         try (InputStream raw = Files.newInputStream(file)) {
-            return read(raw, file);
+            return read(raw, file, only);
         } catch (ZipException e) {
             throw new IOException(file + " is not a gzip file (" + e.getMessage() + ")", e);
         }
     }
 
-    static Fer2013 read(InputStream raw, Path source) throws IOException {
+    static Fer2013 read(InputStream raw, Path source, Split only) throws IOException {
         var in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16));
         try {
             byte[] magic = new byte[8];
@@ -144,11 +158,17 @@ public final class Fer2013 {
                 if (usage > 2 || label >= CLASSES)
                     throw new IOException(source + ": record " + i + " is corrupt (usage " + usage + ", label " + label + ")");
                 in.readFully(stored);
+                if (only != null && splits[usage] != only) continue;
                 byte[] p = residuals ? unpredict(stored) : stored.clone();
                 faces.add(new Face(i, splits[usage], label, quality, p, new byte[10]));
             }
             if (hasVotes) {
-                for (Face f : faces) in.readFully(f.votes());
+                byte[] skip = new byte[10];
+                int next = 0;
+                for (int i = 0; i < n; i++) {
+                    boolean kept = next < faces.size() && faces.get(next).index() == i;
+                    in.readFully(kept ? faces.get(next++).votes() : skip);
+                }
             }
             return new Fer2013(source, faces);
         } catch (EOFException e) {

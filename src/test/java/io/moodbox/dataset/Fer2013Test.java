@@ -66,6 +66,19 @@ class Fer2013Test {
     }
 
     @Test
+    void loadingOneSplitKeepsOnlyItsFacesWithTheirVotes() throws IOException {
+        Fer2013 priv = Fer2013.load(Split.PRIVATE_TEST);
+        assertEquals(3589, priv.all().size());
+        assertTrue(priv.all().stream().allMatch(f -> f.split() == Split.PRIVATE_TEST));
+        var first = priv.all().get(0);
+        var same = data.all().get(first.index());
+        assertArrayEquals(same.pixels(), first.pixels());
+        assertArrayEquals(same.votes(), first.votes());
+        var last = priv.all().get(priv.all().size() - 1);
+        assertArrayEquals(data.all().get(last.index()).votes(), last.votes());
+    }
+
+    @Test
     void missingFileSaysWhatToSet(@TempDir Path dir) {
         var e = assertThrows(NoSuchFileException.class, () -> Fer2013.load(dir.resolve("nope.bin.gz")));
         assertTrue(e.getMessage().contains(Fer2013.ENV));

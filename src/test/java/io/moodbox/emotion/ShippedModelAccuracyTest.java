@@ -1,0 +1,48 @@
+package io.moodbox.emotion;
+
+import io.moodbox.dataset.Fer2013;
+import io.moodbox.dataset.Fer2013.Split;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The shipped int8 model's figures on FER2013 PrivateTest, through the evaluator and the real
+ * interpreter: the floor from Arriaga et al. (66%), agreement with its float twin, and the
+ * expected top label on the expressions a room shows most clearly.
+ */
+class ShippedModelAccuracyTest {
+    static ModelEvaluator.Report report;
+
+    @BeforeAll
+    static void evaluate() throws Exception {
+        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found (set MOODBOX_FER2013)");
+        Path twin = Path.of("models/emotion-minixception-float32.tflite");
+        report = ModelEvaluator.evaluate(EmotionConfig.DEFAULT_MODEL, Fer2013.load().split(Split.PRIVATE_TEST),
+                Files.exists(twin) ? twin : null, 1);
+        System.out.print(ModelEvaluator.format(report));
+    }
+
+    @Test
+    void privateTestAccuracyIsAboveTheFloor() {
+        assertTrue(report.accuracy() >= 0.66, "PrivateTest accuracy " + report.accuracy());
+    }
+
+    @Test
+    void int8AgreesWithFloatOnAlmostEveryFace() {
+        assumeTrue(!Double.isNaN(report.agreement()), "no float twin shipped");
+        assertTrue(report.agreement() >= 0.99, "int8/float agreement " + report.agreement());
+    }
+
+    @Test
+    void clearExpressionsGetTheirLabel() {
+        assertTrue(report.recall()[Emotion.HAPPY.ordinal()] >= 0.80, "happy recall " + report.recall()[Emotion.HAPPY.ordinal()]);
+        assertTrue(report.recall()[Emotion.SURPRISE.ordinal()] >= 0.70, "surprise recall " + report.recall()[Emotion.SURPRISE.ordinal()]);
+        assertTrue(report.recall()[Emotion.NEUTRAL.ordinal()] >= 0.55, "neutral recall " + report.recall()[Emotion.NEUTRAL.ordinal()]);
+    }
+}

@@ -180,8 +180,15 @@ class MoodboxTest {
         await("live again", s -> s.cameraLive() && source.opens.get() == 3);
         await("problem cleared", s -> s.problems().isEmpty());
         await("mood watched again", s -> s.mood().presence() == Presence.PRESENT);
-        synchronized (states) {
-            assertTrue(states.indexOf(SourceStatus.State.RETRYING) < states.lastIndexOf(SourceStatus.State.LIVE), states.toString());
+        // Listeners hear of changes on the events thread, after current() has moved on: wait for them.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            synchronized (states) {
+                int retrying = states.indexOf(SourceStatus.State.RETRYING);
+                if (retrying >= 0 && retrying < states.lastIndexOf(SourceStatus.State.LIVE)) break;
+                assertTrue(System.nanoTime() < deadline, "listeners never heard RETRYING then LIVE: " + states);
+            }
+            Thread.sleep(20);
         }
         assertEquals(BoxState.Phase.RUNNING, box.state().current().phase());
     }

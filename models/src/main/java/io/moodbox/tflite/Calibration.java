@@ -28,16 +28,34 @@ public final class Calibration {
     public static final Quant INPUT = new Quant(1f / 255f, -128);
     public static final Quant SOFTMAX = new Quant(1f / 256f, -128);
 
+    private static final int KEEP = 1 << 18;          // values sampled per tensor for percentiles
+
     private final Graph g;
     private final float[] min, max;
+    private final double percentile;
+    private final float[][] kept;
+    private final int[] keptCount;
+    private final java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
     private int samples;
 
+    /** Ranges from the minimum and maximum seen. */
     public Calibration(Graph g) {
+        this(g, 100);
+    }
+
+    /**
+     * Ranges from the {@code percentile} (and 100 - it) of a random sample of each tensor's values,
+     * so a few outliers don't coarsen every other value's step; 100 = min/max.
+     */
+    public Calibration(Graph g, double percentile) {
         this.g = g;
+        this.percentile = percentile;
         min = new float[g.tensors.size()];
         max = new float[g.tensors.size()];
         Arrays.fill(min, Float.POSITIVE_INFINITY);
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        kept = percentile < 100 ? new float[g.tensors.size()][KEEP] : null;
+        keptCount = new int[g.tensors.size()];
     }
 
     /** Records the ranges of one reference run (all tensors, from {@link Reference#runAll}). */
@@ -46,6 +64,14 @@ public final class Calibration {
             for (float v : values[t]) {
                 if (v < min[t]) min[t] = v;
                 if (v > max[t]) max[t] = v;
+            }
+            if (kept != null) {
+                // Reservoir sampling: every value seen so far has the same chance to be kept.
+                for (float v : values[t]) {
+                    int n = keptCount[t]++;
+                    if (n < KEEP) kept[t][n] = v;
+                    else { long j = rnd.nextLong(n + 1L); if (j < KEEP) kept[t][(int) j] = v; }
+                }
             }
         }
         samples++;
@@ -64,10 +90,18 @@ public final class Calibration {
                 case AvgPool p -> q[p.in()];
                 case Reshape r -> q[r.in()];
                 case Softmax s -> SOFTMAX;
-                default -> fromRange(min[op.out()], max[op.out()]);
+                default -> kept == null ? fromRange(min[op.out()], max[op.out()]) : fromPercentile(op.out());
             };
         }
         return q;
+    }
+
+    private Quant fromPercentile(int t) {
+        int n = Math.min(keptCount[t], KEEP);
+        float[] v = Arrays.copyOf(kept[t], n);
+        Arrays.sort(v);
+        int lo = (int) Math.floor((100 - percentile) / 100 * (n - 1)), hi = (int) Math.ceil(percentile / 100 * (n - 1));
+        return fromRange(v[lo], v[hi]);
     }
 
     /** Asymmetric int8 covering [lo, hi] and exactly representing 0. */

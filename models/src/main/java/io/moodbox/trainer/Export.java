@@ -33,19 +33,21 @@ public final class Export {
         Path weights = Path.of("models/work/best.weights"), out = Path.of("models/emotion-minixception-int8.tflite");
         Path floatOut = null;
         int calibration = 2000;
+        double percentile = 100;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--weights" -> weights = Path.of(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--float" -> floatOut = Path.of(args[i + 1]);
                 case "--calibration" -> calibration = Integer.parseInt(args[i + 1]);
+                case "--percentile" -> percentile = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Graph g = miniXception(WeightsFile.read(weights));
         Fer2013 data = Fer2013.load();
         List<Face> train = data.split(Split.TRAINING);
-        Calibration cal = calibrate(g, train, calibration, 7);
+        Calibration cal = calibrate(g, train, calibration, 7, percentile);
         String about = "moodbox Mini-Xception, FER2013 7 classes (angry, disgust, fear, happy, sad, surprise, neutral); "
                 + "input 48x48x1 gray, real = pixel/255";
         byte[] int8 = TfliteWriter.int8(g, cal, about + "; int8");
@@ -63,9 +65,9 @@ public final class Export {
         System.out.printf(Locale.ROOT, "float reference PublicTest accuracy %.2f%%%n", 100.0 * correct / pub.size());
     }
 
-    /** Calibrates on {@code n} Training faces drawn at random (fixed seed). */
-    public static Calibration calibrate(Graph g, List<Face> faces, int n, long seed) {
-        var cal = new Calibration(g);
+    /** Calibrates on {@code n} Training faces drawn at random (fixed seed), ranges at the given percentile. */
+    public static Calibration calibrate(Graph g, List<Face> faces, int n, long seed, double percentile) {
+        var cal = new Calibration(g, percentile);
         var ref = new Reference(g);
         var rnd = new SplittableRandom(seed);
         for (int i = 0; i < Math.min(n, faces.size()); i++)

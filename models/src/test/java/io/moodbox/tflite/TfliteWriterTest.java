@@ -176,6 +176,23 @@ class TfliteWriterTest {
     }
 
     @Test
+    void percentileCalibrationIgnoresRareOutliers() {
+        Graph g = single((gr, in) -> gr.conv("c", in, randn(2 * 3, 0.5), 2, 1, 1, new float[2], 1, false, false));
+        var minMax = new Calibration(g);
+        var pct = new Calibration(g, 99.9);
+        var ref = new Reference(g);
+        for (int i = 0; i < 50; i++) {
+            float[] x = image(300);
+            if (i == 7) java.util.Arrays.fill(x, 0, 3, 1000f);          // one pixel far out of range
+            float[][] all = ref.runAll(x);
+            minMax.observe(all);
+            pct.observe(all);
+        }
+        float wide = minMax.quantization()[g.output()].scale(), narrow = pct.quantization()[g.output()].scale();
+        assertTrue(narrow * 20 < wide, "percentile scale " + narrow + " should ignore the outlier (min/max " + wide + ")");
+    }
+
+    @Test
     void shapesFollowTensorFlowPadding() {
         assertEquals(22, Graph.outSize(44, 3, 2, true));
         assertEquals(0, Graph.padBefore(44, 3, 2, true));   // even: the extra row goes at the end

@@ -320,16 +320,21 @@ public final class WebServer implements AutoCloseable {
                 throw new ApiError(403, "wrong setup code: use the code printed in the box's log at startup", "setupCode");
             }
             limiter.succeeded(client);
-            Optional<String> weak = OwnerAccount.weakness(password);
-            if (weak.isPresent()) throw new ApiError(400, weak.get(), "password");
-            try {
-                owner.setPassword(password);
-            } catch (IOException e) {
-                log.error("Could not save the owner password", e);
-                throw new ApiError(500, "could not save the password: " + e.getMessage(), null);
-            }
+            savePassword(password);
         }
         startSession(ctx);
+    }
+
+    /** Refuses a weak password (naming the field), else stores its hash atomically. */
+    private void savePassword(String password) {
+        Optional<String> weak = OwnerAccount.weakness(password);
+        if (weak.isPresent()) throw new ApiError(400, weak.get(), "password");
+        try {
+            owner.setPassword(password);
+        } catch (IOException e) {
+            log.error("Could not save the owner password", e);
+            throw new ApiError(500, "could not save the password: " + e.getMessage(), null);
+        }
     }
 
     private void login(Context ctx) {
@@ -357,14 +362,7 @@ public final class WebServer implements AutoCloseable {
         String client = ctx.ip();
         guessAllowed(ctx, client);
         if (!checkPassword(client, current)) throw new ApiError(401, "wrong current password", "current");
-        Optional<String> weak = OwnerAccount.weakness(password);
-        if (weak.isPresent()) throw new ApiError(400, weak.get(), "password");
-        try {
-            owner.setPassword(password);
-        } catch (IOException e) {
-            log.error("Could not save the owner password", e);
-            throw new ApiError(500, "could not save the password: " + e.getMessage(), null);
-        }
+        savePassword(password);
         Sessions.Session s = currentSession(ctx).orElseThrow();
         sessions.endAllBut(s.token());
         ctx.json(Map.of("ok", true));

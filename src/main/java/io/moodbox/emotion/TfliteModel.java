@@ -86,8 +86,6 @@ final class TfliteModel implements AutoCloseable {
 
     int size() { return size; }
 
-    boolean quantized() { return int8Input; }
-
     /**
      * Scores for {@code n} faces packed in {@code pixels} (n x size x size gray bytes), returned as
      * probabilities, face-major (n x 7).

@@ -125,7 +125,7 @@ public final class TfliteWriter {
     private void operator(Op op) {
         switch (op) {
             case Conv c -> {
-                int w = weights(c.in(), g.tensor(c.out()).name() + "/weights", c.weights(), new int[] {c.o(), c.kh(), c.kw(), c.ic()}, c.o(), 0);
+                int w = weights(g.tensor(c.out()).name() + "/weights", c.weights(), new int[] {c.o(), c.kh(), c.kw(), c.ic()}, c.o(), 0);
                 int b = bias(c.in(), w, c.bias());
                 var o = new Conv2DOptionsT();
                 o.setPadding(c.same() ? Padding.SAME : Padding.VALID);
@@ -137,7 +137,7 @@ public final class TfliteWriter {
                 add(BuiltinOperator.CONV_2D, int8() ? 3 : 1, new int[] {c.in(), w, b}, c.out(), BuiltinOptions.Conv2DOptions, o);
             }
             case Depthwise d -> {
-                int w = weights(d.in(), g.tensor(d.out()).name() + "/weights", d.weights(), new int[] {1, d.kh(), d.kw(), d.c()}, d.c(), 3);
+                int w = weights(g.tensor(d.out()).name() + "/weights", d.weights(), new int[] {1, d.kh(), d.kw(), d.c()}, d.c(), 3);
                 int b = bias(d.in(), w, d.bias());
                 var o = new DepthwiseConv2DOptionsT();
                 o.setPadding(d.same() ? Padding.SAME : Padding.VALID);
@@ -188,7 +188,7 @@ public final class TfliteWriter {
     /** Weight scales by channel for the current int8 model, kept for the bias that follows. */
     private float[] lastWeightScales;
 
-    private int weights(int in, String name, float[] w, int[] shape, int channels, int axis) {
+    private int weights(String name, float[] w, int[] shape, int channels, int axis) {
         if (!int8()) {
             lastWeightScales = null;
             return constant(name, TensorType.FLOAT32, shape, le(w), null);

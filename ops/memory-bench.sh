@@ -55,8 +55,11 @@ done
 [ -n "${v:-}" ] || die "needs a JDK 21 or newer (JAVA_HOME or /usr/lib/jvm)"
 export PATH="$JAVA_HOME/bin:$PATH"
 case "$(uname -m)" in aarch64) PLATFORM=linux-arm64 ;; *) PLATFORM=linux-x86_64 ;; esac
+mkdir -p target/memory-bench
+exec 9>target/memory-bench/.prepare.lock
+flock 9   # benches started together build and prepare once
 JAR=$(ls target/moodbox-*-"$PLATFORM".jar 2>/dev/null | sort | tail -n 1 || true)
-if [ -z "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+if [ -z "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -print -quit)" ]; then
   say "building the jar"
   if [ "$PLATFORM" = linux-arm64 ]; then ./moodbox-dev jar -q -Parm64 >&2; else ./moodbox-dev jar -q >&2; fi
   JAR=$(ls target/moodbox-*-"$PLATFORM".jar | sort | tail -n 1)
@@ -102,8 +105,6 @@ for k in "${!UNIT_ENV[@]}"; do [ "$k" = MOODBOX_JAVA_OPTS ] || ENV_ARGS+=("$k=${
 ENV_ARGS+=("${EXTRA_ENV[@]}")
 
 # --- the video: one minute of scenes, looped by the daemon (camera.loop=true) ---
-exec 9>"$BENCH/.prepare.lock"
-flock 9   # benches started together prepare the video and music once
 if [ "$SOURCE" = video ]; then
   VIDEO=$BENCH/scenes-60s.mp4
   if [ ! -s "$VIDEO" ] || [ "$JAR" -nt "$VIDEO" ]; then

@@ -294,9 +294,9 @@ public final class Bench {
                 scenes, truth / framesPerScene, framesPerScene);
         out.printf(Locale.ROOT, "  recall %.1f%% (%d/%d), precision %.1f%% (%d/%d)%n", 100.0 * matched / Math.max(1, truth), matched, truth,
                 100.0 * matched / Math.max(1, found), matched, Math.max(found, 0));
-        out.printf(Locale.ROOT, "  whole frame searched on %d of %d frames; recall on those %.1f%%, on the others %.1f%%%n",
-                fullFrames, frames, 100.0 * matchedFull / Math.max(1, truthFull),
-                100.0 * (matched - matchedFull) / Math.max(1, truth - truthFull));
+        out.printf(Locale.ROOT, "  whole frame searched on %d of %d frames; recall on those %.1f%%, on the others %s%n",
+                fullFrames, frames, 100.0 * matchedFull / Math.max(1, truthFull), truth == truthFull ? "-"
+                        : String.format(Locale.ROOT, "%.1f%%", 100.0 * (matched - matchedFull) / (truth - truthFull)));
         out.printf(Locale.ROOT, "Accuracy (7 classes, FER2013 labels), on the %d faces found:%n", matched);
         out.printf(Locale.ROOT, "  end-to-end (found, prepared, classified) %.1f%%, direct crop (the original FER image) %.1f%%: %+.1f points%n",
                 100.0 * endToEndRight / Math.max(1, matched), 100.0 * directRight / Math.max(1, matched),

@@ -24,7 +24,7 @@ public final class DetectorComparisonBench {
         for (String variant : variants) {
             String[] v = variant.split(":");
             var cfg = new VisionConfig(!v[0].equals("blazeface") ? VisionConfig.Detector.HAAR : VisionConfig.Detector.BLAZEFACE, !v[0].equals("blazeface") ? Integer.parseInt(v[1]) : 320, 48,
-                    !v[0].equals("blazeface") ? 0 : Double.parseDouble(v[1]), 8, null);
+                    !v[0].equals("blazeface") ? 0 : Double.parseDouble(v[1]), 8, null, 1);
             String cascade = switch (v[0]) {
                 case "lbp" -> "lbpcascades/lbpcascade_frontalface_improved.xml";
                 case "alt2" -> "haarcascades/haarcascade_frontalface_alt2.xml";

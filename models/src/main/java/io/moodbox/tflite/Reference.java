@@ -18,24 +18,13 @@ public final class Reference {
 
     public Reference(Graph g) { this.g = g; }
 
-    /** Sees (and may replace) each tensor's values as they are made, e.g. to simulate quantization. */
-    @FunctionalInterface
-    public interface Hook {
-        float[] made(int tensor, float[] values);
-    }
-
     /** Every tensor's values for one input (NHWC, batch 1), indexed by tensor id. */
     public float[][] runAll(float[] input) {
-        return runAll(input, (t, v) -> v);
-    }
-
-    /** {@link #runAll(float[])} with every tensor, the input included, passed through {@code hook}. */
-    public float[][] runAll(float[] input, Hook hook) {
         float[][] v = new float[g.tensors.size()][];
         if (input.length != g.tensor(g.input).size())
             throw new IllegalArgumentException("input has " + input.length + " values, expected " + g.tensor(g.input).size());
-        v[g.input] = hook.made(g.input, input);
-        for (Op op : g.ops) v[op.out()] = hook.made(op.out(), run(op, v));
+        v[g.input] = input;
+        for (Op op : g.ops) v[op.out()] = run(op, v);
         return v;
     }
 

@@ -355,8 +355,9 @@ public final class Bench {
             return;
         }
         double[] d = delays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        out.printf(Locale.ROOT, "  followed %d of %d changes; delay median %.2f s, worst %.2f s; %d mood changes in all%n",
-                followed, segments - 1, d[d.length / 2], d[d.length - 1], changesAtAll);
+        long within2s = delays.stream().filter(x -> x <= 2.0).count();
+        out.printf(Locale.ROOT, "  followed %d of %d changes, %d of them within 2 s; delay median %.2f s, worst %.2f s; %d mood changes in all%n",
+                followed, segments - 1, within2s, d[d.length / 2], d[d.length - 1], changesAtAll);
     }
 
     private static void deleteQuietly(Path dir) {

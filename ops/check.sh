@@ -64,6 +64,24 @@ check_unit() {
   fi
 }
 
+# The JVM options live twice: in the unit (a box installed by hand) and in the Ansible template of
+# /etc/default/moodbox, which overrides them with sizes for the board's RAM. Apart from those sizes
+# they must be the same options, or ops/memory-bench.sh (which reads the unit) measures another JVM.
+check_flags() {
+  local tmpl=ansible/roles/moodbox/templates/default-moodbox.j2 unit_opts tmpl_opts
+  say "JVM options: $UNIT and $tmpl agree (apart from the heap and native sizes)"
+  unit_opts=$(sed -n 's/^Environment="MOODBOX_JAVA_OPTS=\(.*\)"$/\1/p' "$UNIT" \
+    | sed -E 's/-Xmx[0-9]+m/-Xmx<heap>m/; s/javacpp\.maxbytes=[0-9]+m/javacpp.maxbytes=<native>m/')
+  tmpl_opts=$(sed -n 's/^MOODBOX_JAVA_OPTS="\(.*\)"$/\1/p' "$tmpl" \
+    | sed -E 's/\{\{ moodbox_heap_mb \}\}/<heap>/; s/\{\{ moodbox_native_mb \}\}/<native>/; s/\{\{ \(.*moodbox_java_extra_opts.*\}\}$//')
+  [ -n "$unit_opts" ] || die "no Environment=\"MOODBOX_JAVA_OPTS=...\" line in $UNIT"
+  [ -n "$tmpl_opts" ] || die "no MOODBOX_JAVA_OPTS=\"...\" line in $tmpl"
+  if [ "$unit_opts" != "$tmpl_opts" ]; then
+    printf 'unit:     %s\ntemplate: %s\n' "$unit_opts" "$tmpl_opts" >&2
+    die "the JVM options in $UNIT and $tmpl differ"
+  fi
+}
+
 check_ansible() {
   need ansible-playbook ansible
   need ansible-lint ansible-lint
@@ -76,9 +94,9 @@ check_ansible() {
 }
 
 case "${1:-all}" in
-  unit) check_unit ;;
+  unit) check_unit; check_flags ;;
   ansible) check_ansible ;;
-  all) check_unit; check_ansible ;;
+  all) check_unit; check_flags; check_ansible ;;
   *) die "usage: ops/check.sh [unit|ansible|all]" ;;
 esac
 say "deployment checks passed"

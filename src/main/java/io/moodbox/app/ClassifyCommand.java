@@ -49,7 +49,8 @@ public final class ClassifyCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         List<Path> images = new ArrayList<>();
         Path outDir = null, model = EmotionConfig.DEFAULT_MODEL;
-        VisionConfig vision = VisionConfig.defaults();
+        // Unrelated images: each one is searched whole (nothing to follow from one to the next).
+        VisionConfig vision = VisionConfig.defaults().withFullSearchEvery(1);
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];

@@ -82,6 +82,9 @@ final class GrabberSource implements FrameSource {
 
     private static void start(FFmpegFrameGrabber g, String what) {
         g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        // One decoding thread: a 640x480 frame decodes in a few ms, while FFmpeg's default frame
+        // threads (one per core) each hold frames of their own and add a frame of latency each.
+        g.setVideoOption("threads", "1");
         try {
             g.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {

@@ -174,7 +174,7 @@ public final class SceneGenerator {
         int segment = segmentOf(frameIndex);
         if (segment != cachedSegment) {
             cachedLayout = layout(segment);
-            cachedFrame = render(segment, cachedLayout);
+            cachedFrame = render(segment, cachedLayout, cachedFrame);
             cachedSegment = segment;
         }
         long nanos = (long) (frameIndex * 1e9 / o.fps());
@@ -182,17 +182,22 @@ public final class SceneGenerator {
                 cachedLayout, segment, roomLabel(segment));
     }
 
-    private byte[] render(int segment, List<TruthFace> layout) {
-        byte[] bgr = background(segment);
+    /**
+     * Draws a segment into {@code reuse} when there is one. The segment's frame lives for seconds,
+     * long enough for the serial collector to promote it; a fresh one per segment would pile up
+     * in the old generation (about 14 MB a minute for the demo source) until a full collection.
+     */
+    private byte[] render(int segment, List<TruthFace> layout, byte[] reuse) {
+        byte[] bgr = reuse != null && reuse.length == o.width() * o.height() * 3 ? reuse : new byte[o.width() * o.height() * 3];
+        background(segment, bgr);
         for (TruthFace t : layout) paste(bgr, byIndex.get(t.ferIndex()), t);
         return bgr;
     }
 
     /** A plausible room: a shaded wall, a floor, furniture and pictures, a window, mild noise. */
-    private byte[] background(int segment) {
+    private void background(int segment, byte[] img) {
         var rng = rng(segment, 0xB6);
         int w = o.width(), h = o.height();
-        byte[] img = new byte[w * h * 3];
         int[] wall = {60 + rng.nextInt(150), 60 + rng.nextInt(150), 60 + rng.nextInt(150)};
         int[] floor = {30 + rng.nextInt(100), 40 + rng.nextInt(100), 50 + rng.nextInt(120)};
         int horizon = h * 2 / 3 + rng.nextInt(h / 4);
@@ -219,7 +224,6 @@ public final class SceneGenerator {
                 }
         }
         for (int i = 0; i < img.length; i++) img[i] = (byte) clamp((img[i] & 255) + rng.nextInt(7) - 3);
-        return img;
     }
 
     /**

@@ -114,7 +114,7 @@ public final class Settings {
                     v.bool("camera.realtime"), v.seconds("camera.retry_min_s"), v.seconds("camera.retry_max_s")));
             vision = new VisionConfig(VisionConfig.Detector.parse(v.choice("vision.detector", List.of("auto", "haar", "blazeface"))),
                     v.integer("vision.detect_width"), v.integer("vision.min_face_px"), v.decimal("vision.min_confidence"),
-                    v.integer("vision.max_faces"), v.path("vision.blazeface_model"));
+                    v.integer("vision.max_faces"), v.path("vision.blazeface_model"), v.integer("vision.full_search_every"));
             device = DeviceConfig.parse(v.asMap()::get);
             music = MusicConfig.parse(v.asMap()::get);
         }

@@ -11,10 +11,15 @@ import java.util.Locale;
  * for speed. {@code minFacePx}: smallest face side, in frame pixels, worth reading (FER faces are
  * 48 px). {@code minConfidence}: 0..1. {@code maxFaces}: largest faces kept per frame.
  * {@code blazefaceModel}: a BlazeFace full-range .tflite to use instead of the one the build
- * bundles; null for the bundled one.
+ * bundles; null for the bundled one. {@code fullSearchEvery}: the whole frame is searched on one
+ * frame in this many (1..60); the frames between search only around the faces already known,
+ * and a lost face or a changed picture brings the full search forward at once.
  */
 public record VisionConfig(Detector detector, int detectWidth, int minFacePx, double minConfidence, int maxFaces,
-                           Path blazefaceModel) {
+                           Path blazefaceModel, int fullSearchEvery) {
+
+    /** The most frames between two full searches: at 15 fps a new, quiet face waits at most 4 s. */
+    public static final int MAX_FULL_SEARCH_EVERY = 60;
 
     public enum Detector {
         AUTO, HAAR, BLAZEFACE;
@@ -39,14 +44,29 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
         if (!(minConfidence >= 0 && minConfidence <= 1))
             throw new ConfigException("vision.min_confidence must be 0..1, was " + minConfidence);
         if (maxFaces < 1 || maxFaces > 32) throw new ConfigException("vision.max_faces must be 1..32, was " + maxFaces);
+        if (fullSearchEvery < 1 || fullSearchEvery > MAX_FULL_SEARCH_EVERY)
+            throw new ConfigException("vision.full_search_every must be 1..%d frames (1: every frame), was %d"
+                    .formatted(MAX_FULL_SEARCH_EVERY, fullSearchEvery));
     }
 
-    /** The defaults: the best measured detector, 400 px detection width, faces from 48 px, up to 8. */
+    /**
+     * The defaults: the best measured detector, 400 px detection width, faces from 48 px, up to 8,
+     * the whole frame searched every 10th frame (README: the bench's speed and recall).
+     */
     public static VisionConfig defaults() {
-        return new VisionConfig(Detector.AUTO, 400, 48, 0.5, 8, null);
+        return new VisionConfig(Detector.AUTO, 400, 48, 0.5, 8, null, 10);
     }
 
     public VisionConfig withDetector(Detector d) {
-        return new VisionConfig(d, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel);
+        return new VisionConfig(d, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel, fullSearchEvery);
+    }
+
+    public VisionConfig withDetectWidth(int px) {
+        return new VisionConfig(detector, px, minFacePx, minConfidence, maxFaces, blazefaceModel, fullSearchEvery);
+    }
+
+    /** 1 searches every frame in full: for unrelated images (classify) or to compare. */
+    public VisionConfig withFullSearchEvery(int frames) {
+        return new VisionConfig(detector, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel, frames);
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.staticfiles.Location;
 import io.javalin.http.sse.SseClient;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
@@ -87,6 +86,7 @@ public final class WebServer implements AutoCloseable {
     private final Sessions sessions;
     private final LoginLimiter limiter;
     private final MoodHistory history = new MoodHistory();
+    private final PageFiles pageFiles = new PageFiles("/web");
     private final EventStream events;
     private final StateListener listener = (old, now) -> stateChanged(now);
     // PBKDF2 is slow on purpose; two at once is all a Pi should spend on it.
@@ -136,12 +136,6 @@ public final class WebServer implements AutoCloseable {
             c.jetty.threadPool = pool;
             c.http.maxRequestSize = cfg.maxBodyBytes();
             c.jsonMapper(new JavalinJackson(json, false));
-            c.staticFiles.add(sf -> {
-                sf.hostedPath = "/";
-                sf.directory = "/web";
-                sf.location = Location.CLASSPATH;
-                sf.headers = Map.of("Cache-Control", "no-cache");
-            });
             routes(c.routes);
         });
         try {
@@ -221,6 +215,10 @@ public final class WebServer implements AutoCloseable {
         r.post("/api/settings", this::updateSettings, Access.OWNER);
         r.post("/api/controls/{action}", this::control, Access.OWNER);
         r.get("/api/preview.jpg", this::preview, Access.OWNER);
+
+        // The page's own files: public, from memory (PageFiles says why not Javalin's static handler).
+        r.get("/", ctx -> pageFiles.serve(ctx, "index.html"));
+        r.get("/{file}", ctx -> pageFiles.serve(ctx, ctx.pathParam("file")));
     }
 
     private void securityHeaders(Context ctx) {

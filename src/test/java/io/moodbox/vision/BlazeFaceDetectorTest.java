@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** BlazeFace (where the build could fetch it) on generated scenes with large faces, and on empty frames. */
 class BlazeFaceDetectorTest {
-    static final VisionConfig CONFIG = new VisionConfig(VisionConfig.Detector.BLAZEFACE, 320, 48, 0.5, 8, null);
+    static final VisionConfig CONFIG = new VisionConfig(VisionConfig.Detector.BLAZEFACE, 320, 48, 0.5, 8, null, 1);
 
     @Test
     void findsLargeFacesAndInventsNone() {

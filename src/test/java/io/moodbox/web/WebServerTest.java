@@ -244,6 +244,25 @@ class WebServerTest {
     }
 
     @Test
+    void pageFilesComeWithTypeAndETagAndNothingElseIsServed() throws Exception {
+        t = new TestServer(dir, false);
+        var page = t.get("/index.html");
+        assertEquals(200, page.statusCode());
+        assertEquals(t.get("/").body(), page.body(), "/ is index.html");
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        var js = t.get("/app.js");
+        assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertEquals("no-cache", js.headers().firstValue("Cache-Control").orElse(""));
+        String etag = js.headers().firstValue("ETag").orElseThrow();
+        var again = t.http.send(t.request("/app.js").header("If-None-Match", etag).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(304, again.statusCode(), "an unchanged file is not sent again");
+        assertEquals("image/svg+xml", t.get("/icon.svg").headers().firstValue("Content-Type").orElse(""));
+        for (String path : new String[]{"/no-such-page.html", "/..%2Fmoodbox-defaults.properties",
+                "/moodbox-defaults.properties", "/logback.xml", "/web%2Fapp.js"})
+            assertEquals(404, t.get(path).statusCode(), path);
+    }
+
+    @Test
     void everyResponseCarriesTheSecurityHeaders() throws Exception {
         t = new TestServer(dir, false);
         for (String path : new String[]{"/", "/api/session", "/api/status", "/no-such-page"}) {

@@ -84,7 +84,7 @@ public final class ClassifyCommand {
         }
         int failed = 0;
         try (FaceFinder finder = FaceFinders.open(vision);
-             EmotionClassifier classifier = EmotionClassifier.open(new EmotionConfig(model, 1))) {
+             EmotionClassifier classifier = EmotionClassifier.open(new EmotionConfig(model, 1, true))) {
             for (Path image : images) {
                 try {
                     classify(image, finder, classifier, outDir, out);

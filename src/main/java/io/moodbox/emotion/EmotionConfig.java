@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * Settings of the emotion stage. {@code model} is the int8 .tflite file ({@code emotion.model});
  * {@code threads} the interpreter's CPU threads ({@code emotion.threads}, 1..4);
  * {@code flipAverage} also reads each face mirrored and averages the two
- * ({@code emotion.flip-average}: steadier scores for twice the model time).
+ * ({@code emotion.flip_average}: steadier scores for twice the model time; on by default, as it
+ * measured 1.2 points better on PublicTest).
  */
 public record EmotionConfig(Path model, int threads, boolean flipAverage) {
     /** The shipped model, relative to the working directory (the install puts it beside the jar). */
@@ -20,7 +21,9 @@ public record EmotionConfig(Path model, int threads, boolean flipAverage) {
             throw new ConfigException("emotion.threads must be 1..4, was " + threads);
     }
 
+    /** The plain reading, one pass per face: what the model itself scores. */
     public EmotionConfig(Path model, int threads) { this(model, threads, false); }
 
-    public static EmotionConfig defaults() { return new EmotionConfig(DEFAULT_MODEL, 1); }
+    /** As the box reads by default: the shipped model, one thread, flip averaging. */
+    public static EmotionConfig defaults() { return new EmotionConfig(DEFAULT_MODEL, 1, true); }
 }

@@ -21,9 +21,8 @@ import java.util.List;
  * Faces keep their track number while followed. A face the region search cannot see although the
  * full search can (the cascade is sensitive to scale) is kept where it was while its region holds
  * still, and confirmed by each full search, rather than forcing a full search on every frame.
- * Holds the frame's native buffers as long-lived
- * fields (reallocated only when the frame size changes) so that a frame allocates no native
- * memory; freed in {@link #close}.
+ * Holds the frame's native buffers as long-lived fields (reallocated only when the frame size
+ * changes) so that a frame allocates no native memory; freed in {@link #close}.
  */
 final class StagedFaceFinder implements FaceFinder {
     /**
@@ -54,7 +53,6 @@ final class StagedFaceFinder implements FaceFinder {
     private List<Track> tracks = List.of();
     private long nextId = 1;
     private int sinceFull;
-    private long fullSearches;
 
     StagedFaceFinder(FaceDetector detector, FacePreparer preparer, VisionConfig config) {
         this.detector = detector;
@@ -64,12 +62,6 @@ final class StagedFaceFinder implements FaceFinder {
     }
 
     String detectorName() { return detector.name(); }
-
-    /** The faces followed after the last frame, largest first. */
-    List<Track> tracks() { return tracks; }
-
-    /** How many frames so far had the whole frame searched. */
-    long fullSearches() { return fullSearches; }
 
     @Override
     public List<FaceCrop> find(Frame frame) {
@@ -109,7 +101,6 @@ final class StagedFaceFinder implements FaceFinder {
                 }
             }
             sinceFull = 0;
-            fullSearches++;
             for (Box b : usable(detector.detect(bgr, gray))) {
                 int followed = indexOfSameFace(b, next);
                 if (followed >= 0) {

@@ -56,8 +56,8 @@ class EmotionClassifierTest {
         byte[] face = Fer2013.load().split(Split.PRIVATE_TEST).get(3).pixels();
         byte[] mirrored = new byte[face.length];
         CnnEmotionClassifier.mirror(face, 48, mirrored, 0);
-        try (var plain = EmotionClassifier.open(EmotionConfig.defaults());
-             var flip = EmotionClassifier.open(new EmotionConfig(MODEL, 1, true))) {
+        try (var plain = EmotionClassifier.open(new EmotionConfig(MODEL, 1, false));
+             var flip = EmotionClassifier.open(EmotionConfig.defaults())) {
             float[] a = plain.classify(List.of(crop(face))).get(0).probabilities();
             float[] b = plain.classify(List.of(crop(mirrored))).get(0).probabilities();
             List<EmotionScores> both = flip.classify(List.of(crop(face), crop(mirrored)));

@@ -8,33 +8,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Prints recall, precision, CPU ms per frame and the crop geometry that maps each detector's box
- * onto the true FER crop, on generated scenes. Variants: {@code haar|alt|alt2|lbp:WIDTH[:STEP[:NEIGHBOURS[:eq]]]}
+ * Prints recall, precision, false boxes in empty rooms, CPU ms per frame and the crop geometry
+ * that maps each detector's box onto the true FER crop, on generated scenes, searching every
+ * frame in full. Variants: {@code CASCADE:WIDTH[:STEP[:NEIGHBOURS[:eq]]]} with CASCADE one of
+ * {@code haar} (frontalface_default), {@code alt}, {@code alt2}, {@code alttree}, {@code profile},
+ * {@code profilem} (the profile cascade on the mirrored image: heads turned the other way),
+ * {@code lbp}; several joined by {@code +} are a union (boxes merged, the first one's preferred);
  * or {@code blazeface:MIN_SCORE}. Run:
- * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.DetectorComparisonBench 60 haar:400:1.2:3 blazeface:0.5}
+ * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/cp.txt && java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.DetectorComparisonBench 60 haar:400:1.2:3 haar:400:1.2:3+alt2:400:1.2:3}
  */
 public final class DetectorComparisonBench {
     public static void main(String[] args) throws Exception {
         int scenes = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
-        var gen = new SceneGenerator(Fer2013.load().split(Fer2013.Split.PRIVATE_TEST), SceneGenerator.Options.defaults(101));
+        var faces = Fer2013.load().split(Fer2013.Split.PRIVATE_TEST);
+        var gen = new SceneGenerator(faces, SceneGenerator.Options.defaults(101));
+        var empty = new SceneGenerator(faces, SceneGenerator.Options.defaults(102).withFaces(0, 0));
         var bean = ManagementFactory.getThreadMXBean();
         List<String> variants = args.length > 1 ? List.of(args).subList(1, args.length)
                 : List.of("blazeface:0.5", "haar:320", "haar:480", "haar:640");
         for (String variant : variants) {
-            String[] v = variant.split(":");
-            var cfg = new VisionConfig(!v[0].equals("blazeface") ? VisionConfig.Detector.HAAR : VisionConfig.Detector.BLAZEFACE, !v[0].equals("blazeface") ? Integer.parseInt(v[1]) : 320, 48,
-                    !v[0].equals("blazeface") ? 0 : Double.parseDouble(v[1]), 8, null, 1);
-            String cascade = switch (v[0]) {
-                case "lbp" -> "lbpcascades/lbpcascade_frontalface_improved.xml";
-                case "alt2" -> "haarcascades/haarcascade_frontalface_alt2.xml";
-                case "alt" -> "haarcascades/haarcascade_frontalface_alt.xml";
-                default -> HaarDetector.CASCADE;
-            };
-            FaceDetector det = !v[0].equals("blazeface")
-                    ? new HaarDetector(cascade, Integer.parseInt(v[1]), 48, v.length > 2 ? Double.parseDouble(v[2]) : 1.1,
-                    v.length > 3 ? Integer.parseInt(v[3]) : 4, v.length > 4 && v[4].equals("eq"))
-                    : FaceFinders.detector(cfg);
+            String[] v = variant.split("\\+")[0].split(":");
+            boolean blaze = v[0].equals("blazeface");
+            var cfg = new VisionConfig(blaze ? VisionConfig.Detector.BLAZEFACE : VisionConfig.Detector.HAAR, blaze ? 320 : Integer.parseInt(v[1]), 48,
+                    blaze ? Double.parseDouble(v[1]) : 0, 8, null, 1);
+            FaceDetector det;
+            if (blaze) {
+                det = FaceFinders.detector(cfg);
+            } else {
+                var members = new ArrayList<FaceDetector>();
+                for (String m : variant.split("\\+")) members.add(haar(m.split(":")));
+                det = members.size() == 1 ? members.get(0) : new UnionDetector(members);
+            }
             try (var finder = new StagedFaceFinder(det, new FacePreparer(48), cfg)) {
                 finder.find(gen.scene(0).frame()); // warm-up
                 var score = new SceneScore(0, 0, 0);
@@ -66,8 +71,10 @@ public final class DetectorComparisonBench {
                                         (double) c.height() / c.width()});
                         }
                 }
-                System.out.printf("%-9s %4s: recall %.3f precision %.3f (faces<80px recall %.3f) cpu %.2f ms/frame | crop scale %.3f dx %+.3f dy %+.3f box h/w %.3f%n",
-                        v[0], v[1], score.recall(), score.precision(), small.recall(), cpu / 1e6 / scenes,
+                int falseBoxes = 0;
+                for (int s = 0; s < scenes; s++) falseBoxes += finder.find(empty.scene(s * empty.framesPerSegment()).frame()).size();
+                System.out.printf("%s: recall %.3f precision %.3f (faces<80px recall %.3f) false boxes in %d empty rooms %d, cpu %.2f ms/frame | crop scale %.3f dx %+.3f dy %+.3f box h/w %.3f%n",
+                        variant, score.recall(), score.precision(), small.recall(), scenes, falseBoxes, cpu / 1e6 / scenes,
                         median(fits, 0), median(fits, 1), median(fits, 2), median(fits, 3));
                 var sb = new StringBuilder("          recall by face side:");
                 for (int b = 0; b < binTruth.length; b++)
@@ -75,6 +82,20 @@ public final class DetectorComparisonBench {
                 System.out.println(sb);
             }
         }
+    }
+
+    static HaarDetector haar(String[] v) {
+        String cascade = switch (v[0]) {
+            case "lbp" -> "lbpcascades/lbpcascade_frontalface_improved.xml";
+            case "alt2" -> "haarcascades/haarcascade_frontalface_alt2.xml";
+            case "alt" -> "haarcascades/haarcascade_frontalface_alt.xml";
+            case "alttree" -> "haarcascades/haarcascade_frontalface_alt_tree.xml";
+            case "profile", "profilem" -> "haarcascades/haarcascade_profileface.xml";
+            case "haar" -> HaarDetector.CASCADE;
+            default -> throw new IllegalArgumentException("unknown cascade " + v[0]);
+        };
+        return new HaarDetector(cascade, Integer.parseInt(v[1]), 48, v.length > 2 ? Double.parseDouble(v[2]) : 1.1,
+                v.length > 3 ? Integer.parseInt(v[3]) : 4, v.length > 4 && v[4].equals("eq"), v[0].equals("profilem"));
     }
 
     static double median(List<double[]> rows, int col) {

@@ -29,7 +29,7 @@ class NativeMemorySoakTest {
         System.gc();
         long baseline = Pointer.totalBytes();
         long afterWarmup = -1, peak = 0;
-        var cfg = new VisionConfig(VisionConfig.Detector.HAAR, 160, 48, 0, 8, null, 10);
+        var cfg = new VisionConfig(VisionConfig.Detector.AUTO, 160, 48, 0, 8, null, 10);
         try (FrameSource src = FrameSources.openDirect(CameraConfig.of(CameraConfig.Kind.FILE, video.toString()).asFastAsPossible(true));
              FaceFinder finder = FaceFinders.open(cfg)) {
             for (int i = 0; i < FRAMES; i++) {

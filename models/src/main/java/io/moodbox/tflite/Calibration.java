@@ -1,6 +1,5 @@
 package io.moodbox.tflite;
 
-import io.moodbox.tflite.Graph.AvgPool;
 import io.moodbox.tflite.Graph.MaxPool;
 import io.moodbox.tflite.Graph.Op;
 import io.moodbox.tflite.Graph.Reshape;
@@ -87,7 +86,6 @@ public final class Calibration {
         for (Op op : g.ops) {
             q[op.out()] = switch (op) {
                 case MaxPool p -> q[p.in()];
-                case AvgPool p -> q[p.in()];
                 case Reshape r -> q[r.in()];
                 case Softmax s -> SOFTMAX;
                 default -> kept == null ? fromRange(min[op.out()], max[op.out()]) : fromPercentile(op.out());

@@ -17,7 +17,7 @@ public final class Graph {
     }
 
     /** One operation. Weights are plain floats; quantization happens in the writer. */
-    public sealed interface Op permits Conv, Depthwise, MaxPool, AvgPool, Add, Reshape, Softmax {
+    public sealed interface Op permits Conv, Depthwise, MaxPool, Mean, Add, Reshape, Softmax {
         int out();
     }
 
@@ -31,7 +31,11 @@ public final class Graph {
 
     public record MaxPool(int in, int out, int k, int stride, boolean same) implements Op {}
 
-    public record AvgPool(int in, int out, int k, int stride, boolean same) implements Op {}
+    /**
+     * MEAN over height and width to [1, C]. Unlike AVERAGE_POOL_2D it may requantize, so the
+     * averaged logits get a scale of their own instead of the coarser one of the values averaged.
+     */
+    public record Mean(int in, int out) implements Op {}
 
     public record Add(int a, int b, int out) implements Op {}
 
@@ -107,9 +111,11 @@ public final class Graph {
         return out;
     }
 
-    public int avgPool(String name, int in, int k, int stride, boolean same) {
-        int out = spatial(name, in, k, stride, same, tensor(in).shape()[3]);
-        ops.add(new AvgPool(in, out, k, stride, same));
+    /** Global average over height and width: [1, H, W, C] -> [1, C]. */
+    public int mean(String name, int in) {
+        check(tensor(in).shape().length == 4, name + ": mean needs an NHWC input");
+        int out = tensor(name, 1, tensor(in).shape()[3]);
+        ops.add(new Mean(in, out));
         return out;
     }
 

@@ -1,10 +1,10 @@
 package io.moodbox.tflite;
 
 import io.moodbox.tflite.Graph.Add;
-import io.moodbox.tflite.Graph.AvgPool;
 import io.moodbox.tflite.Graph.Conv;
 import io.moodbox.tflite.Graph.Depthwise;
 import io.moodbox.tflite.Graph.MaxPool;
+import io.moodbox.tflite.Graph.Mean;
 import io.moodbox.tflite.Graph.Op;
 import io.moodbox.tflite.Graph.Reshape;
 import io.moodbox.tflite.Graph.Softmax;
@@ -34,9 +34,9 @@ public final class Reference {
         return switch (op) {
             case Conv c -> conv(c, v[c.in()]);
             case Depthwise d -> depthwise(d, v[d.in()]);
-            case MaxPool p -> pool(p.in(), p.out(), p.k(), p.stride(), p.same(), true, v[p.in()]);
-            case AvgPool p -> pool(p.in(), p.out(), p.k(), p.stride(), p.same(), false, v[p.in()]);
+            case MaxPool p -> maxPool(p, v[p.in()]);
             case Add a -> { float[] r = v[a.a()].clone(); float[] b = v[a.b()]; for (int i = 0; i < r.length; i++) r[i] += b[i]; yield r; }
+            case Mean m -> mean(m, v[m.in()]);
             case Reshape r -> v[r.in()].clone();
             case Softmax s -> softmax(v[s.in()]);
         };
@@ -89,30 +89,35 @@ public final class Reference {
         return y;
     }
 
-    /** Max or average pool; padded positions are ignored (as TFLite does), not counted as zeros. */
-    private float[] pool(int in, int out, int k, int stride, boolean same, boolean max, float[] x) {
-        int[] is = g.tensor(in).shape(), os = g.tensor(out).shape();
-        int ih = is[1], iw = is[2], ch = is[3], oh = os[1], ow = os[2];
-        int pt = Graph.padBefore(ih, k, stride, same), pl = Graph.padBefore(iw, k, stride, same);
+    /** Max pool; padded positions are ignored (as TFLite does), not counted as zeros. */
+    private float[] maxPool(MaxPool p, float[] x) {
+        int[] is = g.tensor(p.in()).shape(), os = g.tensor(p.out()).shape();
+        int ih = is[1], iw = is[2], ch = is[3], oh = os[1], ow = os[2], k = p.k(), stride = p.stride();
+        int pt = Graph.padBefore(ih, k, stride, p.same()), pl = Graph.padBefore(iw, k, stride, p.same());
         float[] y = new float[oh * ow * ch];
         for (int oy = 0; oy < oh; oy++)
             for (int ox = 0; ox < ow; ox++)
                 for (int c = 0; c < ch; c++) {
-                    double acc = max ? Double.NEGATIVE_INFINITY : 0;
-                    int n = 0;
+                    float m = Float.NEGATIVE_INFINITY;
                     for (int ky = 0; ky < k; ky++) {
                         int iy = oy * stride + ky - pt;
                         if (iy < 0 || iy >= ih) continue;
                         for (int kx = 0; kx < k; kx++) {
                             int ix = ox * stride + kx - pl;
-                            if (ix < 0 || ix >= iw) continue;
-                            float val = x[(iy * iw + ix) * ch + c];
-                            acc = max ? Math.max(acc, val) : acc + val;
-                            n++;
+                            if (ix >= 0 && ix < iw) m = Math.max(m, x[(iy * iw + ix) * ch + c]);
                         }
                     }
-                    y[(oy * ow + ox) * ch + c] = (float) (max ? acc : acc / n);
+                    y[(oy * ow + ox) * ch + c] = m;
                 }
+        return y;
+    }
+
+    private float[] mean(Mean m, float[] x) {
+        int ch = g.tensor(m.in()).shape()[3], n = x.length / ch;
+        double[] sum = new double[ch];
+        for (int i = 0; i < x.length; i++) sum[i % ch] += x[i];
+        float[] y = new float[ch];
+        for (int c = 0; c < ch; c++) y[c] = (float) (sum[c] / n);
         return y;
     }
 

@@ -3,10 +3,10 @@ package io.moodbox.tflite;
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.moodbox.tflite.Calibration.Quant;
 import io.moodbox.tflite.Graph.Add;
-import io.moodbox.tflite.Graph.AvgPool;
 import io.moodbox.tflite.Graph.Conv;
 import io.moodbox.tflite.Graph.Depthwise;
 import io.moodbox.tflite.Graph.MaxPool;
+import io.moodbox.tflite.Graph.Mean;
 import io.moodbox.tflite.Graph.Op;
 import io.moodbox.tflite.Graph.Reshape;
 import io.moodbox.tflite.Graph.Softmax;
@@ -25,6 +25,7 @@ import org.tensorflow.lite.schema.OperatorT;
 import org.tensorflow.lite.schema.Padding;
 import org.tensorflow.lite.schema.Pool2DOptionsT;
 import org.tensorflow.lite.schema.QuantizationParametersT;
+import org.tensorflow.lite.schema.ReducerOptionsT;
 import org.tensorflow.lite.schema.ReshapeOptionsT;
 import org.tensorflow.lite.schema.SoftmaxOptionsT;
 import org.tensorflow.lite.schema.SubGraphT;
@@ -152,12 +153,16 @@ public final class TfliteWriter {
             }
             case MaxPool p -> add(BuiltinOperator.MAX_POOL_2D, int8() ? 2 : 1, new int[] {p.in()}, p.out(),
                     BuiltinOptions.Pool2DOptions, pool(p.k(), p.stride(), p.same()));
-            case AvgPool p -> add(BuiltinOperator.AVERAGE_POOL_2D, int8() ? 2 : 1, new int[] {p.in()}, p.out(),
-                    BuiltinOptions.Pool2DOptions, pool(p.k(), p.stride(), p.same()));
             case Add a -> {
                 var o = new AddOptionsT();
                 o.setFusedActivationFunction(ActivationFunctionType.NONE);
                 add(BuiltinOperator.ADD, int8() ? 2 : 1, new int[] {a.a(), a.b()}, a.out(), BuiltinOptions.AddOptions, o);
+            }
+            case Mean m -> {
+                int axes = constant(g.tensor(m.out()).name() + "/axes", TensorType.INT32, new int[] {2}, le(new int[] {1, 2}), null);
+                var o = new ReducerOptionsT();
+                o.setKeepDims(false);
+                add(BuiltinOperator.MEAN, int8() ? 2 : 1, new int[] {m.in(), axes}, m.out(), BuiltinOptions.ReducerOptions, o);
             }
             case Reshape r -> {
                 int[] shape = dynamicBatch(g.tensor(r.out()).shape());
@@ -193,15 +198,8 @@ public final class TfliteWriter {
             lastWeightScales = null;
             return constant(name, TensorType.FLOAT32, shape, le(w), null);
         }
-        // Per-channel symmetric: channel c's values sit at index % channels == c for axis 3,
-        // and in contiguous blocks for axis 0.
+        float[] scales = weightScales(w, channels, axis);
         int block = w.length / channels;
-        float[] scales = new float[channels];
-        for (int i = 0; i < w.length; i++) {
-            int c = axis == 0 ? i / block : i % channels;
-            scales[c] = Math.max(scales[c], Math.abs(w[i]));
-        }
-        for (int c = 0; c < channels; c++) scales[c] = scales[c] > 0 ? scales[c] / 127f : 1e-8f;
         byte[] q = new byte[w.length];
         for (int i = 0; i < w.length; i++) {
             int c = axis == 0 ? i / block : i % channels;
@@ -213,6 +211,21 @@ public final class TfliteWriter {
         qp.setQuantizedDimension(axis);
         lastWeightScales = scales;
         return constant(name, TensorType.INT8, shape, q, qp);
+    }
+
+    /**
+     * Per-channel symmetric int8 scales: channel c's values sit at index % channels == c for
+     * axis 3 (depthwise), and in contiguous blocks for axis 0 (conv).
+     */
+    static float[] weightScales(float[] w, int channels, int axis) {
+        int block = w.length / channels;
+        float[] scales = new float[channels];
+        for (int i = 0; i < w.length; i++) {
+            int c = axis == 0 ? i / block : i % channels;
+            scales[c] = Math.max(scales[c], Math.abs(w[i]));
+        }
+        for (int c = 0; c < channels; c++) scales[c] = scales[c] > 0 ? scales[c] / 127f : 1e-8f;
+        return scales;
     }
 
     private int bias(int in, int weightsTensor, float[] b) {

@@ -4,6 +4,7 @@ import io.moodbox.dataset.Fer2013;
 import io.moodbox.dataset.Fer2013.Face;
 import io.moodbox.dataset.Fer2013.Split;
 import io.moodbox.tflite.Calibration;
+import io.moodbox.tflite.Equalization;
 import io.moodbox.tflite.Graph;
 import io.moodbox.tflite.Reference;
 import io.moodbox.tflite.TfliteWriter;
@@ -18,12 +19,15 @@ import java.util.SplittableRandom;
 
 /**
  * Turns trained weights into the shipped model: folds batch norm into the convolutions,
- * calibrates int8 activation ranges on Training faces with the float reference, and writes the
- * int8 (and a float32 twin for agreement checks) .tflite.
+ * equalizes channel ranges across layers, calibrates int8 activation ranges on Training faces
+ * with the float reference (99.999th percentile: measured on PublicTest, int8/float agreement
+ * 97.6% against 96.9% for min/max), and writes the int8 (and a float32 twin for agreement
+ * checks) .tflite.
  *
  * <pre>
  * java ... io.moodbox.trainer.Export --weights models/work/best.weights --out models/emotion-minixception-int8.tflite
  *          [--float models/work/emotion-minixception-float32.tflite] [--calibration 2000]
+ *          [--percentile 99.999] [--equalize true]
  * </pre>
  */
 public final class Export {
@@ -33,7 +37,8 @@ public final class Export {
         Path weights = Path.of("models/work/best.weights"), out = Path.of("models/emotion-minixception-int8.tflite");
         Path floatOut = null;
         int calibration = 2000;
-        double percentile = 100;
+        double percentile = 99.999;
+        boolean equalize = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--weights" -> weights = Path.of(args[i + 1]);
@@ -41,28 +46,35 @@ public final class Export {
                 case "--float" -> floatOut = Path.of(args[i + 1]);
                 case "--calibration" -> calibration = Integer.parseInt(args[i + 1]);
                 case "--percentile" -> percentile = Double.parseDouble(args[i + 1]);
+                case "--equalize" -> equalize = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Graph g = miniXception(WeightsFile.read(weights));
-        Fer2013 data = Fer2013.load();
-        List<Face> train = data.split(Split.TRAINING);
-        Calibration cal = calibrate(g, train, calibration, 7, percentile);
         String about = "moodbox Mini-Xception, FER2013 7 classes (angry, disgust, fear, happy, sad, surprise, neutral); "
                 + "input 48x48x1 gray, real = pixel/255";
+        // The float twin is the trained function itself, written before any int8-only adjustment.
+        byte[] f32 = TfliteWriter.float32(g, about + "; float32");
+        Fer2013 data = Fer2013.load();
+        List<Face> pub = data.split(Split.PUBLIC_TEST);
+        var ref = new Reference(g);
+        int correct = 0;
+        for (Face f : pub) if (argmax(ref.run(input(f.pixels()))) == f.label()) correct++;
+        System.out.printf(Locale.ROOT, "float reference PublicTest accuracy %.2f%%%n", 100.0 * correct / pub.size());
+
+        List<Face> train = data.split(Split.TRAINING);
+        if (equalize) {
+            int groups = Equalization.apply(g, Equalization.channelRanges(g, runs(g, train, calibration, 11)));
+            System.out.printf(Locale.ROOT, "equalized the channel ranges of %d tensor groups%n", groups);
+        }
+        Calibration cal = calibrate(g, train, calibration, 7, percentile);
         byte[] int8 = TfliteWriter.int8(g, cal, about + "; int8");
         TfliteWriter.write(int8, out);
         System.out.printf(Locale.ROOT, "wrote %s (%d bytes, calibrated on %d Training faces)%n", out, int8.length, cal.samples());
         if (floatOut != null) {
-            byte[] f32 = TfliteWriter.float32(g, about + "; float32");
             TfliteWriter.write(f32, floatOut);
             System.out.printf(Locale.ROOT, "wrote %s (%d bytes)%n", floatOut, f32.length);
         }
-        var ref = new Reference(g);
-        List<Face> pub = data.split(Split.PUBLIC_TEST);
-        int correct = 0;
-        for (Face f : pub) if (argmax(ref.run(input(f.pixels()))) == f.label()) correct++;
-        System.out.printf(Locale.ROOT, "float reference PublicTest accuracy %.2f%%%n", 100.0 * correct / pub.size());
     }
 
     /** Calibrates on {@code n} Training faces drawn at random (fixed seed), ranges at the given percentile. */
@@ -73,6 +85,22 @@ public final class Export {
         for (int i = 0; i < Math.min(n, faces.size()); i++)
             cal.observe(ref.runAll(input(faces.get(rnd.nextInt(faces.size())).pixels())));
         return cal;
+    }
+
+    /** Reference runs (all tensors) on {@code n} Training faces drawn at random with a fixed seed, made lazily. */
+    static Iterable<float[][]> runs(Graph g, List<Face> faces, int n, long seed) {
+        var ref = new Reference(g);
+        return () -> new java.util.Iterator<>() {
+            final SplittableRandom rnd = new SplittableRandom(seed);
+            int i;
+
+            @Override public boolean hasNext() { return i < Math.min(n, faces.size()); }
+
+            @Override public float[][] next() {
+                i++;
+                return ref.runAll(input(faces.get(rnd.nextInt(faces.size())).pixels()));
+            }
+        };
     }
 
     static float[] input(byte[] pixels) {
@@ -104,10 +132,7 @@ public final class Export {
         }
         Tensor hw = need(w, "head.weight");
         x = g.conv("head", x, ohwi(hw), hw.shape()[0], hw.shape()[2], hw.shape()[3], need(w, "head.bias").data(), 1, true, false);
-        int[] s = g.tensor(x).shape();
-        x = g.avgPool("gap", x, s[1], 1, false);
-        x = g.flatten("logits", x);
-        g.softmax("scores", x);
+        g.softmax("scores", g.mean("logits", x));
         return g;
     }
 

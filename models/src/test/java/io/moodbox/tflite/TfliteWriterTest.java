@@ -107,9 +107,16 @@ class TfliteWriterTest {
     }
 
     @Test
-    void averagePoolAsGlobalPooling() {
-        Graph g = single((gr, in) -> gr.avgPool("gap", in, 10, 1, false));
-        assertLsb(g, 1.0);
+    void meanAsGlobalPoolingWithItsOwnScale() {
+        Graph g = single((gr, in) -> gr.mean("gap", gr.conv("c", in, randn(5 * 27, 0.4), 5, 3, 3, randn(5, 0.1), 1, true, false)));
+        var cal = new Calibration(g);
+        var ref = new Reference(g);
+        for (int i = 0; i < 64; i++) cal.observe(ref.runAll(image(300)));
+        Quant[] q = cal.quantization();
+        int conv = g.ops().get(0).out();
+        // The averages span less than the values averaged: a finer step is the point of MEAN.
+        assertTrue(q[g.output()].scale() < q[conv].scale(), "mean scale " + q[g.output()].scale() + " vs input " + q[conv].scale());
+        assertLsb(g, 1.5);
     }
 
     @Test
@@ -137,8 +144,7 @@ class TfliteWriterTest {
         int r = g.conv("res", x, randn(8 * 4, 0.5), 8, 1, 1, randn(8, 0.1), 2, false, false);             // 7
         x = g.add("add", y, r);
         x = g.conv("head", x, randn(7 * 9 * 8, 0.2), 7, 3, 3, randn(7, 0.1), 1, true, false);
-        x = g.avgPool("gap", x, 7, 1, false);
-        g.softmax("scores", g.flatten("logits", x));
+        g.softmax("scores", g.mean("logits", x));
         return g;
     }
 
@@ -191,6 +197,68 @@ class TfliteWriterTest {
         float wide = minMax.quantization()[g.output()].scale(), narrow = pct.quantization()[g.output()].scale();
         assertTrue(narrow * 20 < wide, "percentile scale " + narrow + " should ignore the outlier (min/max " + wide + ")");
     }
+
+    /** Runs of the reference on random images, for channel ranges. */
+    private java.util.List<float[][]> runs(Graph g, int n) {
+        var ref = new Reference(g);
+        var out = new java.util.ArrayList<float[][]>();
+        for (int i = 0; i < n; i++) out.add(ref.runAll(image(g.tensor(g.input()).size())));
+        return out;
+    }
+
+    /** conv1 (ReLU) -> depthwise -> pointwise (ReLU) -> head; conv1's channels span ranges 1:1/40. */
+    private Graph skewed() {
+        Graph g = new Graph(12, 12, 1);
+        float[] w1 = randn(4 * 9, 0.5), b1 = randn(4, 0.05);
+        for (int k = 9; k < 18; k++) w1[k] /= 40;                      // channel 1 is 40x quieter
+        b1[1] /= 40;
+        int x = g.conv("conv1", g.input(), w1, 4, 3, 3, b1, 1, false, true);
+        float[] dw = randn(9 * 4, 0.4);
+        for (int k = 2; k < dw.length; k += 4) dw[k] *= 30;             // and depthwise channel 2 30x louder
+        x = g.depthwise("dw", x, dw, 3, 3, new float[4], 1, true, false);
+        x = g.conv("pw", x, randn(6 * 4, 0.5), 6, 1, 1, randn(6, 0.1), 1, true, true);
+        x = g.conv("head", x, randn(7 * 9 * 6, 0.2), 7, 3, 3, randn(7, 0.1), 1, false, false);
+        g.softmax("scores", g.mean("logits", x));
+        return g;
+    }
+
+    @Test
+    void equalizationKeepsTheFunction() {
+        for (Graph g : new Graph[] {tinyXception(), skewed()}) {
+            var before = new Reference(g);
+            float[][] inputs = new float[8][];
+            float[][] expected = new float[8][];
+            for (int i = 0; i < 8; i++) {
+                inputs[i] = image(g.tensor(g.input()).size());
+                expected[i] = before.runAll(inputs[i])[g.output()].clone();
+            }
+            int groups = Equalization.apply(g, Equalization.channelRanges(g, runs(g, 64)));
+            assertTrue(groups >= 2, "equalized " + groups + " groups");
+            var after = new Reference(g);
+            for (int i = 0; i < 8; i++) assertArrayEquals(expected[i], after.run(inputs[i]), 1e-5f);
+        }
+    }
+
+    @Test
+    void equalizationEvensOutChannelRangesAndCutsInt8Error() {
+        Graph g = skewed();
+        int conv1 = 1;
+        float[] before = Equalization.channelRanges(g, runs(g, 64))[conv1];
+        assertTrue(max(before) > 20 * min(before), "the test graph should start skewed");
+        double errBefore = int8ErrorLsb(g);
+        Equalization.apply(g, Equalization.channelRanges(g, runs(g, 64)));
+        // conv1 feeds only a depthwise conv: equalized fully, for free.
+        float[] after = Equalization.channelRanges(g, runs(g, 64))[conv1];
+        assertTrue(max(after) < 1.3 * min(after), "conv1 channel ranges after: " + java.util.Arrays.toString(after));
+        double errAfter = int8ErrorLsb(g);
+        System.out.printf("skewed network: %.2f LSB before equalization, %.2f after%n", errBefore, errAfter);
+        assertTrue(errAfter < errBefore, "int8 error " + errAfter + " LSB after equalization, " + errBefore + " before");
+    }
+
+    private static float max(float[] v) { float m = v[0]; for (float x : v) m = Math.max(m, x); return m; }
+
+    /** Smallest range among live channels (a channel ReLU always zeroes has nothing to equalize). */
+    private static float min(float[] v) { float m = Float.MAX_VALUE; for (float x : v) if (x > 0) m = Math.min(m, x); return m; }
 
     @Test
     void shapesFollowTensorFlowPadding() {

@@ -80,10 +80,7 @@ public final class Export {
     /** Calibrates on {@code n} Training faces drawn at random (fixed seed), ranges at the given percentile. */
     public static Calibration calibrate(Graph g, List<Face> faces, int n, long seed, double percentile) {
         var cal = new Calibration(g, percentile);
-        var ref = new Reference(g);
-        var rnd = new SplittableRandom(seed);
-        for (int i = 0; i < Math.min(n, faces.size()); i++)
-            cal.observe(ref.runAll(input(faces.get(rnd.nextInt(faces.size())).pixels())));
+        for (float[][] run : runs(g, faces, n, seed)) cal.observe(run);
         return cal;
     }
 

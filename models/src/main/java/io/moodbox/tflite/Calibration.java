@@ -2,15 +2,14 @@ package io.moodbox.tflite;
 
 import io.moodbox.tflite.Graph.MaxPool;
 import io.moodbox.tflite.Graph.Op;
-import io.moodbox.tflite.Graph.Reshape;
 import io.moodbox.tflite.Graph.Softmax;
 
 import java.util.Arrays;
 
 /**
  * Activation ranges seen by the float {@link Reference} on calibration images, turned into
- * int8 per-tensor (scale, zero point) pairs that obey TFLite's kernel constraints: pools and
- * reshapes keep their input's quantization, softmax outputs 1/256 with zero point -128, and the
+ * int8 per-tensor (scale, zero point) pairs that obey TFLite's kernel constraints: max-pools
+ * keep their input's quantization, softmax outputs 1/256 with zero point -128, and the
  * input is pixel/255 (scale 1/255, zero point -128, so q = pixel - 128).
  */
 public final class Calibration {
@@ -86,7 +85,6 @@ public final class Calibration {
         for (Op op : g.ops) {
             q[op.out()] = switch (op) {
                 case MaxPool p -> q[p.in()];
-                case Reshape r -> q[r.in()];
                 case Softmax s -> SOFTMAX;
                 default -> kept == null ? fromRange(min[op.out()], max[op.out()]) : fromPercentile(op.out());
             };

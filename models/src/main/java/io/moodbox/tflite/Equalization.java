@@ -118,7 +118,7 @@ public final class Equalization {
                 case MaxPool p -> { }
                 case Add a -> { }
                 default -> {
-                    // An op that cannot carry the scale (reshape, mean, softmax) touches the group.
+                    // An op that cannot carry the scale (mean, softmax) touches the group.
                     for (int t : group) if (readsOrMakes(op, t)) return false;
                 }
             }
@@ -161,7 +161,6 @@ public final class Equalization {
     private static boolean readsOrMakes(Op op, int t) {
         if (op.out() == t) return true;
         return switch (op) {
-            case Graph.Reshape r -> r.in() == t;
             case Graph.Softmax x -> x.in() == t;
             case Graph.Mean m -> m.in() == t;
             default -> false;

@@ -11,13 +11,13 @@ import java.util.List;
  */
 public final class Graph {
 
-    /** An activation tensor; {@code shape} is NHWC (or [1, n] after a reshape). */
+    /** An activation tensor; {@code shape} is NHWC (or [1, C] after a mean). */
     public record Tensor(int id, String name, int[] shape) {
         public int size() { return Arrays.stream(shape).reduce(1, (a, b) -> a * b); }
     }
 
     /** One operation. Weights are plain floats; quantization happens in the writer. */
-    public sealed interface Op permits Conv, Depthwise, MaxPool, Mean, Add, Reshape, Softmax {
+    public sealed interface Op permits Conv, Depthwise, MaxPool, Mean, Add, Softmax {
         int out();
     }
 
@@ -38,8 +38,6 @@ public final class Graph {
     public record Mean(int in, int out) implements Op {}
 
     public record Add(int a, int b, int out) implements Op {}
-
-    public record Reshape(int in, int out) implements Op {}
 
     public record Softmax(int in, int out) implements Op {}
 
@@ -124,13 +122,6 @@ public final class Graph {
                 name + ": cannot add " + Arrays.toString(tensor(a).shape()) + " and " + Arrays.toString(tensor(b).shape()));
         int out = tensor(name, tensor(a).shape().clone());
         ops.add(new Add(a, b, out));
-        return out;
-    }
-
-    /** Flattens to [1, n]. */
-    public int flatten(String name, int in) {
-        int out = tensor(name, 1, tensor(in).size());
-        ops.add(new Reshape(in, out));
         return out;
     }
 

@@ -6,7 +6,6 @@ import io.moodbox.tflite.Graph.Depthwise;
 import io.moodbox.tflite.Graph.MaxPool;
 import io.moodbox.tflite.Graph.Mean;
 import io.moodbox.tflite.Graph.Op;
-import io.moodbox.tflite.Graph.Reshape;
 import io.moodbox.tflite.Graph.Softmax;
 
 /**
@@ -37,7 +36,6 @@ public final class Reference {
             case MaxPool p -> maxPool(p, v[p.in()]);
             case Add a -> { float[] r = v[a.a()].clone(); float[] b = v[a.b()]; for (int i = 0; i < r.length; i++) r[i] += b[i]; yield r; }
             case Mean m -> mean(m, v[m.in()]);
-            case Reshape r -> v[r.in()].clone();
             case Softmax s -> softmax(v[s.in()]);
         };
     }

@@ -8,7 +8,6 @@ import io.moodbox.tflite.Graph.Depthwise;
 import io.moodbox.tflite.Graph.MaxPool;
 import io.moodbox.tflite.Graph.Mean;
 import io.moodbox.tflite.Graph.Op;
-import io.moodbox.tflite.Graph.Reshape;
 import io.moodbox.tflite.Graph.Softmax;
 import org.tensorflow.lite.schema.ActivationFunctionType;
 import org.tensorflow.lite.schema.AddOptionsT;
@@ -26,7 +25,6 @@ import org.tensorflow.lite.schema.Padding;
 import org.tensorflow.lite.schema.Pool2DOptionsT;
 import org.tensorflow.lite.schema.QuantizationParametersT;
 import org.tensorflow.lite.schema.ReducerOptionsT;
-import org.tensorflow.lite.schema.ReshapeOptionsT;
 import org.tensorflow.lite.schema.SoftmaxOptionsT;
 import org.tensorflow.lite.schema.SubGraphT;
 import org.tensorflow.lite.schema.TensorT;
@@ -49,7 +47,7 @@ import java.util.Map;
  * axis 0 for CONV_2D's OHWI, axis 3 for DEPTHWISE_CONV_2D's [1,kh,kw,C]), per-tensor activations
  * from a {@link Calibration}, and int32 biases at input scale x weight scale.
  *
- * <p>Batch is dynamic: the input is [1,H,W,C] and the reshape keeps -1, so a caller may resize
+ * <p>Batch is dynamic: every tensor's shape signature has -1 for the batch, so a caller may resize
  * the input to [N,H,W,C] and classify N faces in one pass.
  */
 public final class TfliteWriter {
@@ -163,13 +161,6 @@ public final class TfliteWriter {
                 var o = new ReducerOptionsT();
                 o.setKeepDims(false);
                 add(BuiltinOperator.MEAN, int8() ? 2 : 1, new int[] {m.in(), axes}, m.out(), BuiltinOptions.ReducerOptions, o);
-            }
-            case Reshape r -> {
-                int[] shape = dynamicBatch(g.tensor(r.out()).shape());
-                int s = constant(g.tensor(r.out()).name() + "/shape", TensorType.INT32, new int[] {shape.length}, le(shape), null);
-                var o = new ReshapeOptionsT();
-                o.setNewShape(shape);
-                add(BuiltinOperator.RESHAPE, 1, new int[] {r.in(), s}, r.out(), BuiltinOptions.ReshapeOptions, o);
             }
             case Softmax s -> {
                 var o = new SoftmaxOptionsT();

@@ -34,7 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code moodbox bench [--seconds N] [--scenes N] [--detector auto|haar|blazeface] [--detect-width PX] [--full-search-every N] [--model FILE]}:
+ * {@code moodbox bench [--seconds N] [--scenes N] [--detector auto|ssd|cascades|haar|blazeface] [--detect-width PX] [--full-search-every N] [--model FILE]}:
  * the seeing half's figures on generated FER2013 scenes (the dataset must be present).
  * <ol>
  * <li>Speed: the whole frame chain on this one thread for {@code --seconds} (default 10): grab from a
@@ -55,7 +55,7 @@ import java.util.Map;
 public final class Bench {
     private Bench() {}
 
-    static final String USAGE = "usage: moodbox bench [--seconds N] [--scenes N] [--detector auto|haar|blazeface] [--detect-width PX] [--full-search-every N] [--model FILE]";
+    static final String USAGE = "usage: moodbox bench [--seconds N] [--scenes N] [--detector auto|ssd|cascades|haar|blazeface] [--detect-width PX] [--full-search-every N] [--model FILE]";
 
     public static int run(String[] args) {
         return run(args, System.out, System.err);

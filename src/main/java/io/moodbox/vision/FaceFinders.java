@@ -3,6 +3,7 @@ package io.moodbox.vision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Opens the {@link FaceFinder} a {@link VisionConfig} asks for. */
@@ -20,6 +21,7 @@ public final class FaceFinders {
     static FaceDetector detector(VisionConfig config) {
         return switch (config.detector()) {
             case HAAR -> new HaarDetector(config.detectWidth(), config.minFacePx());
+            case CASCADES -> cascades(config);
             case BLAZEFACE -> {
                 if (config.blazefaceModel() == null && !BlazeFaceDetector.bundled()) {
                     log.warn("This build has no BlazeFace model (npm was unreachable when it was built): using the Haar cascades");
@@ -27,13 +29,41 @@ public final class FaceFinders {
                 }
                 yield new BlazeFaceDetector(config.blazefaceModel(), config.minConfidence());
             }
-            // Measured on generated FER scenes (README): BlazeFace full-range finds 27-42% of FER's
-            // faces, the frontal cascade 65-70%, the union with the alt2 cascade 73-78% at the same
-            // precision. The union costs two full searches, paid only on the frames that search the
-            // whole frame; adding the profile cascade both ways round finds 1-4 points more for
-            // twice that again.
-            case AUTO -> cascades(config);
+            case SSD -> ssdOrCascades(config);
+            // Measured on generated FER scenes (README): the SSD with the frontal cascade finds 95% of
+            // FER's faces at 98% precision, the SSD alone 93%, the union of two cascades 73-78%, one
+            // cascade 65-70%, BlazeFace 27-42%. That search costs about twice the two cascades', paid
+            // only on the frames that search the whole frame; the cascades follow the known faces between.
+            case AUTO -> ssdOrCascades(config);
         };
+    }
+
+    /**
+     * The SSD and the frontal cascade searching the whole frame (the cascade adds the large faces
+     * the SSD misses), the two cascades following known faces; the cascades alone where this build
+     * has no SSD weights.
+     */
+    static FaceDetector ssdOrCascades(VisionConfig config) {
+        return ssdOrCascades(config, SsdFaceDetector.bundled());
+    }
+
+    static FaceDetector ssdOrCascades(VisionConfig config, boolean ssdBundled) {
+        if (!ssdBundled) {
+            log.warn("This build has no SSD face model (npm was unreachable when it was built): using the Haar cascades, which find fewer faces");
+            return cascades(config);
+        }
+        var opened = new ArrayList<FaceDetector>();
+        try {
+            opened.add(new SsdFaceDetector());
+            opened.add(new HaarDetector(config.detectWidth(), config.minFacePx()));
+            FaceDetector search = new UnionDetector(List.copyOf(opened));
+            opened.clear();
+            opened.add(search);
+            return new SearchFollowDetector(search, cascades(config));
+        } catch (RuntimeException e) {
+            for (FaceDetector d : opened) d.close();
+            throw e;
+        }
     }
 
     /** The default frontal cascade, then alt2 for the faces it misses. */

@@ -8,6 +8,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -101,12 +102,15 @@ final class StagedFaceFinder implements FaceFinder {
                 }
             }
             sinceFull = 0;
+            var confirmed = new HashSet<Long>();
             for (Box b : usable(detector.detect(bgr, gray))) {
                 int followed = indexOfSameFace(b, next);
                 if (followed >= 0) {
                     // A face followed already: the full search's box is the one the crop is calibrated
-                    // on, and taking it now and then keeps the region search's box from drifting.
-                    next.set(followed, new Track(next.get(followed).id(), b, false));
+                    // on, and taking it now and then keeps the region search's box from drifting. A
+                    // second box of this search on the same face (a detector lists its better box first) changes nothing.
+                    Track t = next.get(followed);
+                    if (confirmed.add(t.id())) next.set(followed, new Track(t.id(), b, t.blind()));
                     continue;
                 }
                 Track old = takeSameFace(b, lost);
@@ -116,7 +120,9 @@ final class StagedFaceFinder implements FaceFinder {
                 Track missedOne = old == null ? takeSameFace(b, missed) : null;
                 boolean blind = missedOne != null || (old != null && old.blind());
                 if (missedOne != null) old = missedOne;
-                next.add(new Track(old != null ? old.id() : nextId++, b, blind));
+                Track t = new Track(old != null ? old.id() : nextId++, b, blind);
+                confirmed.add(t.id());
+                next.add(t);
             }
         }
         next.removeIf(t -> !usable(t.box()));

@@ -38,12 +38,7 @@ final class UnionDetector implements FaceDetector {
     }
 
     private static List<Box> squares(FaceDetector m, List<Box> boxes) {
-        var out = new ArrayList<Box>(boxes.size());
-        for (Box b : boxes) {
-            double[] sq = m.crop().square(b);
-            out.add(new Box(sq[0], sq[1], sq[2], sq[2], b.confidence()));
-        }
-        return out;
+        return SearchFollowDetector.squares(m, boxes);
     }
 
     /** Adds the boxes that are no face already in {@code kept}. */
@@ -59,7 +54,10 @@ final class UnionDetector implements FaceDetector {
     public CropGeometry crop() { return new CropGeometry(1.0, 0.0, 0.0); }
 
     @Override
-    public String name() { return "cascades"; }
+    public String name() {
+        if (members.stream().allMatch(m -> m instanceof HaarDetector)) return "cascades";
+        return String.join("+", members.stream().map(FaceDetector::name).toList());
+    }
 
     @Override
     public void close() {

@@ -22,7 +22,7 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
     public static final int MAX_FULL_SEARCH_EVERY = 60;
 
     public enum Detector {
-        AUTO, HAAR, BLAZEFACE;
+        AUTO, HAAR, CASCADES, BLAZEFACE, SSD;
 
         public String key() { return name().toLowerCase(Locale.ROOT); }
 
@@ -30,13 +30,13 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new ConfigException("vision.detector must be one of auto, haar, blazeface, was '" + s + "'");
+                throw new ConfigException("vision.detector must be one of auto, haar, cascades, blazeface, ssd, was '" + s + "'");
             }
         }
     }
 
     public VisionConfig {
-        if (detector == null) throw new ConfigException("vision.detector must be one of auto, haar, blazeface");
+        if (detector == null) throw new ConfigException("vision.detector must be one of auto, haar, cascades, blazeface, ssd");
         if (detectWidth < 160 || detectWidth > 1920)
             throw new ConfigException("vision.detect_width must be 160..1920 pixels, was " + detectWidth);
         if (minFacePx < 24 || minFacePx > 1000)

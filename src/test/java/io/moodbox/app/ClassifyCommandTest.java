@@ -60,6 +60,6 @@ class ClassifyCommandTest {
         assertEquals(2, run());
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("give at least one image"));
         assertEquals(2, run("x.jpg", "--detector", "yolo"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("vision.detector must be one of auto, haar, blazeface"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("vision.detector must be one of auto, haar, cascades, blazeface, ssd"));
     }
 }

@@ -42,7 +42,7 @@ class CameraConfigTest {
                 Duration.ofSeconds(5), Duration.ofSeconds(2)));
         assertTrue(e.getMessage().startsWith("camera.retry_max_s"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> VisionConfig.Detector.parse("yolo"));
-        assertTrue(e.getMessage().contains("auto, haar, blazeface"), e.getMessage());
+        assertTrue(e.getMessage().contains("auto, haar, cascades, blazeface, ssd"), e.getMessage());
     }
 
     @Test

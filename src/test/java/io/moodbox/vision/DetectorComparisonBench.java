@@ -14,7 +14,9 @@ import java.util.List;
  * {@code haar} (frontalface_default), {@code alt}, {@code alt2}, {@code alttree}, {@code profile},
  * {@code profilem} (the profile cascade on the mirrored image: heads turned the other way),
  * {@code lbp}; several joined by {@code +} are a union (boxes merged, the first one's preferred);
- * or {@code blazeface:MIN_SCORE}. Run:
+ * or {@code blazeface:MIN_SCORE}, or {@code ssd[:MIN_SCORE]} (face-api.js's SSD-MobileNetV1 on TFLite,
+ * its own box; alone, the crop geometry printed is the one to put in {@code SsdFaceDetector.GEOMETRY};
+ * it may join a union too). Run:
  * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/cp.txt && java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.DetectorComparisonBench 60 haar:400:1.2:3 haar:400:1.2:3+alt2:400:1.2:3}
  */
 public final class DetectorComparisonBench {
@@ -29,15 +31,15 @@ public final class DetectorComparisonBench {
                 : List.of("blazeface:0.5", "haar:320", "haar:480", "haar:640");
         for (String variant : variants) {
             String[] v = variant.split("\\+")[0].split(":");
-            boolean blaze = v[0].equals("blazeface");
-            var cfg = new VisionConfig(blaze ? VisionConfig.Detector.BLAZEFACE : VisionConfig.Detector.HAAR, blaze ? 320 : Integer.parseInt(v[1]), 48,
+            boolean blaze = v[0].equals("blazeface"), ssd = v[0].equals("ssd");
+            var cfg = new VisionConfig(blaze ? VisionConfig.Detector.BLAZEFACE : VisionConfig.Detector.HAAR, blaze || ssd ? 320 : Integer.parseInt(v[1]), 48,
                     blaze ? Double.parseDouble(v[1]) : 0, 8, null, 1);
             FaceDetector det;
             if (blaze) {
                 det = FaceFinders.detector(cfg);
             } else {
                 var members = new ArrayList<FaceDetector>();
-                for (String m : variant.split("\\+")) members.add(haar(m.split(":")));
+                for (String m : variant.split("\\+")) members.add(member(m.split(":")));
                 det = members.size() == 1 ? members.get(0) : new UnionDetector(members);
             }
             try (var finder = new StagedFaceFinder(det, new FacePreparer(48), cfg)) {
@@ -82,6 +84,11 @@ public final class DetectorComparisonBench {
                 System.out.println(sb);
             }
         }
+    }
+
+    static FaceDetector member(String[] v) {
+        if (!v[0].equals("ssd")) return haar(v);
+        return new SsdFaceDetector(SsdFaceDetector.loadBundled(), v.length > 1 ? Double.parseDouble(v[1]) : SsdFaceDetector.MIN_SCORE);
     }
 
     static HaarDetector haar(String[] v) {

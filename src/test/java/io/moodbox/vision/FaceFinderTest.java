@@ -41,14 +41,15 @@ class FaceFinderTest {
         assertTrue(score.precision() >= 0.95, "precision " + score.precision());
     }
 
-    /** The default detector, the union of two frontal cascades, finds more faces than the first alone, as precisely. */
+    /** The union of two frontal cascades (the fallback without SSD weights) finds more faces than the first alone, as precisely. */
     @Test
     void theUnionOfCascadesFindsMoreThanOneCascade() {
         var gen = Scenes.generator(SceneGenerator.Options.defaults(25));
         var one = new SceneScore(0, 0, 0);
         var union = new SceneScore(0, 0, 0);
-        var auto = VisionConfig.defaults().withFullSearchEvery(1);
-        try (FaceFinder single = FaceFinders.open(auto.withDetector(VisionConfig.Detector.HAAR)); FaceFinder all = FaceFinders.open(auto)) {
+        var every = VisionConfig.defaults().withFullSearchEvery(1);
+        try (FaceFinder single = FaceFinders.open(every.withDetector(VisionConfig.Detector.HAAR));
+             FaceFinder all = FaceFinders.open(every.withDetector(VisionConfig.Detector.CASCADES))) {
             for (int seg = 0; seg < 40; seg++) {
                 var scene = gen.scene(seg * gen.framesPerSegment());
                 one = one.plus(SceneScore.of(scene.faces(), single.find(scene.frame())));
@@ -72,7 +73,7 @@ class FaceFinderTest {
     void roomsWithoutFacesGiveAlmostNoDetections() {
         var gen = Scenes.generator(SceneGenerator.Options.defaults(22).withFaces(0, 0));
         int found = 0, frames = 30;
-        try (FaceFinder finder = FaceFinders.open(haar(640)); FaceFinder union = FaceFinders.open(VisionConfig.defaults())) {
+        try (FaceFinder finder = FaceFinders.open(haar(640)); FaceFinder union = FaceFinders.open(VisionConfig.defaults().withDetector(VisionConfig.Detector.CASCADES))) {
             for (int seg = 0; seg < frames; seg++) {
                 found += finder.find(gen.scene(seg * gen.framesPerSegment()).frame()).size();
                 found += union.find(gen.scene(seg * gen.framesPerSegment()).frame()).size();

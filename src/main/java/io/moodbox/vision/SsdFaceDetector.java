@@ -1,0 +1,206 @@
+package io.moodbox.vision;
+
+import io.moodbox.config.MoodboxException;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.tensorflowlite.BuiltinOpResolver;
+import org.bytedeco.tensorflowlite.FlatBufferModel;
+import org.bytedeco.tensorflowlite.Interpreter;
+import org.bytedeco.tensorflowlite.InterpreterBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
+
+/**
+ * face-api.js's SSD-MobileNetV1 face detector ({@link SsdMobilenetModel}; weights fetched by the
+ * build from the npm package {@code @vladmandic/face-api}) on the TFLite interpreter, one thread.
+ * The frame is scaled so its longer side is 512 px and padded at the right and bottom to the
+ * 512x512 RGB input in [-1, 1], as face-api does; the 5118 priors' box encodings are decoded
+ * (TensorFlow Object Detection's centre-size coder, scales 10, 10, 5, 5), scored with a sigmoid
+ * and reduced by non-maximum suppression at IoU 0.5, all as face-api's {@code SsdMobilenetv1.ts}.
+ * Confidence follows the cascades' convention: 0.5 at this detector's own threshold
+ * ({@link #MIN_SCORE}), rising to 1 with the score. Not thread-safe; natives freed in close().
+ */
+final class SsdFaceDetector implements FaceDetector {
+    private static final Logger log = LoggerFactory.getLogger(SsdFaceDetector.class);
+    static final String WEIGHTS = "ssd_mobilenetv1_model.bin", MANIFEST = "ssd_mobilenetv1_model-weights_manifest.json";
+    static final int INPUT = SsdMobilenetModel.INPUT;
+    /**
+     * The score a detection needs. Measured on generated scenes (README, DetectorComparisonBench):
+     * 0.1 finds 95.9% of FER's faces at 96.3% precision, 0.15 93.8% at 98.7%, 0.3 85.1%, 0.5
+     * (face-api's default) 68.9%; no empty room got a box at any of these.
+     */
+    static final double MIN_SCORE = 0.1;
+    /**
+     * Measured on generated scenes (DetectorComparisonBench, median over the matched faces): the
+     * box is a third taller than wide; the FER crop is 1.05 times its mean side, 1.3% of its width
+     * right and 1.8% of its height lower.
+     */
+    static final CropGeometry GEOMETRY = new CropGeometry(1.05, 0.013, 0.018);
+    private static final double NMS_IOU = 0.5;
+
+    private final double minScore;
+    private final float[] priors;
+    /** The model's flatbuffer (native memory); must live as long as the interpreter. */
+    private final ByteBuffer modelBuffer;
+    private final BytePointer bytes;
+    private final FlatBufferModel model;
+    private final BuiltinOpResolver resolver;
+    private final Interpreter interpreter;
+    private final FloatPointer input;
+    private final Mat resized = new Mat(), rgb = new Mat(), floats = new Mat();
+    private final float[] inputBuffer = new float[INPUT * INPUT * 3];
+    private final float[][] boxOut = new float[6][], classOut = new float[6][];
+
+    /** Whether this build bundles the weights (the build fetches them from npm when it can). */
+    static boolean bundled() {
+        return SsdFaceDetector.class.getResource(WEIGHTS) != null && SsdFaceDetector.class.getResource(MANIFEST) != null;
+    }
+
+    /** The bundled weights, detections from {@link #MIN_SCORE}. */
+    SsdFaceDetector() {
+        this(loadBundled(), MIN_SCORE);
+    }
+
+    SsdFaceDetector(TfjsWeights weights, double minScore) {
+        this.minScore = minScore;
+        this.priors = SsdMobilenetModel.priors(weights);
+        long t0 = System.nanoTime();
+        modelBuffer = SsdMobilenetModel.build(weights);
+        int size = modelBuffer.remaining();
+        bytes = new BytePointer(modelBuffer);   // the direct buffer's memory, read in place
+        model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, size);
+        if (model == null || model.isNull()) {
+            bytes.close();
+            throw new MoodboxException("the SSD face model built from the weights does not verify as a TFLite flatbuffer");
+        }
+        resolver = new BuiltinOpResolver();
+        interpreter = new Interpreter((Pointer) null);
+        var builder = new InterpreterBuilder(model, resolver);
+        builder.SetNumThreads(1);
+        int status = builder.apply(interpreter);
+        builder.close();
+        if (status != kTfLiteOk || interpreter.isNull() || interpreter.AllocateTensors() != kTfLiteOk) {
+            close();
+            throw new MoodboxException("the TFLite interpreter cannot run the SSD face model");
+        }
+        for (int k = 0; k < 6; k++) {
+            int cells = SsdMobilenetModel.GRID[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
+            boxOut[k] = new float[cells * 4];
+            classOut[k] = new float[cells * 3];
+        }
+        input = interpreter.typed_input_tensor_float(0);
+        log.info("Face detector: SSD-MobileNetV1 (face-api.js weights, {} MB TFLite model built in {} ms)",
+                size / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    static TfjsWeights loadBundled() {
+        try (InputStream w = SsdFaceDetector.class.getResourceAsStream(WEIGHTS);
+             InputStream m = SsdFaceDetector.class.getResourceAsStream(MANIFEST)) {
+            if (w == null || m == null)
+                throw new MoodboxException("this build has no SSD face model (npm was unreachable at build time); use vision.detector=auto or haar");
+            return TfjsWeights.parse(m.readAllBytes(), w.readAllBytes());
+        } catch (IOException e) {
+            throw new MoodboxException("cannot read the bundled SSD face model: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Box> detect(Mat bgr, Mat gray) {
+        int w = bgr.cols(), h = bgr.rows();
+        double scale = (double) INPUT / Math.max(w, h);
+        int rw = Math.max(1, (int) Math.round(w * scale)), rh = Math.max(1, (int) Math.round(h * scale));
+        try (var scope = new PointerScope()) {
+            opencv_imgproc.resize(bgr, resized, new Size(rw, rh), 0, 0, scale < 1 ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_LINEAR);
+            opencv_imgproc.cvtColor(resized, rgb, opencv_imgproc.COLOR_BGR2RGB);
+            rgb.convertTo(floats, opencv_core.CV_32FC3, 1 / 127.5, -1.0);
+            // Padding is black (-1) at the right and bottom, where face-api's padToSquare puts it.
+            java.util.Arrays.fill(inputBuffer, -1f);
+            FloatPointer src = new FloatPointer(floats.data());
+            int row = rw * 3;
+            for (int y = 0; y < rh; y++) src.position((long) y * floats.step1()).get(inputBuffer, y * INPUT * 3, row);
+        }
+        input.position(0).put(inputBuffer, 0, inputBuffer.length);
+        if (interpreter.Invoke() != kTfLiteOk) throw new MoodboxException("SSD face detection failed");
+        for (int k = 0; k < 6; k++) {
+            interpreter.typed_output_tensor_float(2 * k).position(0).get(boxOut[k], 0, boxOut[k].length);
+            interpreter.typed_output_tensor_float(2 * k + 1).position(0).get(classOut[k], 0, classOut[k].length);
+        }
+        return suppress(decode(boxOut, classOut, priors, minScore, INPUT / scale));
+    }
+
+    /**
+     * The boxes of every prior scoring at least {@code minScore}, in frame pixels
+     * ({@code inputPx}: the frame's pixels per unit of the model's input), confidence as the class doc says.
+     */
+    static List<Box> decode(float[][] boxes, float[][] classes, float[] priors, double minScore, double inputPx) {
+        double logitMin = Math.log(minScore / (1 - minScore));
+        var out = new ArrayList<Box>();
+        int p = 0;
+        for (int k = 0; k < boxes.length; k++) {
+            int n = classes[k].length / 3;
+            for (int a = 0; a < n; a++, p++) {
+                double logit = classes[k][a * 3 + 1];
+                if (logit < logitMin) continue;
+                double score = 1 / (1 + Math.exp(-logit));
+                double y0 = priors[p * 4], x0 = priors[p * 4 + 1], y1 = priors[p * 4 + 2], x1 = priors[p * 4 + 3];
+                double ph = y1 - y0, pw = x1 - x0, pcy = y0 + ph / 2, pcx = x0 + pw / 2;
+                float[] e = boxes[k];
+                double cy = e[a * 4] / 10.0 * ph + pcy, cx = e[a * 4 + 1] / 10.0 * pw + pcx;
+                double bh = Math.exp(e[a * 4 + 2] / 5.0) * ph, bw = Math.exp(e[a * 4 + 3] / 5.0) * pw;
+                double confidence = 0.5 + 0.5 * (score - minScore) / (1 - minScore);
+                out.add(new Box((cx - bw / 2) * inputPx, (cy - bh / 2) * inputPx, bw * inputPx, bh * inputPx, confidence));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Greedy non-maximum suppression, best first: a box goes when it overlaps a kept one by more
+     * than IoU 0.5 (face-api's rule) or when either's centre lies inside the other (the rule the
+     * tracker and the cascade union use for "the same face": the SSD sometimes adds a much larger
+     * or smaller box around a face it already boxed).
+     */
+    static List<Box> suppress(List<Box> boxes) {
+        var sorted = new ArrayList<>(boxes);
+        sorted.sort(Comparator.comparingDouble(Box::confidence).reversed());
+        var kept = new ArrayList<Box>();
+        for (Box b : sorted) {
+            boolean overlaps = false;
+            for (Box k : kept) overlaps |= k.iou(b) > NMS_IOU || StagedFaceFinder.sameFace(k, b);
+            if (!overlaps) kept.add(b);
+        }
+        return kept;
+    }
+
+    @Override
+    public CropGeometry crop() { return GEOMETRY; }
+
+    @Override
+    public String name() { return "ssd"; }
+
+    @Override
+    public void close() {
+        resized.close();
+        rgb.close();
+        floats.close();
+        if (!interpreter.isNull()) interpreter.close();
+        resolver.close();
+        model.close();
+        bytes.close();
+    }
+}

@@ -1,0 +1,79 @@
+package io.moodbox.vision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moodbox.config.MoodboxException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The weights of a TensorFlow.js layers model: a {@code weights_manifest.json} naming each tensor
+ * (shape, dtype, optional quantization) and the binary that holds them back to back. Quantized
+ * tensors are decoded as TensorFlow.js decodes them: {@code value = q * scale + min} for uint8 and
+ * uint16, IEEE half floats for float16. Plain data, no natives; any thread.
+ */
+record TfjsWeights(Map<String, Weight> weights) {
+
+    /** One tensor: its shape (TensorFlow's order, e.g. HWIO for a convolution) and its values. */
+    record Weight(String name, int[] shape, float[] values) {
+        int size() { return values.length; }
+    }
+
+    Weight get(String name) {
+        Weight w = weights.get(name);
+        if (w == null) throw new MoodboxException("the face model's weights have no tensor " + name);
+        return w;
+    }
+
+    /** Decodes {@code manifest} (the JSON) over {@code data} (the .bin); a mismatch is a clear error. */
+    static TfjsWeights parse(byte[] manifest, byte[] data) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(manifest);
+        } catch (IOException e) {
+            throw new MoodboxException("the face model's weights manifest is not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isArray()) throw new MoodboxException("the face model's weights manifest must be a JSON array of weight groups");
+        ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        var out = new LinkedHashMap<String, Weight>();
+        for (JsonNode group : root) {
+            for (JsonNode spec : group.path("weights")) {
+                String name = spec.path("name").asText();
+                int[] shape = new int[spec.path("shape").size()];
+                for (int i = 0; i < shape.length; i++) shape[i] = spec.path("shape").get(i).asInt();
+                int n = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+                String dtype = spec.path("dtype").asText();
+                JsonNode q = spec.get("quantization");
+                String stored = q != null ? q.path("dtype").asText() : dtype;
+                int bytes = switch (stored) {
+                    case "uint8" -> 1;
+                    case "uint16", "float16" -> 2;
+                    case "float32", "int32" -> 4;
+                    default -> throw new MoodboxException("weight " + name + ": unsupported stored type " + stored);
+                };
+                if (in.remaining() < (long) n * bytes)
+                    throw new MoodboxException("the face model's weights end inside " + name + " (" + in.remaining() + " bytes left, " + (long) n * bytes + " needed)");
+                float[] v = new float[n];
+                double scale = q != null ? q.path("scale").asDouble(1) : 1, min = q != null ? q.path("min").asDouble(0) : 0;
+                for (int i = 0; i < n; i++) {
+                    v[i] = switch (stored) {
+                        case "uint8" -> (float) ((in.get() & 0xFF) * scale + min);
+                        case "uint16" -> (float) ((in.getShort() & 0xFFFF) * scale + min);
+                        case "float16" -> Float.float16ToFloat(in.getShort());
+                        case "int32" -> in.getInt();
+                        default -> in.getFloat();
+                    };
+                }
+                if (dtype.equals("int32") && q != null) for (int i = 0; i < n; i++) v[i] = Math.round(v[i]);
+                out.put(name, new Weight(name, shape, v));
+            }
+        }
+        if (in.remaining() != 0) throw new MoodboxException("the face model's weights hold " + in.remaining() + " bytes more than the manifest describes");
+        return new TfjsWeights(Map.copyOf(out));
+    }
+}

@@ -33,10 +33,11 @@ import java.util.SplittableRandom;
  * at a constant rate and averages the weights seen at the end of each epoch, then re-estimates
  * the batch-norm statistics of the average. Each epoch prints PublicTest for the live weights
  * and for the running average; the average that scored best on PublicTest is written as
- * {@code swa.weights} in the work folder, for the exporter.
+ * {@code swa.weights} in the work folder, for the exporter. With {@code --epochs 0} it only
+ * re-estimates the checkpoint's batch statistics on plain faces (they were gathered on augmented ones).
  *
  * <pre>
- * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 20 --lr 0.0006
+ * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 20 --lr 0.0006 [--out swa.weights]
  * </pre>
  */
 public final class Swa {
@@ -47,6 +48,9 @@ public final class Swa {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        var unknown = new java.util.HashSet<>(a.keySet());
+        unknown.removeAll(List.of("work", "from", "out", "epochs", "lr", "threads", "seed"));
+        if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
         Path work = Path.of(a.getOrDefault("work", "models/work"));
         Path from = work.resolve(a.getOrDefault("from", "last.params"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "20"));
@@ -58,7 +62,7 @@ public final class Swa {
         System.setProperty("ai.djl.offline", "true");
         if (!Files.exists(from)) throw new IllegalArgumentException("no checkpoint " + from);
         Fer2013 data = Fer2013.load();
-        run(from, work.resolve("swa.weights"), epochs, lr, seed, data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
+        run(from, work.resolve(a.getOrDefault("out", "swa.weights")), epochs, lr, seed, data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
     }
 
     /** Returns the PublicTest accuracy of the averaged weights after each epoch. */
@@ -87,22 +91,20 @@ public final class Swa {
                 float[][] targets = Train.targets(train, 0.1f, 0.25f);
                 var aug = new Augment(10, 0.1, 0.1);
                 double best = 0;
+                if (epochs == 0) {
+                    // Only re-estimate the checkpoint's batch statistics on plain (unaugmented) faces.
+                    accumulate(live, sum);
+                    double acc = average(sum, 1, mean, avg, manager, train, valid, new SplittableRandom(seed));
+                    scores.add(acc);
+                    Train.writeWeights(avg, out);
+                    System.out.printf(Locale.ROOT, "batch statistics re-estimated: PublicTest %.2f%%%n", acc * 100);
+                }
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     long t0 = System.nanoTime();
                     double[] lossAcc = Train.epoch(trainer, loss, train, targets, aug, 64, new SplittableRandom(seed * 1000 + epoch));
                     double liveAcc = Train.accuracy(trainer, valid);
-                    for (int p = 0; p < live.size(); p++) {
-                        float[] v = live.get(p).getArray().toFloatArray();
-                        if (sum[p] == null) sum[p] = new double[v.length];
-                        for (int i = 0; i < v.length; i++) sum[p][i] += v[i];
-                    }
-                    for (int p = 0; p < mean.size(); p++) {
-                        float[] v = new float[sum[p].length];
-                        for (int i = 0; i < v.length; i++) v[i] = (float) (sum[p][i] / epoch);
-                        mean.get(p).getArray().set(v);
-                    }
-                    refreshBatchNorm(avg, manager, train, new SplittableRandom(seed + epoch));
-                    double avgAcc = accuracy(avg, manager, valid);
+                    accumulate(live, sum);
+                    double avgAcc = average(sum, epoch, mean, avg, manager, train, valid, new SplittableRandom(seed + epoch));
                     scores.add(avgAcc);
                     if (avgAcc > best) {
                         best = avgAcc;
@@ -116,6 +118,26 @@ public final class Swa {
             }
         }
         return scores;
+    }
+
+    private static void accumulate(List<Parameter> live, double[][] sum) {
+        for (int p = 0; p < live.size(); p++) {
+            float[] v = live.get(p).getArray().toFloatArray();
+            if (sum[p] == null) sum[p] = new double[v.length];
+            for (int i = 0; i < v.length; i++) sum[p][i] += v[i];
+        }
+    }
+
+    /** Sets {@code avg} to the mean of {@code count} snapshots, re-estimates its batch statistics, scores it. */
+    private static double average(double[][] sum, int count, List<Parameter> mean, MiniXception avg, NDManager manager,
+                                  List<Face> train, List<Face> valid, SplittableRandom rnd) {
+        for (int p = 0; p < mean.size(); p++) {
+            float[] v = new float[sum[p].length];
+            for (int i = 0; i < v.length; i++) v[i] = (float) (sum[p][i] / count);
+            mean.get(p).getArray().set(v);
+        }
+        refreshBatchNorm(avg, manager, train, rnd);
+        return accuracy(avg, manager, valid);
     }
 
     /** Averaged weights need their own batch statistics: run training-mode passes over plain faces. */

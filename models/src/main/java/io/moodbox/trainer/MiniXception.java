@@ -37,7 +37,13 @@ final class MiniXception {
     private final List<Named> layers = new ArrayList<>();
     private final SequentialBlock net;
 
-    MiniXception(int classes) {
+    private final float bnMomentum;
+
+    MiniXception(int classes) { this(classes, 0.99f); }
+
+    /** {@code bnMomentum}: the running statistics' momentum (SWA re-estimates them faster). */
+    MiniXception(int classes, float bnMomentum) {
+        this.bnMomentum = bnMomentum;
         net = new SequentialBlock();
         net.add(conv("conv1", 8, 3, 1, 0, 1, false)).add(bn("conv1.bn")).add(Activation.reluBlock());
         net.add(conv("conv2", 8, 3, 1, 0, 1, false)).add(bn("conv2.bn")).add(Activation.reluBlock());
@@ -84,7 +90,7 @@ final class MiniXception {
     }
 
     private Block bn(String name) {
-        Block b = BatchNorm.builder().optEpsilon(BN_EPSILON).optMomentum(0.99f).build();
+        Block b = BatchNorm.builder().optEpsilon(BN_EPSILON).optMomentum(bnMomentum).build();
         layers.add(new Named(name, b));
         return b;
     }

@@ -150,38 +150,12 @@ public final class Train {
                 for (int epoch = startEpoch + 1; epoch <= o.epochs(); epoch++) {
                     long t0 = System.nanoTime();
                     var rnd = new SplittableRandom(o.seed() * 1000 + epoch);
-                    int[] order = shuffled(train.size(), rnd);
-                    double lossSum = 0;
-                    long correct = 0, seen = 0;
-                    float[] x = new float[o.batch() * 48 * 48];
-                    float[] y = new float[o.batch() * Fer2013.CLASSES];
-                    for (int s = 0; s < stepsPerEpoch; s++) {
-                        for (int b = 0; b < o.batch(); b++) {
-                            int i = order[s * o.batch() + b];
-                            aug.random(train.get(i).pixels(), x, b * 48 * 48, rnd);
-                            System.arraycopy(targets[i], 0, y, b * Fer2013.CLASSES, Fer2013.CLASSES);
-                        }
-                        try (NDManager m = trainer.getManager().newSubManager()) {
-                            NDArray xs = m.create(x, new Shape(o.batch(), 1, 48, 48));
-                            NDArray ys = m.create(y, new Shape(o.batch(), Fer2013.CLASSES));
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDArray logits = trainer.forward(new NDList(xs)).singletonOrThrow();
-                                NDArray l = loss.evaluate(new NDList(ys), new NDList(logits));
-                                gc.backward(l);
-                                lossSum += l.getFloat();
-                                long[] pred = logits.argMax(1).toLongArray();
-                                for (int b = 0; b < o.batch(); b++)
-                                    if (pred[b] == train.get(order[s * o.batch() + b]).label()) correct++;
-                                seen += o.batch();
-                            }
-                            trainer.step();
-                        }
-                    }
+                    double[] lossAcc = epoch(trainer, loss, train, targets, aug, o.batch(), rnd);
                     double acc = accuracy(trainer, valid);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     totalSeconds += seconds;
                     ran++;
-                    var e = new Epoch(epoch, lossSum / stepsPerEpoch, correct / (double) seen, acc, seconds);
+                    var e = new Epoch(epoch, lossAcc[0], lossAcc[1], acc, seconds);
                     epochs.add(e);
                     saveParams(mx, last);
                     if (acc > best) {
@@ -210,6 +184,38 @@ public final class Train {
             }
         }
         return epochs;
+    }
+
+    /** One pass over shuffled, augmented training faces; returns {mean loss, training accuracy}. */
+    static double[] epoch(Trainer trainer, SoftmaxCrossEntropyLoss loss, List<Face> train, float[][] targets,
+                          Augment aug, int batch, SplittableRandom rnd) {
+        int steps = train.size() / batch;
+        int[] order = shuffled(train.size(), rnd);
+        double lossSum = 0;
+        long correct = 0;
+        float[] x = new float[batch * 48 * 48];
+        float[] y = new float[batch * Fer2013.CLASSES];
+        for (int s = 0; s < steps; s++) {
+            for (int b = 0; b < batch; b++) {
+                int i = order[s * batch + b];
+                aug.random(train.get(i).pixels(), x, b * 48 * 48, rnd);
+                System.arraycopy(targets[i], 0, y, b * Fer2013.CLASSES, Fer2013.CLASSES);
+            }
+            try (NDManager m = trainer.getManager().newSubManager()) {
+                NDArray xs = m.create(x, new Shape(batch, 1, 48, 48));
+                NDArray ys = m.create(y, new Shape(batch, Fer2013.CLASSES));
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDArray logits = trainer.forward(new NDList(xs)).singletonOrThrow();
+                    NDArray l = loss.evaluate(new NDList(ys), new NDList(logits));
+                    gc.backward(l);
+                    lossSum += l.getFloat();
+                    long[] pred = logits.argMax(1).toLongArray();
+                    for (int b = 0; b < batch; b++) if (pred[b] == train.get(order[s * batch + b]).label()) correct++;
+                }
+                trainer.step();
+            }
+        }
+        return new double[] {lossSum / steps, correct / (double) (steps * batch)};
     }
 
     private static int s(int epochs, int stepsPerEpoch) { return epochs * stepsPerEpoch - 1; }
@@ -246,7 +252,7 @@ public final class Train {
         return correct / (double) faces.size();
     }
 
-    private static int[] shuffled(int n, SplittableRandom rnd) {
+    static int[] shuffled(int n, SplittableRandom rnd) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) a[i] = i;
         for (int i = n - 1; i > 0; i--) { int j = rnd.nextInt(i + 1); int t = a[i]; a[i] = a[j]; a[j] = t; }
@@ -281,7 +287,7 @@ public final class Train {
      * would swap in new arrays that the trainer's parameter store never sees: training would go on
      * from the random start while checkpoints kept saving the loaded values.
      */
-    private static void loadParams(MiniXception mx, NDManager manager, Path file) throws IOException {
+    static void loadParams(MiniXception mx, NDManager manager, Path file) throws IOException {
         var loaded = new MiniXception(Fer2013.CLASSES);
         loaded.block().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 48, 48));
         try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {

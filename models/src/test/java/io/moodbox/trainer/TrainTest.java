@@ -43,7 +43,17 @@ class TrainTest {
         assertEquals(1, resumed.size());
         assertEquals(4, resumed.get(0).epoch());
 
-        Graph g = Export.miniXception(WeightsFile.read(work.resolve("best.weights")));
+        assertSoftmax(Export.miniXception(WeightsFile.read(work.resolve("best.weights"))), valid);
+
+        // Weight averaging goes on from that checkpoint and writes its best average for the exporter.
+        List<Double> averaged = Swa.run(work.resolve("last.params"), work.resolve("swa.weights"), 2, 0.001f, 3,
+                train.subList(0, 1024), valid.subList(0, 256));
+        assertEquals(2, averaged.size());
+        for (double a : averaged) assertTrue(a > 1.0 / 7, "an average of trained weights beats chance: " + a);
+        assertSoftmax(Export.miniXception(WeightsFile.read(work.resolve("swa.weights"))), valid);
+    }
+
+    private static void assertSoftmax(Graph g, List<Fer2013.Face> valid) {
         float[] scores = new Reference(g).run(Export.input(valid.get(0).pixels()));
         assertEquals(7, scores.length);
         float sum = 0;

@@ -1,0 +1,171 @@
+package io.moodbox.trainer;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.moodbox.dataset.Fer2013;
+import io.moodbox.dataset.Fer2013.Face;
+import io.moodbox.dataset.Fer2013.Split;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Stochastic weight averaging (Izmailov et al. 2018): from a trained checkpoint, goes on training
+ * at a constant rate and averages the weights seen at the end of each epoch, then re-estimates
+ * the batch-norm statistics of the average. Each epoch prints PublicTest for the live weights
+ * and for the running average; the average that scored best on PublicTest is written as
+ * {@code swa.weights} in the work folder, for the exporter. With {@code --epochs 0} it only
+ * re-estimates the checkpoint's batch statistics on plain faces (they were gathered on augmented ones).
+ *
+ * <pre>
+ * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 20 --lr 0.0006 [--out swa.weights]
+ * </pre>
+ */
+public final class Swa {
+    private static final int BN_BATCHES = 60, BN_BATCH = 256;
+
+    private Swa() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        var unknown = new java.util.HashSet<>(a.keySet());
+        unknown.removeAll(List.of("work", "from", "out", "epochs", "lr", "threads", "seed"));
+        if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
+        Path work = Path.of(a.getOrDefault("work", "models/work"));
+        Path from = work.resolve(a.getOrDefault("from", "last.params"));
+        int epochs = Integer.parseInt(a.getOrDefault("epochs", "20"));
+        float lr = Float.parseFloat(a.getOrDefault("lr", "0.0006"));
+        int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "4242"));
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        System.setProperty("ai.djl.offline", "true");
+        if (!Files.exists(from)) throw new IllegalArgumentException("no checkpoint " + from);
+        Fer2013 data = Fer2013.load();
+        run(from, work.resolve(a.getOrDefault("out", "swa.weights")), epochs, lr, seed, data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
+    }
+
+    /** Returns the PublicTest accuracy of the averaged weights after each epoch. */
+    static List<Double> run(Path from, Path out, int epochs, float lr, long seed, List<Face> train, List<Face> valid)
+            throws IOException {
+        var mx = new MiniXception(Fer2013.CLASSES);
+        var loss = new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);
+        // Adam's moments start at zero: ramp up over a few hundred steps, then hold the rate.
+        Tracker schedule = n -> n < 300 ? lr * (n + 1) / 300 : lr;
+        var config = new DefaultTrainingConfig(loss)
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(1e-4f).build())
+                .optDevices(new Device[] {Device.cpu()});
+        var scores = new ArrayList<Double>();
+        try (Model model = Model.newInstance("minixception", "PyTorch")) {
+            model.setBlock(mx.block());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, 1, 48, 48));
+                NDManager manager = trainer.getManager();
+                Train.loadParams(mx, manager, from);
+                System.out.printf(Locale.ROOT, "SWA from %s: PublicTest %.2f%%%n", from, Train.accuracy(trainer, valid) * 100);
+                var avg = new MiniXception(Fer2013.CLASSES, 0.9f);
+                avg.block().initialize(manager, DataType.FLOAT32, new Shape(1, 1, 48, 48));
+                List<Parameter> live = mx.block().getParameters().values();
+                List<Parameter> mean = avg.block().getParameters().values();
+                double[][] sum = new double[live.size()][];
+                float[][] targets = Train.targets(train, 0.1f, 0.25f);
+                var aug = new Augment(10, 0.1, 0.1);
+                double best = 0;
+                if (epochs == 0) {
+                    // Only re-estimate the checkpoint's batch statistics on plain (unaugmented) faces.
+                    accumulate(live, sum);
+                    double acc = average(sum, 1, mean, avg, manager, train, valid, new SplittableRandom(seed));
+                    scores.add(acc);
+                    Train.writeWeights(avg, out);
+                    System.out.printf(Locale.ROOT, "batch statistics re-estimated: PublicTest %.2f%%%n", acc * 100);
+                }
+                for (int epoch = 1; epoch <= epochs; epoch++) {
+                    long t0 = System.nanoTime();
+                    double[] lossAcc = Train.epoch(trainer, loss, train, targets, aug, 64, new SplittableRandom(seed * 1000 + epoch));
+                    double liveAcc = Train.accuracy(trainer, valid);
+                    accumulate(live, sum);
+                    double avgAcc = average(sum, epoch, mean, avg, manager, train, valid, new SplittableRandom(seed + epoch));
+                    scores.add(avgAcc);
+                    if (avgAcc > best) {
+                        best = avgAcc;
+                        Train.writeWeights(avg, out);
+                    }
+                    System.out.printf(Locale.ROOT, "swa epoch %2d/%d  loss %.4f  train %.2f%%  live PublicTest %.2f%%  "
+                                    + "average of %d: PublicTest %.2f%% (best %.2f%%)  %.0f s%n",
+                            epoch, epochs, lossAcc[0], lossAcc[1] * 100, liveAcc * 100, epoch, avgAcc * 100, best * 100,
+                            (System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        return scores;
+    }
+
+    private static void accumulate(List<Parameter> live, double[][] sum) {
+        for (int p = 0; p < live.size(); p++) {
+            float[] v = live.get(p).getArray().toFloatArray();
+            if (sum[p] == null) sum[p] = new double[v.length];
+            for (int i = 0; i < v.length; i++) sum[p][i] += v[i];
+        }
+    }
+
+    /** Sets {@code avg} to the mean of {@code count} snapshots, re-estimates its batch statistics, scores it. */
+    private static double average(double[][] sum, int count, List<Parameter> mean, MiniXception avg, NDManager manager,
+                                  List<Face> train, List<Face> valid, SplittableRandom rnd) {
+        for (int p = 0; p < mean.size(); p++) {
+            float[] v = new float[sum[p].length];
+            for (int i = 0; i < v.length; i++) v[i] = (float) (sum[p][i] / count);
+            mean.get(p).getArray().set(v);
+        }
+        refreshBatchNorm(avg, manager, train, rnd);
+        return accuracy(avg, manager, valid);
+    }
+
+    /** Averaged weights need their own batch statistics: run training-mode passes over plain faces. */
+    private static void refreshBatchNorm(MiniXception net, NDManager manager, List<Face> train, SplittableRandom rnd) {
+        var store = new ParameterStore(manager, false);
+        float[] x = new float[BN_BATCH * 48 * 48];
+        int batches = Math.max(4, Math.min(BN_BATCHES, train.size() / BN_BATCH));
+        for (int b = 0; b < batches; b++) {
+            for (int i = 0; i < BN_BATCH; i++) Augment.plain(train.get(rnd.nextInt(train.size())).pixels(), x, i * 48 * 48);
+            try (NDManager m = manager.newSubManager()) {
+                net.block().forward(store, new NDList(m.create(x, new Shape(BN_BATCH, 1, 48, 48))), true);
+            }
+        }
+    }
+
+    private static double accuracy(MiniXception net, NDManager manager, List<Face> faces) {
+        var store = new ParameterStore(manager, false);
+        int n = 256, correct = 0;
+        float[] x = new float[n * 48 * 48];
+        for (int start = 0; start < faces.size(); start += n) {
+            int b = Math.min(n, faces.size() - start);
+            for (int i = 0; i < b; i++) Augment.plain(faces.get(start + i).pixels(), x, i * 48 * 48);
+            try (NDManager m = manager.newSubManager()) {
+                NDArray xs = m.create(x, new Shape(n, 1, 48, 48)).get("0:" + b);
+                long[] pred = net.block().forward(store, new NDList(xs), false).singletonOrThrow().argMax(1).toLongArray();
+                for (int i = 0; i < b; i++) if (pred[i] == faces.get(start + i).label()) correct++;
+            }
+        }
+        return correct / (double) faces.size();
+    }
+}

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -129,7 +130,7 @@ final class SsdFaceDetector implements FaceDetector {
             opencv_imgproc.cvtColor(resized, rgb, opencv_imgproc.COLOR_BGR2RGB);
             rgb.convertTo(floats, opencv_core.CV_32FC3, 1 / 127.5, -1.0);
             // Padding is black (-1) at the right and bottom, where face-api's padToSquare puts it.
-            java.util.Arrays.fill(inputBuffer, -1f);
+            Arrays.fill(inputBuffer, -1f);
             FloatPointer src = new FloatPointer(floats.data());
             int row = rw * 3;
             for (int y = 0; y < rh; y++) src.position((long) y * floats.step1()).get(inputBuffer, y * INPUT * 3, row);

@@ -108,6 +108,10 @@ class SsdFaceDetectorTest {
             }
             for (int s = 0; s < 5; s++) falseBoxes += finder.find(empty.scene(s * empty.framesPerSegment()).frame()).size();
             assertEquals(List.of(), finder.find(new Frame(0, 0, 640, 480, new byte[640 * 480 * 3])));
+            // Frames change size (an image folder): tiny, odd-sized, portrait.
+            assertEquals(List.of(), finder.find(new Frame(1, 0, 16, 12, new byte[16 * 12 * 3])));
+            assertEquals(List.of(), finder.find(new Frame(2, 0, 333, 217, new byte[333 * 217 * 3])));
+            assertEquals(List.of(), finder.find(new Frame(3, 0, 240, 320, new byte[240 * 320 * 3])));
         }
         System.out.printf("ssd+haar on %d faces: recall %.3f precision %.3f, %d boxes in 5 empty rooms%n",
                 score.truth(), score.recall(), score.precision(), falseBoxes);

@@ -34,7 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code moodbox bench [--seconds N] [--scenes N] [--detector auto|ssd|cascades|haar|blazeface] [--detect-width PX] [--full-search-every N] [--model FILE]}:
+ * {@code moodbox bench [--seconds N] [--scenes N] [--detector auto|ssd|cascades|haar|blazeface] [--detect-width PX] [--full-search-every N] [--ssd-precision int8|float32] [--model FILE]}:
  * the seeing half's figures on generated FER2013 scenes (the dataset must be present).
  * <ol>
  * <li>Speed: the whole frame chain on this one thread for {@code --seconds} (default 10): grab from a
@@ -55,7 +55,7 @@ import java.util.Map;
 public final class Bench {
     private Bench() {}
 
-    static final String USAGE = "usage: moodbox bench [--seconds N] [--scenes N] [--detector auto|ssd|cascades|haar|blazeface] [--detect-width PX] [--full-search-every N] [--model FILE]";
+    static final String USAGE = "usage: moodbox bench [--seconds N] [--scenes N] [--detector auto|ssd|cascades|haar|blazeface] [--detect-width PX] [--full-search-every N] [--ssd-precision int8|float32] [--model FILE]";
 
     public static int run(String[] args) {
         return run(args, System.out, System.err);
@@ -83,6 +83,7 @@ public final class Bench {
                     case "--detector" -> vision = vision.withDetector(VisionConfig.Detector.parse(v));
                     case "--detect-width" -> vision = vision.withDetectWidth(Integer.parseInt(v));
                     case "--full-search-every" -> vision = vision.withFullSearchEvery(Integer.parseInt(v));
+                    case "--ssd-precision" -> vision = vision.withSsdPrecision(VisionConfig.SsdPrecision.parse(v));
                     case "--model" -> model = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -106,8 +107,8 @@ public final class Bench {
             dir = Files.createTempDirectory("moodbox-bench");
             try (FaceFinder finder = FaceFinders.open(vision);
                  EmotionClassifier classifier = EmotionClassifier.open(new EmotionConfig(model, 1, true))) {
-                out.printf(Locale.ROOT, "moodbox bench: detector %s, detection width %d px, whole frame searched every %d frame(s), model %s with flip averaging (as the box reads), %d CPU(s) visible%n",
-                        vision.detector().key(), vision.detectWidth(), vision.fullSearchEvery(), model, Runtime.getRuntime().availableProcessors());
+                out.printf(Locale.ROOT, "moodbox bench: detector %s (SSD in %s), detection width %d px, whole frame searched every %d frame(s), model %s with flip averaging (as the box reads), %d CPU(s) visible%n",
+                        vision.detector().key(), vision.ssdPrecision().key(), vision.detectWidth(), vision.fullSearchEvery(), model, Runtime.getRuntime().availableProcessors());
                 speed(faces, finder, classifier, seconds, dir, out);
                 accuracy(faces, finder, classifier, scenes, vision.fullSearchEvery(), out);
                 reaction(faces, finder, classifier, out);

@@ -114,7 +114,8 @@ public final class Settings {
                     v.bool("camera.realtime"), v.seconds("camera.retry_min_s"), v.seconds("camera.retry_max_s")));
             vision = new VisionConfig(VisionConfig.Detector.parse(v.choice("vision.detector", List.of("auto", "haar", "cascades", "blazeface", "ssd"))),
                     v.integer("vision.detect_width"), v.integer("vision.min_face_px"), v.decimal("vision.min_confidence"),
-                    v.integer("vision.max_faces"), v.path("vision.blazeface_model"), v.integer("vision.full_search_every"));
+                    v.integer("vision.max_faces"), v.path("vision.blazeface_model"), v.integer("vision.full_search_every"),
+                    VisionConfig.SsdPrecision.parse(v.choice("vision.ssd_precision", List.of("int8", "float32"))));
             device = DeviceConfig.parse(v.asMap()::get);
             music = MusicConfig.parse(v.asMap()::get);
         }

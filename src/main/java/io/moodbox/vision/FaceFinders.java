@@ -54,7 +54,7 @@ public final class FaceFinders {
         }
         var opened = new ArrayList<FaceDetector>();
         try {
-            opened.add(new SsdFaceDetector());
+            opened.add(new SsdFaceDetector(config.ssdPrecision()));
             opened.add(new HaarDetector(config.detectWidth(), config.minFacePx()));
             FaceDetector search = new UnionDetector(List.copyOf(opened));
             opened.clear();

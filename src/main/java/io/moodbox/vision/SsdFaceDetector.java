@@ -32,9 +32,12 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
  * The frame is scaled so its longer side is 512 px and padded at the right and bottom to the
  * 512x512 RGB input in [-1, 1], as face-api does; the 5118 priors' box encodings are decoded
  * (TensorFlow Object Detection's centre-size coder, scales 10, 10, 5, 5), scored with a sigmoid
- * and reduced by non-maximum suppression at IoU 0.5, all as face-api's {@code SsdMobilenetv1.ts}.
+ * and reduced by non-maximum suppression at IoU 0.5, all as face-api's {@code SsdMobilenetv1.ts};
+ * boxes much wider than tall are dropped ({@link #MIN_ASPECT}).
  * Confidence follows the cascades' convention: 0.5 at this detector's own threshold
- * ({@link #MIN_SCORE}), rising to 1 with the score. Not thread-safe; natives freed in close().
+ * ({@link #MIN_SCORE}), rising to 1 with the score. The model runs full int8 ({@link SsdRanges}:
+ * activation ranges calibrated ahead, tied to the weights' sha256; without matching ranges it
+ * falls back to float32 and says so) or float32. Not thread-safe; natives freed in close().
  */
 final class SsdFaceDetector implements FaceDetector {
     private static final Logger log = LoggerFactory.getLogger(SsdFaceDetector.class);
@@ -53,6 +56,13 @@ final class SsdFaceDetector implements FaceDetector {
      */
     static final CropGeometry GEOMETRY = new CropGeometry(1.05, 0.013, 0.018);
     private static final double NMS_IOU = 0.5;
+    /**
+     * The least height / width of a box kept. This SSD's face boxes are taller than wide (median
+     * 1.4, 99% at least 1.0 on 150 scenes of FER Training faces, int8 and float32 alike); what it
+     * boxes wider than tall at a low score is furniture, floor and the whole of a dark frame (every
+     * box the int8 model put in 200 empty rooms and in a black frame from score 0.1 had h/w 0.43-0.81).
+     */
+    static final double MIN_ASPECT = 0.9;
 
     private final double minScore;
     private final float[] priors;
@@ -62,26 +72,50 @@ final class SsdFaceDetector implements FaceDetector {
     private final FlatBufferModel model;
     private final BuiltinOpResolver resolver;
     private final Interpreter interpreter;
-    private final FloatPointer input;
-    private final Mat resized = new Mat(), rgb = new Mat(), floats = new Mat();
-    private final float[] inputBuffer = new float[INPUT * INPUT * 3];
+    /** Whether the model built is the int8 one (the float32 one when ranges were missing). */
+    private final boolean int8;
+    private final Mat resized = new Mat(), rgb = new Mat(), converted = new Mat();
+    private final float[] inputFloats;
+    private final byte[] inputBytes, outBytes;
     private final float[][] boxOut = new float[6][], classOut = new float[6][];
+    /** The int8 outputs' dequantization, by output index. */
+    private final float[] outScale = new float[12], outZero = new float[12];
 
     /** Whether this build bundles the weights (the build fetches them from npm when it can). */
     static boolean bundled() {
         return SsdFaceDetector.class.getResource(WEIGHTS) != null && SsdFaceDetector.class.getResource(MANIFEST) != null;
     }
 
-    /** The bundled weights, detections from {@link #MIN_SCORE}. */
-    SsdFaceDetector() {
-        this(loadBundled(), MIN_SCORE);
+    /** The bundled weights (and, for int8, the bundled ranges), detections from {@link #MIN_SCORE}. */
+    SsdFaceDetector(VisionConfig.SsdPrecision precision) {
+        this(loadBundled(), MIN_SCORE, precision, precision == VisionConfig.SsdPrecision.INT8 ? SsdRanges.bundled() : null);
     }
 
-    SsdFaceDetector(TfjsWeights weights, double minScore) {
+    /**
+     * @param ranges the int8 model's activation ranges; ignored for float32; for int8, null or
+     *               ranges calibrated for other weights fall back to float32 with a warning
+     */
+    SsdFaceDetector(TfjsWeights weights, double minScore, VisionConfig.SsdPrecision precision, SsdRanges ranges) {
         this.minScore = minScore;
         this.priors = SsdMobilenetModel.priors(weights);
         long t0 = System.nanoTime();
-        modelBuffer = SsdMobilenetModel.build(weights);
+        ByteBuffer built = null;
+        if (precision == VisionConfig.SsdPrecision.INT8) {
+            if (ranges == null) {
+                log.warn("This build has no int8 ranges for the SSD face model ({}): running it in float32, which takes about 80 MB more", SsdRanges.RESOURCE);
+            } else if (!ranges.weightsSha256().equals(weights.sha256())) {
+                log.warn("The SSD's int8 ranges were calibrated for other weights (sha256 {}, these are {}): running it in float32, which takes about 80 MB more",
+                        ranges.weightsSha256(), weights.sha256());
+            } else {
+                try {
+                    built = SsdMobilenetModel.int8(weights, ranges);
+                } catch (MoodboxException e) {
+                    log.warn("{}: running the SSD face model in float32, which takes about 80 MB more", e.getMessage());
+                }
+            }
+        }
+        int8 = built != null;
+        modelBuffer = int8 ? built : SsdMobilenetModel.build(weights);
         int size = modelBuffer.remaining();
         bytes = new BytePointer(modelBuffer);   // the direct buffer's memory, read in place
         model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, size);
@@ -104,9 +138,23 @@ final class SsdFaceDetector implements FaceDetector {
             boxOut[k] = new float[cells * 4];
             classOut[k] = new float[cells * 3];
         }
-        input = interpreter.typed_input_tensor_float(0);
-        log.info("Face detector: SSD-MobileNetV1 (face-api.js weights, {} MB TFLite model built in {} ms)",
-                size / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+        if (int8) {
+            inputFloats = null;
+            inputBytes = new byte[INPUT * INPUT * 3];
+            int most = 0;
+            for (int o = 0; o < 12; o++) {
+                var t = interpreter.output_tensor(o);
+                outScale[o] = t.params().scale();
+                outZero[o] = t.params().zero_point();
+                most = Math.max(most, (o % 2 == 0 ? boxOut : classOut)[o / 2].length);
+            }
+            outBytes = new byte[most];
+        } else {
+            inputFloats = new float[INPUT * INPUT * 3];
+            inputBytes = outBytes = null;
+        }
+        log.info("Face detector: SSD-MobileNetV1 (face-api.js weights, {} TFLite model of {} MB built in {} ms)",
+                int8 ? "int8" : "float32", size / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
     }
 
     static TfjsWeights loadBundled() {
@@ -122,26 +170,49 @@ final class SsdFaceDetector implements FaceDetector {
 
     @Override
     public List<Box> detect(Mat bgr, Mat gray) {
+        double scale = toInput(bgr, resized, rgb, converted, inputFloats, inputBytes);
+        if (int8) interpreter.typed_input_tensor_byte(0).position(0).put(inputBytes, 0, inputBytes.length);
+        else interpreter.typed_input_tensor_float(0).position(0).put(inputFloats, 0, inputFloats.length);
+        if (interpreter.Invoke() != kTfLiteOk) throw new MoodboxException("SSD face detection failed");
+        for (int o = 0; o < 12; o++) {
+            float[] out = (o % 2 == 0 ? boxOut : classOut)[o / 2];
+            if (int8) {
+                interpreter.typed_output_tensor_byte(o).position(0).get(outBytes, 0, out.length);
+                for (int i = 0; i < out.length; i++) out[i] = outScale[o] * (outBytes[i] - outZero[o]);
+            } else {
+                interpreter.typed_output_tensor_float(o).position(0).get(out, 0, out.length);
+            }
+        }
+        return suppress(decode(boxOut, classOut, priors, minScore, INPUT / scale));
+    }
+
+    /**
+     * Fills the model's 512x512 RGB input from a BGR frame: {@code floats} in [-1, 1] (float32
+     * model) or, when it is null, {@code bytes} as q = pixel - 128 (int8 model). The three Mats are
+     * the caller's scratch. Returns the frame's scale onto the input.
+     */
+    static double toInput(Mat bgr, Mat resized, Mat rgb, Mat converted, float[] floats, byte[] bytes) {
         int w = bgr.cols(), h = bgr.rows();
         double scale = (double) INPUT / Math.max(w, h);
         int rw = Math.max(1, (int) Math.round(w * scale)), rh = Math.max(1, (int) Math.round(h * scale));
         try (var scope = new PointerScope()) {
             opencv_imgproc.resize(bgr, resized, new Size(rw, rh), 0, 0, scale < 1 ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_LINEAR);
             opencv_imgproc.cvtColor(resized, rgb, opencv_imgproc.COLOR_BGR2RGB);
-            rgb.convertTo(floats, opencv_core.CV_32FC3, 1 / 127.5, -1.0);
-            // Padding is black (-1) at the right and bottom, where face-api's padToSquare puts it.
-            Arrays.fill(inputBuffer, -1f);
-            FloatPointer src = new FloatPointer(floats.data());
             int row = rw * 3;
-            for (int y = 0; y < rh; y++) src.position((long) y * floats.step1()).get(inputBuffer, y * INPUT * 3, row);
+            // Padding is black (-1) at the right and bottom, where face-api's padToSquare puts it.
+            if (floats == null) {
+                rgb.convertTo(converted, opencv_core.CV_8SC3, 1, -128);   // q = pixel - 128 (SsdMobilenetModel.INPUT_QUANT)
+                Arrays.fill(bytes, (byte) -128);
+                BytePointer src = new BytePointer(converted.data());
+                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(bytes, y * INPUT * 3, row);
+            } else {
+                rgb.convertTo(converted, opencv_core.CV_32FC3, 1 / 127.5, -1.0);
+                Arrays.fill(floats, -1f);
+                FloatPointer src = new FloatPointer(converted.data());
+                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(floats, y * INPUT * 3, row);
+            }
         }
-        input.position(0).put(inputBuffer, 0, inputBuffer.length);
-        if (interpreter.Invoke() != kTfLiteOk) throw new MoodboxException("SSD face detection failed");
-        for (int k = 0; k < 6; k++) {
-            interpreter.typed_output_tensor_float(2 * k).position(0).get(boxOut[k], 0, boxOut[k].length);
-            interpreter.typed_output_tensor_float(2 * k + 1).position(0).get(classOut[k], 0, classOut[k].length);
-        }
-        return suppress(decode(boxOut, classOut, priors, minScore, INPUT / scale));
+        return scale;
     }
 
     /**
@@ -163,6 +234,7 @@ final class SsdFaceDetector implements FaceDetector {
                 float[] e = boxes[k];
                 double cy = e[a * 4] / 10.0 * ph + pcy, cx = e[a * 4 + 1] / 10.0 * pw + pcx;
                 double bh = Math.exp(e[a * 4 + 2] / 5.0) * ph, bw = Math.exp(e[a * 4 + 3] / 5.0) * pw;
+                if (bh < MIN_ASPECT * bw) continue;
                 double confidence = 0.5 + 0.5 * (score - minScore) / (1 - minScore);
                 out.add(new Box((cx - bw / 2) * inputPx, (cy - bh / 2) * inputPx, bw * inputPx, bh * inputPx, confidence));
             }
@@ -194,11 +266,14 @@ final class SsdFaceDetector implements FaceDetector {
     @Override
     public String name() { return "ssd"; }
 
+    /** Whether the int8 model runs (false: float32, asked for or fallen back to). */
+    boolean int8() { return int8; }
+
     @Override
     public void close() {
         resized.close();
         rgb.close();
-        floats.close();
+        converted.close();
         if (!interpreter.isNull()) interpreter.close();
         resolver.close();
         model.close();

@@ -12,6 +12,7 @@ import org.tensorflow.lite.schema.Model;
 import org.tensorflow.lite.schema.Operator;
 import org.tensorflow.lite.schema.OperatorCode;
 import org.tensorflow.lite.schema.Padding;
+import org.tensorflow.lite.schema.QuantizationParameters;
 import org.tensorflow.lite.schema.SubGraph;
 import org.tensorflow.lite.schema.Tensor;
 import org.tensorflow.lite.schema.TensorType;
@@ -21,6 +22,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * face-api.js's SSD-MobileNetV1 face detector (trained on WIDER FACE; weights from the npm
@@ -30,7 +32,9 @@ import java.util.List;
  * pointwise layers, and six box predictors (box encodings and class logits) on feature maps of
  * 32, 16, 8, 4, 2 and 1 cells for the 512x512 input. The predictors' 12 raw outputs are the
  * model's outputs; priors, box decoding and suppression are done by {@link SsdFaceDetector}.
- * Built in memory at startup (about 23 MB), so no converted model is stored anywhere.
+ * Built in memory at startup, so no converted model is stored anywhere: float32 (about 23 MB) or
+ * full int8 (about 6 MB; per-channel symmetric weights, per-tensor activations from ranges
+ * calibrated ahead, {@link SsdRanges}).
  */
 final class SsdMobilenetModel {
     static final int INPUT = 512;
@@ -44,11 +48,33 @@ final class SsdMobilenetModel {
 
     private record OpSpec(int builtin, int[] inputs, int output, int stride, boolean relu6) {}
 
+    /** real = scale * (q - zeroPoint), q in [-128, 127]. */
+    record Quant(float scale, int zeroPoint) {
+        /** Asymmetric int8 covering [lo, hi] and representing 0 exactly (as models/'s Calibration). */
+        static Quant of(float lo, float hi) {
+            lo = Math.min(lo, 0);
+            hi = Math.max(hi, 0);
+            float scale = Math.max((hi - lo) / 255f, 1e-8f);
+            int zp = Math.round(-128 - lo / scale);
+            return new Quant(scale, Math.max(-128, Math.min(127, zp)));
+        }
+    }
+
+    /**
+     * The int8 model's input: face-api's RGB in [-1, 1] as q = pixel - 128 at scale 2/255, zero
+     * point 0; real = (pixel - 128) / 127.5, 1/255 below face-api's (pixel - 127.5) / 127.5, a
+     * quarter of one quantization step, so no zero point has to sit between two integers.
+     */
+    static final Quant INPUT_QUANT = new Quant(2f / 255f, 0);
+
+    /** A built model and the names of its outputs, in output order. */
+    record Built(ByteBuffer flatbuffer, List<String> outputs) {}
+
     private final TfjsWeights w;
     private final List<TensorSpec> tensors = new ArrayList<>();
     private final List<float[]> buffers = new ArrayList<>();
     private final List<OpSpec> ops = new ArrayList<>();
-    private final int[] outputs = new int[12];
+    private int[] outputs = new int[12];
 
     private SsdMobilenetModel(TfjsWeights weights) {
         this.w = weights;
@@ -63,8 +89,121 @@ final class SsdMobilenetModel {
     static ByteBuffer build(TfjsWeights weights) {
         var m = new SsdMobilenetModel(weights);
         m.graph();
-        return m.write();
+        return m.write(null);
     }
+
+    /**
+     * The full-int8 model (input and outputs int8 too, {@link #INPUT_QUANT}; the outputs' own
+     * quantization dequantizes them), equalized across layers and quantized as {@code ranges} say.
+     * Ranges that lack a tensor or don't fit it are a {@link MoodboxException} naming it.
+     */
+    static ByteBuffer int8(TfjsWeights weights, SsdRanges ranges) {
+        var m = new SsdMobilenetModel(weights);
+        m.graph();
+        return m.write(m.equalize(ranges));
+    }
+
+    /**
+     * The float model with every activation an output, for calibration: the 12 predictor outputs
+     * first (as {@link #build}), then every other activation in the order the graph computes them.
+     * With {@code ranges}, the int8 model so (to find where quantization loses most); its
+     * equalized activations are scaled by channel, so compare them only as relative errors.
+     */
+    static Built probe(TfjsWeights weights, SsdRanges ranges) {
+        var m = new SsdMobilenetModel(weights);
+        m.graph();
+        var eq = ranges == null ? null : m.equalize(ranges);
+        var all = new ArrayList<Integer>();
+        for (int o : m.outputs) all.add(o);
+        for (OpSpec op : m.ops) if (!all.contains(op.output())) all.add(op.output());
+        m.outputs = all.stream().mapToInt(Integer::intValue).toArray();
+        var names = all.stream().map(i -> m.tensors.get(i).name()).toList();
+        return new Built(m.write(eq), names);
+    }
+
+    /**
+     * Cross-layer range equalization (Nagel et al., "Data-Free Quantization", 2019; as models/'s
+     * Equalization): int8 activations are quantized per tensor, so a channel whose values span a
+     * hundredth of the tensor's [0, 6] keeps only a few of its levels, and the error grows layer by
+     * layer (measured: 0.5 relative RMS error at the predictors without this). Channel c of a ReLU6
+     * activation is divided by s[c] in the op that makes it (weights and bias, absorbed by the
+     * per-channel weight scales) and multiplied back in the ops that read it. ReLU6 commutes with
+     * that only while the clamp at 6 never cuts a channel differently: a channel that reaches 6
+     * keeps s = 1, the others get s >= their maximum / 6. Tensors read only by a depthwise conv are
+     * fully equalized (every channel spans the tensor's range); ones read by a conv are balanced,
+     * s = sqrt(range / weight column). Returns the activation ranges of the equalized model.
+     */
+    private Map<String, float[]> equalize(SsdRanges calibrated) {
+        var out = new java.util.HashMap<>(calibrated.ranges());
+        for (OpSpec producer : ops) {
+            if (!producer.relu6()) continue;
+            int t = producer.output();
+            String name = tensors.get(t).name();
+            int channels = tensors.get(t).shape()[3];
+            float[] max = calibrated.channels().get(name);
+            if (max == null || max.length != channels)
+                throw new MoodboxException("the SSD's int8 ranges have no " + channels + " channel maxima for " + name);
+            var readers = ops.stream().filter(o -> o.inputs()[0] == t).toList();
+            float top = 0;
+            for (float v : max) top = Math.max(top, v);
+            if (top == 0 || readers.isEmpty()) continue;
+            float[] column = new float[channels];
+            boolean mixing = false;
+            for (OpSpec r : readers) {
+                if (r.builtin() != BuiltinOperator.CONV_2D) continue;
+                mixing = true;
+                float[] w = buffers.get(tensors.get(r.inputs()[1]).buffer() - 1);
+                for (int k = 0; k < w.length; k++) column[k % channels] = Math.max(column[k % channels], Math.abs(w[k]));
+            }
+            float[] sc = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                if (max[c] <= top * 1e-6f) sc[c] = 1;
+                else sc[c] = mixing ? (column[c] > 0 ? (float) Math.sqrt(max[c] / column[c]) : 1) : max[c] / top;
+            }
+            if (mixing) {
+                // Only ratios matter; keep the largest activation range where it was.
+                float m = 0;
+                for (int c = 0; c < channels; c++) m = Math.max(m, max[c] / sc[c]);
+                for (int c = 0; c < channels; c++) sc[c] *= m / top;
+            }
+            float hi = 0;
+            for (int c = 0; c < channels; c++) {
+                if (max[c] <= top * 1e-6f || max[c] >= 6f * 0.999f) sc[c] = 1;
+                else sc[c] = Math.max(sc[c], max[c] / 6f);
+                hi = Math.max(hi, max[c] / sc[c]);
+            }
+            scaleOut(producer, sc);
+            for (OpSpec r : readers) scaleIn(r, sc);
+            float[] old = out.get(name);
+            if (old == null) throw new MoodboxException("the SSD's int8 ranges have no valid range for " + name);
+            out.put(name, new float[]{0, hi});
+        }
+        return out;
+    }
+
+    /** The op's output channel c divided by s[c]: its weights and bias. */
+    private void scaleOut(OpSpec op, float[] s) {
+        float[] w = own(op.inputs()[1]), b = own(op.inputs()[2]);
+        int channels = s.length, block = w.length / channels;
+        boolean conv = op.builtin() == BuiltinOperator.CONV_2D;
+        for (int k = 0; k < w.length; k++) w[k] /= s[conv ? k / block : k % channels];
+        for (int c = 0; c < channels; c++) b[c] /= s[c];
+    }
+
+    /** The op's input channel c multiplied by s[c] (OHWI's and the depthwise's last axis), so its output is unchanged. */
+    private void scaleIn(OpSpec op, float[] s) {
+        float[] w = own(op.inputs()[1]);
+        for (int k = 0; k < w.length; k++) w[k] *= s[k % s.length];
+    }
+
+    /** A constant's values, copied first so that the weights' own arrays stay as they were loaded. */
+    private float[] own(int tensor) {
+        int b = tensors.get(tensor).buffer() - 1;
+        if (owned.add(b)) buffers.set(b, buffers.get(b).clone());
+        return buffers.get(b);
+    }
+
+    private final java.util.Set<Integer> owned = new java.util.HashSet<>();
 
     /** The prior boxes {ymin, xmin, ymax, xmax} relative to the input, in output order. */
     static float[] priors(TfjsWeights weights) {
@@ -152,19 +291,81 @@ final class SsdMobilenetModel {
         return out;
     }
 
-    private ByteBuffer write() {
+    /** Per-channel symmetric int8 weights (zero point 0) of one conv or depthwise op. */
+    private record QuantWeights(byte[] q, float[] scales, int axis) {}
+
+    private static QuantWeights quantizeWeights(float[] w, int channels, int axis) {
+        int block = w.length / channels;
+        float[] scales = new float[channels];
+        for (int i = 0; i < w.length; i++) {
+            int c = axis == 0 ? i / block : i % channels;
+            scales[c] = Math.max(scales[c], Math.abs(w[i]));
+        }
+        // A channel whose weights are all zero (batch norm left several dead in Conv2d_1_depthwise)
+        // still has a bias, often large: scale 1 keeps that bias (at input scale x 1) inside int32.
+        for (int c = 0; c < channels; c++) scales[c] = scales[c] > 0 ? scales[c] / 127f : 1f;
+        byte[] q = new byte[w.length];
+        for (int i = 0; i < w.length; i++) {
+            int c = axis == 0 ? i / block : i % channels;
+            q[i] = (byte) Math.max(-127, Math.min(127, Math.round(w[i] / scales[c])));
+        }
+        return new QuantWeights(q, scales, axis);
+    }
+
+    /** @param ranges null: float32; else activation ranges by tensor name for the int8 model */
+    private ByteBuffer write(Map<String, float[]> ranges) {
+        boolean int8 = ranges != null;
+        // int8: activations' quantization, weights' per-channel bytes and biases' int32, by tensor index.
+        Quant[] aq = new Quant[tensors.size()];
+        QuantWeights[] qw = new QuantWeights[tensors.size()];
+        int[][] qb = new int[tensors.size()][];
+        float[][] biasScales = new float[tensors.size()][];
+        if (int8) {
+            aq[0] = INPUT_QUANT;
+            for (OpSpec op : ops) {
+                String name = tensors.get(op.output()).name();
+                float[] r = ranges.get(name);
+                if (r == null || r.length != 2 || !(r[0] <= r[1]))
+                    throw new MoodboxException("the SSD's int8 ranges have no valid range for " + name);
+                // A fused ReLU6 clamps to [0, 6], so that is all the range can hold.
+                aq[op.output()] = op.relu6() ? Quant.of(0, Math.min(r[1], 6f)) : Quant.of(r[0], r[1]);
+            }
+            for (OpSpec op : ops) {
+                int wt = op.inputs()[1], bt = op.inputs()[2];
+                int[] shape = tensors.get(wt).shape();
+                boolean conv = op.builtin() == BuiltinOperator.CONV_2D;
+                qw[wt] = quantizeWeights(buffers.get(tensors.get(wt).buffer() - 1), conv ? shape[0] : shape[3], conv ? 0 : 3);
+                float[] b = buffers.get(tensors.get(bt).buffer() - 1);
+                float inScale = aq[op.inputs()[0]].scale();
+                qb[bt] = new int[b.length];
+                biasScales[bt] = new float[b.length];
+                for (int c = 0; c < b.length; c++) {
+                    biasScales[bt][c] = inScale * qw[wt].scales()[c];
+                    qb[bt][c] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round((double) b[c] / biasScales[bt][c])));
+                }
+            }
+        }
         long bytes = 0;
-        for (float[] b : buffers) bytes += b.length * 4L + 16;
+        // int8 weights take a byte each (biases stay 4, well inside the 1 MB margin).
+        for (float[] b : buffers) bytes += b.length * (int8 ? 1L : 4L) + 16;
         // Sized for everything at once: the builder never has to grow (and copy) its buffer.
         var fb = new FlatBufferBuilder(ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, bytes + (1 << 20))));
         int[] bufferOffsets = new int[buffers.size() + 1];
         Buffer.startBuffer(fb);
         bufferOffsets[0] = Buffer.endBuffer(fb);                      // buffer 0: the empty sentinel
+        int[] tensorOfBuffer = new int[buffers.size() + 1];
+        for (int t = 0; t < tensors.size(); t++) tensorOfBuffer[tensors.get(t).buffer()] = t;
         for (int i = 0; i < buffers.size(); i++) {
             float[] v = buffers.get(i);
+            int t = tensorOfBuffer[i + 1];
             // 16-byte aligned, as TFLite's own converter writes constants.
-            var data = fb.createUnintializedVector(1, v.length * 4, 16).order(ByteOrder.LITTLE_ENDIAN);
-            data.asFloatBuffer().put(v);
+            if (int8 && qw[t] != null) {
+                fb.createUnintializedVector(1, v.length, 16).put(qw[t].q());
+            } else if (int8 && qb[t] != null) {
+                fb.createUnintializedVector(1, v.length * 4, 16).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(qb[t]);
+            } else {
+                fb.createUnintializedVector(1, v.length * 4, 16).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v);
+            }
             int vec = fb.endVector();
             Buffer.startBuffer(fb);
             Buffer.addData(fb, vec);
@@ -175,11 +376,26 @@ final class SsdMobilenetModel {
             TensorSpec t = tensors.get(i);
             int name = fb.createString(t.name());
             int shape = Tensor.createShapeVector(fb, t.shape());
+            byte type = TensorType.FLOAT32;
+            int quant = 0;
+            if (int8) {
+                if (qw[i] != null) {
+                    type = TensorType.INT8;
+                    quant = quantization(fb, qw[i].scales(), qw[i].axis());
+                } else if (qb[i] != null) {
+                    type = TensorType.INT32;
+                    quant = quantization(fb, biasScales[i], 0);
+                } else {
+                    type = TensorType.INT8;
+                    quant = quantization(fb, new float[]{aq[i].scale()}, 0, aq[i].zeroPoint());
+                }
+            }
             Tensor.startTensor(fb);
             Tensor.addName(fb, name);
             Tensor.addShape(fb, shape);
-            Tensor.addType(fb, TensorType.FLOAT32);
+            Tensor.addType(fb, type);
             Tensor.addBuffer(fb, t.buffer());
+            if (quant != 0) Tensor.addQuantization(fb, quant);
             tensorOffsets[i] = Tensor.endTensor(fb);
         }
         int[] builtins = {BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D};
@@ -206,7 +422,8 @@ final class SsdMobilenetModel {
             OperatorCode.startOperatorCode(fb);
             OperatorCode.addDeprecatedBuiltinCode(fb, (byte) builtins[i]);
             OperatorCode.addBuiltinCode(fb, builtins[i]);
-            OperatorCode.addVersion(fb, 1);
+            // Per-channel int8 kernels are version 3 of both ops.
+            OperatorCode.addVersion(fb, int8 ? 3 : 1);
             codes[i] = OperatorCode.endOperatorCode(fb);
         }
         int sgTensors = SubGraph.createTensorsVector(fb, tensorOffsets);
@@ -224,7 +441,8 @@ final class SsdMobilenetModel {
 
         int opcodes = Model.createOperatorCodesVector(fb, codes);
         int subgraphs = Model.createSubgraphsVector(fb, new int[]{subgraph});
-        int description = fb.createString("face-api.js SSD-MobileNetV1 face detector (@vladmandic/face-api, MIT), converted by moodbox");
+        int description = fb.createString("face-api.js SSD-MobileNetV1 face detector (@vladmandic/face-api, MIT), converted by moodbox"
+                + (int8 ? " to int8" : ""));
         int bufferVec = Model.createBuffersVector(fb, bufferOffsets);
         Model.startModel(fb);
         Model.addVersion(fb, 3);
@@ -234,5 +452,17 @@ final class SsdMobilenetModel {
         Model.addBuffers(fb, bufferVec);
         Model.finishModelBuffer(fb, Model.endModel(fb));
         return fb.dataBuffer();
+    }
+
+    /** Symmetric (zero point 0) scales along {@code axis}, or one per-tensor scale with {@code zeroPoint}. */
+    private static int quantization(FlatBufferBuilder fb, float[] scales, int axis, long... zeroPoint) {
+        long[] zp = zeroPoint.length > 0 ? zeroPoint : new long[scales.length];
+        int s = QuantizationParameters.createScaleVector(fb, scales);
+        int z = QuantizationParameters.createZeroPointVector(fb, zp);
+        QuantizationParameters.startQuantizationParameters(fb);
+        QuantizationParameters.addScale(fb, s);
+        QuantizationParameters.addZeroPoint(fb, z);
+        QuantizationParameters.addQuantizedDimension(fb, axis);
+        return QuantizationParameters.endQuantizationParameters(fb);
     }
 }

@@ -15,9 +15,10 @@ import java.util.Map;
  * The weights of a TensorFlow.js layers model: a {@code weights_manifest.json} naming each tensor
  * (shape, dtype, optional quantization) and the binary that holds them back to back. Quantized
  * tensors are decoded as TensorFlow.js decodes them: {@code value = q * scale + min} for uint8 and
- * uint16, IEEE half floats for float16. Plain data, no natives; any thread.
+ * uint16, IEEE half floats for float16; {@code sha256} is the binary's, in hex, which ties the
+ * int8 SSD's calibrated ranges to the weights they were measured on. Plain data, no natives; any thread.
  */
-record TfjsWeights(Map<String, Weight> weights) {
+record TfjsWeights(Map<String, Weight> weights, String sha256) {
 
     /** One tensor: its shape (TensorFlow's order, e.g. HWIO for a convolution) and its values. */
     record Weight(String name, int[] shape, float[] values) {
@@ -74,6 +75,10 @@ record TfjsWeights(Map<String, Weight> weights) {
             }
         }
         if (in.remaining() != 0) throw new MoodboxException("the face model's weights hold " + in.remaining() + " bytes more than the manifest describes");
-        return new TfjsWeights(Map.copyOf(out));
+        try {
+            return new TfjsWeights(Map.copyOf(out), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

@@ -13,10 +13,35 @@ import java.util.Locale;
  * {@code blazefaceModel}: a BlazeFace full-range .tflite to use instead of the one the build
  * bundles; null for the bundled one. {@code fullSearchEvery}: the whole frame is searched on one
  * frame in this many (1..60); the frames between search only around the faces already known,
- * and a lost face or a changed picture brings the full search forward at once.
+ * and a lost face or a changed picture brings the full search forward at once. {@code ssdPrecision}:
+ * the SSD face model's arithmetic, int8 (calibrated ranges; far less memory) or float32 (to compare).
  */
 public record VisionConfig(Detector detector, int detectWidth, int minFacePx, double minConfidence, int maxFaces,
-                           Path blazefaceModel, int fullSearchEvery) {
+                           Path blazefaceModel, int fullSearchEvery, SsdPrecision ssdPrecision) {
+
+    /** How the SSD face model computes (README: int8 finds as many faces in far less memory). */
+    public enum SsdPrecision {
+        INT8, FLOAT32;
+
+        public String key() { return name().toLowerCase(Locale.ROOT); }
+
+        public static SsdPrecision parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new ConfigException("vision.ssd_precision must be int8 or float32, was '" + s + "'");
+            }
+        }
+    }
+
+    /** The measured default precision (README, vision section). */
+    public static final SsdPrecision DEFAULT_SSD_PRECISION = SsdPrecision.INT8;
+
+    /** With the default SSD precision. */
+    public VisionConfig(Detector detector, int detectWidth, int minFacePx, double minConfidence, int maxFaces,
+                        Path blazefaceModel, int fullSearchEvery) {
+        this(detector, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel, fullSearchEvery, DEFAULT_SSD_PRECISION);
+    }
 
     /** The most frames between two full searches: at 15 fps a new, quiet face waits at most 4 s. */
     public static final int MAX_FULL_SEARCH_EVERY = 60;
@@ -47,6 +72,7 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
         if (fullSearchEvery < 1 || fullSearchEvery > MAX_FULL_SEARCH_EVERY)
             throw new ConfigException("vision.full_search_every must be 1..%d frames (1: every frame), was %d"
                     .formatted(MAX_FULL_SEARCH_EVERY, fullSearchEvery));
+        if (ssdPrecision == null) throw new ConfigException("vision.ssd_precision must be int8 or float32");
     }
 
     /**
@@ -58,15 +84,19 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
     }
 
     public VisionConfig withDetector(Detector d) {
-        return new VisionConfig(d, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel, fullSearchEvery);
+        return new VisionConfig(d, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel, fullSearchEvery, ssdPrecision);
     }
 
     public VisionConfig withDetectWidth(int px) {
-        return new VisionConfig(detector, px, minFacePx, minConfidence, maxFaces, blazefaceModel, fullSearchEvery);
+        return new VisionConfig(detector, px, minFacePx, minConfidence, maxFaces, blazefaceModel, fullSearchEvery, ssdPrecision);
     }
 
     /** 1 searches every frame in full: for unrelated images (classify) or to compare. */
     public VisionConfig withFullSearchEvery(int frames) {
-        return new VisionConfig(detector, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel, frames);
+        return new VisionConfig(detector, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel, frames, ssdPrecision);
+    }
+
+    public VisionConfig withSsdPrecision(SsdPrecision p) {
+        return new VisionConfig(detector, detectWidth, minFacePx, minConfidence, maxFaces, blazefaceModel, fullSearchEvery, p);
     }
 }

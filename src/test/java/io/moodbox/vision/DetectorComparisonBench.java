@@ -14,7 +14,8 @@ import java.util.List;
  * {@code haar} (frontalface_default), {@code alt}, {@code alt2}, {@code alttree}, {@code profile},
  * {@code profilem} (the profile cascade on the mirrored image: heads turned the other way),
  * {@code lbp}; several joined by {@code +} are a union (boxes merged, the first one's preferred);
- * or {@code blazeface:MIN_SCORE}, or {@code ssd[:MIN_SCORE]} (face-api.js's SSD-MobileNetV1 on TFLite,
+ * or {@code blazeface:MIN_SCORE}, or {@code ssd[:MIN_SCORE[:int8|float32[:RANGES_FILE]]]} (face-api.js's SSD-MobileNetV1 on TFLite,
+ * int8 by default with the bundled ranges,
  * its own box; alone, the crop geometry printed is the one to put in {@code SsdFaceDetector.GEOMETRY};
  * it may join a union too). Run:
  * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/cp.txt && java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.DetectorComparisonBench 60 haar:400:1.2:3 haar:400:1.2:3+alt2:400:1.2:3}
@@ -88,7 +89,9 @@ public final class DetectorComparisonBench {
 
     static FaceDetector member(String[] v) {
         if (!v[0].equals("ssd")) return haar(v);
-        return new SsdFaceDetector(SsdFaceDetector.loadBundled(), v.length > 1 ? Double.parseDouble(v[1]) : SsdFaceDetector.MIN_SCORE);
+        var precision = v.length > 2 ? VisionConfig.SsdPrecision.parse(v[2]) : VisionConfig.DEFAULT_SSD_PRECISION;
+        var ranges = v.length > 3 ? SsdRanges.read(java.nio.file.Path.of(v[3])) : SsdRanges.bundled();
+        return new SsdFaceDetector(SsdFaceDetector.loadBundled(), v.length > 1 ? Double.parseDouble(v[1]) : SsdFaceDetector.MIN_SCORE, precision, ranges);
     }
 
     static HaarDetector haar(String[] v) {

@@ -7,7 +7,15 @@ import io.moodbox.testing.Scenes;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.moodbox.config.ConfigException;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -119,5 +127,93 @@ class SsdFaceDetectorTest {
         assertTrue(score.recall() >= 0.88, "recall " + score.recall());
         assertTrue(score.precision() >= 0.92, "precision " + score.precision());
         assertEquals(0, falseBoxes);
+    }
+
+    /**
+     * The full-int8 model (equalized, calibrated ranges): the interpreter runs it, and on generated
+     * scenes it finds the boxes the float32 model finds, in nearly the same places.
+     */
+    @Test
+    void int8FindsTheBoxesFloatFinds() {
+        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdFaceDetector.loadBundled();
+        var gen = Scenes.generator(SceneGenerator.Options.defaults(63));
+        int floatBoxes = 0, matched = 0, int8Boxes = 0;
+        double iou = 0;
+        try (var f = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, SsdRanges.bundled());
+             var q = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.INT8, SsdRanges.bundled())) {
+            assertFalse(f.int8(), "float32 asked for");
+            assertTrue(q.int8(), "the bundled ranges fit the bundled weights");
+            for (int s = 0; s < 6; s++) {
+                Frame frame = gen.scene(s * gen.framesPerSegment()).frame();
+                try (Mat bgr = mat(frame)) {
+                    List<Box> fb = f.detect(bgr, null), qb = q.detect(bgr, null);
+                    floatBoxes += fb.size();
+                    int8Boxes += qb.size();
+                    for (Box b : fb) {
+                        double best = qb.stream().mapToDouble(b::iou).max().orElse(0);
+                        if (best >= 0.5) { matched++; iou += best; }
+                    }
+                }
+            }
+        }
+        System.out.printf("int8 vs float32 SSD: %d of %d float boxes matched (mean IoU %.3f), %d int8 boxes%n", matched, floatBoxes, iou / matched, int8Boxes);
+        assertTrue(floatBoxes >= 10, "the scenes hold faces: " + floatBoxes);
+        assertTrue(matched >= 0.9 * floatBoxes, matched + " of " + floatBoxes + " float boxes have an int8 box at IoU >= 0.5");
+        assertTrue(iou / matched >= 0.8, "mean IoU " + iou / matched);
+        assertTrue(Math.abs(int8Boxes - floatBoxes) <= 0.1 * floatBoxes + 1, int8Boxes + " int8 boxes vs " + floatBoxes);
+    }
+
+    /** Missing, foreign or incomplete ranges run the float32 model instead; broken range files say what is wrong. */
+    @Test
+    void int8WithoutFittingRangesFallsBackToFloat(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdFaceDetector.loadBundled();
+        var ranges = SsdRanges.bundled();
+        assertNotNull(ranges, "the build bundles " + SsdRanges.RESOURCE);
+        assertEquals(weights.sha256(), ranges.weightsSha256());
+        var partial = new HashMap<>(ranges.ranges());
+        partial.remove("MobilenetV1/Conv2d_5_pointwise");
+        var noChannels = new HashMap<>(ranges.channels());
+        noChannels.remove("Prediction/Conv2d_3_pointwise");
+        for (SsdRanges r : new SsdRanges[]{null,
+                new SsdRanges("0".repeat(64), ranges.method(), ranges.ranges(), ranges.channels()),
+                new SsdRanges(ranges.weightsSha256(), ranges.method(), partial, ranges.channels()),
+                new SsdRanges(ranges.weightsSha256(), ranges.method(), ranges.ranges(), noChannels)}) {
+            try (var d = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.INT8, r)) {
+                assertFalse(d.int8(), "falls back to float32");
+            }
+        }
+
+        Path file = dir.resolve("r.properties");
+        ranges.write(file, "test");
+        var back = SsdRanges.read(file);
+        assertEquals(ranges.weightsSha256(), back.weightsSha256());
+        assertArrayEquals(ranges.ranges().get("MobilenetV1/Conv2d_5_pointwise"), back.ranges().get("MobilenetV1/Conv2d_5_pointwise"));
+        float[] m = ranges.channels().get("Prediction/Conv2d_3_pointwise"), mb = back.channels().get("Prediction/Conv2d_3_pointwise");
+        for (int c = 0; c < m.length; c++) assertTrue(mb[c] >= m[c] && mb[c] <= m[c] * 1.0002f + 1e-6f, "channel maxima round up, barely");
+
+        String sha = "weights.sha256 = " + "a".repeat(64) + "\n";
+        assertTrue(assertThrows(MoodboxException.class, () -> SsdRanges.parse("weights.sha256 = xyz", "t")).getMessage().contains("64 hex"));
+        assertTrue(assertThrows(MoodboxException.class, () -> SsdRanges.parse(sha + "range.a = 3,1", "t")).getMessage().contains("range.a"));
+        assertThrows(MoodboxException.class, () -> SsdRanges.parse(sha + "range.a = 1", "t"));
+        assertThrows(MoodboxException.class, () -> SsdRanges.parse(sha + "channels.a = 1,-2", "t"));
+        assertEquals(1, SsdRanges.parse(sha + "range.a = -1,2.5\nchannels.a = 0,1", "t").ranges().size());
+    }
+
+    @Test
+    void precisionIsValidated() {
+        assertEquals(VisionConfig.SsdPrecision.FLOAT32, VisionConfig.SsdPrecision.parse(" Float32 "));
+        var e = assertThrows(ConfigException.class, () -> VisionConfig.SsdPrecision.parse("fp16"));
+        assertTrue(e.getMessage().contains("vision.ssd_precision must be int8 or float32"), e.getMessage());
+        assertEquals(VisionConfig.SsdPrecision.INT8, VisionConfig.defaults().ssdPrecision());
+    }
+
+    private static Mat mat(Frame f) {
+        Mat m = new Mat(f.height(), f.width(), opencv_core.CV_8UC3);
+        try (BytePointer data = m.data()) {
+            data.position(0).limit(f.bgr().length).put(f.bgr(), 0, f.bgr().length);
+        }
+        return m;
     }
 }

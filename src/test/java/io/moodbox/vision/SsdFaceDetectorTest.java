@@ -62,7 +62,7 @@ class SsdFaceDetectorTest {
     void decodingPlacesBoxesOnTheirPriorsAndScoresBySigmoid() {
         // One predictor with two priors (ymin, xmin, ymax, xmax; float, hence the tolerances): the first unchanged, the second
         // moved by a tenth of its height down and grown e-fold in width.
-        float[] priors = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.5f, 0.7f, 0.6f};
+        float[] priors = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.5f, 0.9f, 0.6f};
         float[][] boxes = {{0, 0, 0, 0, 1, 0, 0, 5}};
         float logitHigh = 2f, logitLow = -4f;
         float[][] classes = {{0, logitHigh, 0, 0, logitLow, 0}};
@@ -79,8 +79,17 @@ class SsdFaceDetectorTest {
         var low = SsdFaceDetector.decode(boxes, classes, priors, 0.01, 1000);
         assertEquals(2, low.size());
         Box m = low.get(1);
-        assertEquals(0.6 * 1000 + 0.02 * 1000, m.cy(), 1e-3, "centre moved by e/10 of the prior's height");
+        assertEquals(0.7 * 1000 + 0.04 * 1000, m.cy(), 1e-3, "centre moved by e/10 of the prior's height");
         assertEquals(0.1 * Math.E * 1000, m.w(), 1e-3, "width times exp(e/5)");
+    }
+
+    @Test
+    void boxesWiderThanTallAreDropped() {
+        float[] square = {0.1f, 0.2f, 0.3f, 0.4f};
+        float[][] classes = {{0, 5f, 0}};
+        assertEquals(1, SsdFaceDetector.decode(new float[][]{{0, 0, 0, 0}}, classes, square, 0.1, 1000).size());
+        assertEquals(1, SsdFaceDetector.decode(new float[][]{{0, 0, 0, 0.5f}}, classes, square, 0.1, 1000).size(), "h/w 0.905");
+        assertEquals(0, SsdFaceDetector.decode(new float[][]{{0, 0, 0, 0.6f}}, classes, square, 0.1, 1000).size(), "h/w 0.887");
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class Swa {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         var unknown = new java.util.HashSet<>(a.keySet());
-        unknown.removeAll(List.of("work", "from", "out", "epochs", "lr", "threads", "seed"));
+        unknown.removeAll(List.of("work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count"));
         if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
         Path work = Path.of(a.getOrDefault("work", "models/work"));
         Path from = work.resolve(a.getOrDefault("from", "last.params"));
@@ -62,12 +62,25 @@ public final class Swa {
         System.setProperty("ai.djl.offline", "true");
         if (!Files.exists(from)) throw new IllegalArgumentException("no checkpoint " + from);
         Fer2013 data = Fer2013.load();
-        run(from, work.resolve(a.getOrDefault("out", "swa.weights")), epochs, lr, seed, data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
+        Path join = a.containsKey("join") ? work.resolve(a.get("join")) : null;
+        int joinCount = Integer.parseInt(a.getOrDefault("join-count", "0"));
+        if ((join == null) != (joinCount == 0)) throw new IllegalArgumentException("--join FILE needs --join-count N (its snapshots)");
+        run(from, work.resolve(a.getOrDefault("out", "swa.weights")), epochs, lr, seed, join, joinCount,
+                data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
     }
 
     /** Returns the PublicTest accuracy of the averaged weights after each epoch. */
     static List<Double> run(Path from, Path out, int epochs, float lr, long seed, List<Face> train, List<Face> valid)
             throws IOException {
+        return run(from, out, epochs, lr, seed, null, 0, train, valid);
+    }
+
+    /**
+     * With {@code join}, the average starts as that earlier average (a weights file) counted as
+     * {@code joinCount} snapshots, so a second run from the same start extends the first.
+     */
+    static List<Double> run(Path from, Path out, int epochs, float lr, long seed, Path join, int joinCount,
+                            List<Face> train, List<Face> valid) throws IOException {
         var mx = new MiniXception(Fer2013.CLASSES);
         var loss = new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);
         // Adam's moments start at zero: ramp up over a few hundred steps, then hold the rate.
@@ -88,6 +101,7 @@ public final class Swa {
                 List<Parameter> live = mx.block().getParameters().values();
                 List<Parameter> mean = avg.block().getParameters().values();
                 double[][] sum = new double[live.size()][];
+                if (join != null) joinAverage(avg, WeightsFile.read(join), joinCount, mean, sum);
                 float[][] targets = Train.targets(train, 0.1f, 0.25f);
                 var aug = new Augment(10, 0.1, 0.1);
                 double best = 0;
@@ -104,7 +118,7 @@ public final class Swa {
                     double[] lossAcc = Train.epoch(trainer, loss, train, targets, aug, 64, new SplittableRandom(seed * 1000 + epoch));
                     double liveAcc = Train.accuracy(trainer, valid);
                     accumulate(live, sum);
-                    double avgAcc = average(sum, epoch, mean, avg, manager, train, valid, new SplittableRandom(seed + epoch));
+                    double avgAcc = average(sum, joinCount + epoch, mean, avg, manager, train, valid, new SplittableRandom(seed + epoch));
                     scores.add(avgAcc);
                     if (avgAcc > best) {
                         best = avgAcc;
@@ -112,12 +126,32 @@ public final class Swa {
                     }
                     System.out.printf(Locale.ROOT, "swa epoch %2d/%d  loss %.4f  train %.2f%%  live PublicTest %.2f%%  "
                                     + "average of %d: PublicTest %.2f%% (best %.2f%%)  %.0f s%n",
-                            epoch, epochs, lossAcc[0], lossAcc[1] * 100, liveAcc * 100, epoch, avgAcc * 100, best * 100,
+                            epoch, epochs, lossAcc[0], lossAcc[1] * 100, liveAcc * 100, joinCount + epoch, avgAcc * 100, best * 100,
                             (System.nanoTime() - t0) / 1e9);
                 }
             }
         }
         return scores;
+    }
+
+    /** Seeds the running sum with an earlier average, parameter by parameter in the weights file's names. */
+    private static void joinAverage(MiniXception avg, Map<String, WeightsFile.Tensor> earlier, int count,
+                                    List<Parameter> mean, double[][] sum) {
+        var byName = new LinkedHashMap<Parameter, float[]>();
+        for (var layer : avg.layers())
+            for (var p : layer.block().getParameters()) {
+                String name = layer.name() + "." + p.getKey();
+                WeightsFile.Tensor t = earlier.get(name);
+                if (t == null) throw new IllegalArgumentException("the joined average has no " + name);
+                byName.put(p.getValue(), t.data());
+            }
+        for (int p = 0; p < mean.size(); p++) {
+            float[] v = byName.get(mean.get(p));
+            if (v == null || v.length != mean.get(p).getArray().size())
+                throw new IllegalArgumentException("the joined average does not fit parameter " + mean.get(p).getName());
+            sum[p] = new double[v.length];
+            for (int i = 0; i < v.length; i++) sum[p][i] = (double) v[i] * count;
+        }
     }
 
     private static void accumulate(List<Parameter> live, double[][] sum) {

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * interpreter: accuracy, agreement with its float twin, and the expected top label on the
  * expressions a room shows most clearly.
  *
- * <p>The floors guard the shipped model as measured (64.8% accuracy, 97.1% agreement), not the
- * issue's targets: the 66% floor of Arriaga et al. and 99% agreement are NOT met yet (see
- * models/MODEL_CARD.md). Raise these floors when a longer training run lands.
+ * <p>The floors guard the shipped model as measured (66.06% accuracy, which meets the 66% floor of
+ * Arriaga et al. by two faces; 97.13% agreement, under the 99% target: see models/MODEL_CARD.md),
+ * with half a point of room so a different CPU's kernels cannot fail the build over a face or two.
  */
 class ShippedModelAccuracyTest {
     static ModelEvaluator.Report report;
@@ -34,13 +34,13 @@ class ShippedModelAccuracyTest {
 
     @Test
     void privateTestAccuracyStaysAtWhatWasShipped() {
-        assertTrue(report.accuracy() >= 0.63, "PrivateTest accuracy " + report.accuracy());
+        assertTrue(report.accuracy() >= 0.655, "PrivateTest accuracy " + report.accuracy());
     }
 
     @Test
     void int8AgreesWithFloatOnAlmostEveryFace() {
         assumeTrue(!Double.isNaN(report.agreement()), "no float twin shipped");
-        assertTrue(report.agreement() >= 0.96, "int8/float agreement " + report.agreement());
+        assertTrue(report.agreement() >= 0.965, "int8/float agreement " + report.agreement());
     }
 
     @Test

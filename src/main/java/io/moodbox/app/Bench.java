@@ -55,7 +55,7 @@ import java.util.Map;
 public final class Bench {
     private Bench() {}
 
-    static final String USAGE = "usage: moodbox bench [--seconds N] [--scenes N] [--detector auto|ssd|cascades|haar|blazeface] [--detect-width PX] [--full-search-every N] [--ssd-precision int8|float32] [--model FILE]";
+    static final String USAGE = "usage: moodbox bench [--seconds N] [--scenes N] [--detector auto|ssd|cascades|haar|blazeface] [--detect-width PX] [--full-search-every N] [--ssd-precision int8|float32] [--model FILE] [--split private|public]";
 
     public static int run(String[] args) {
         return run(args, System.out, System.err);
@@ -71,6 +71,8 @@ public final class Bench {
         int scenes = 200;
         VisionConfig vision = VisionConfig.defaults();
         Path model = EmotionConfig.DEFAULT_MODEL;
+        // PrivateTest faces are the yardstick; PublicTest scenes are for choices made before it.
+        Fer2013.Split split = Fer2013.Split.PRIVATE_TEST;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -85,6 +87,11 @@ public final class Bench {
                     case "--full-search-every" -> vision = vision.withFullSearchEvery(Integer.parseInt(v));
                     case "--ssd-precision" -> vision = vision.withSsdPrecision(VisionConfig.SsdPrecision.parse(v));
                     case "--model" -> model = Path.of(v);
+                    case "--split" -> split = switch (v) {
+                        case "private" -> Fer2013.Split.PRIVATE_TEST;
+                        case "public" -> Fer2013.Split.PUBLIC_TEST;
+                        default -> throw new IllegalArgumentException("--split must be private or public, not " + v);
+                    };
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -102,7 +109,7 @@ public final class Bench {
         Path dir = null;
         try {
             opencv_core.setNumThreads(1);
-            List<Fer2013.Face> faces = Fer2013.load(Fer2013.Split.PRIVATE_TEST).all();
+            List<Fer2013.Face> faces = Fer2013.load(split).all();
             System.gc(); // the other 32,000 faces are garbage now; do not count them as the chain's memory
             dir = Files.createTempDirectory("moodbox-bench");
             try (FaceFinder finder = FaceFinders.open(vision);

@@ -38,5 +38,8 @@ class BenchTest {
         var err = new ByteArrayOutputStream();
         assertEquals(2, Bench.run(new String[]{"--seconds", "-1"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seconds must be"));
+        var split = new ByteArrayOutputStream();
+        assertEquals(2, Bench.run(new String[]{"--split", "training"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(split, true, StandardCharsets.UTF_8)));
+        assertTrue(split.toString(StandardCharsets.UTF_8).contains("--split must be private or public"), split.toString(StandardCharsets.UTF_8));
     }
 }

@@ -34,10 +34,12 @@ import java.util.SplittableRandom;
  * the batch-norm statistics of the average. Each epoch prints PublicTest for the live weights
  * and for the running average; the average that scored best on PublicTest is written as
  * {@code swa.weights} in the work folder, for the exporter. With {@code --epochs 0} it only
- * re-estimates the checkpoint's batch statistics on plain faces (they were gathered on augmented ones).
+ * re-estimates the batch statistics of the checkpoint (or of the {@code --join}ed average), on
+ * plain faces ({@code --bn plain}, the default) or augmented ones ({@code --bn augmented}).
  *
  * <pre>
  * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 20 --lr 0.0006 [--out swa.weights]
+ *          [--seed 4242] [--bn plain|augmented] [--join EARLIER.weights --join-count N]
  * </pre>
  */
 public final class Swa {
@@ -49,7 +51,7 @@ public final class Swa {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         var unknown = new java.util.HashSet<>(a.keySet());
-        unknown.removeAll(List.of("work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count"));
+        unknown.removeAll(List.of("work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn"));
         if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
         Path work = Path.of(a.getOrDefault("work", "models/work"));
         Path from = work.resolve(a.getOrDefault("from", "last.params"));
@@ -65,14 +67,19 @@ public final class Swa {
         Path join = a.containsKey("join") ? work.resolve(a.get("join")) : null;
         int joinCount = Integer.parseInt(a.getOrDefault("join-count", "0"));
         if ((join == null) != (joinCount == 0)) throw new IllegalArgumentException("--join FILE needs --join-count N (its snapshots)");
-        run(from, work.resolve(a.getOrDefault("out", "swa.weights")), epochs, lr, seed, join, joinCount,
+        boolean augmentedBn = switch (a.getOrDefault("bn", "plain")) {
+            case "augmented" -> true;
+            case "plain" -> false;
+            default -> throw new IllegalArgumentException("--bn must be augmented or plain");
+        };
+        run(from, work.resolve(a.getOrDefault("out", "swa.weights")), epochs, lr, seed, join, joinCount, augmentedBn,
                 data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
     }
 
     /** Returns the PublicTest accuracy of the averaged weights after each epoch. */
     static List<Double> run(Path from, Path out, int epochs, float lr, long seed, List<Face> train, List<Face> valid)
             throws IOException {
-        return run(from, out, epochs, lr, seed, null, 0, train, valid);
+        return run(from, out, epochs, lr, seed, null, 0, false, train, valid);
     }
 
     /**
@@ -80,7 +87,7 @@ public final class Swa {
      * {@code joinCount} snapshots, so a second run from the same start extends the first.
      */
     static List<Double> run(Path from, Path out, int epochs, float lr, long seed, Path join, int joinCount,
-                            List<Face> train, List<Face> valid) throws IOException {
+                            boolean augmentedBn, List<Face> train, List<Face> valid) throws IOException {
         var mx = new MiniXception(Fer2013.CLASSES);
         var loss = new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);
         // Adam's moments start at zero: ramp up over a few hundred steps, then hold the rate.
@@ -106,9 +113,10 @@ public final class Swa {
                 var aug = new Augment(10, 0.1, 0.1);
                 double best = 0;
                 if (epochs == 0) {
-                    // Only re-estimate the checkpoint's batch statistics on plain (unaugmented) faces.
-                    accumulate(live, sum);
-                    double acc = average(sum, 1, mean, avg, manager, train, valid, new SplittableRandom(seed));
+                    // Only re-estimate the batch statistics, of the joined average or else the checkpoint.
+                    if (join == null) accumulate(live, sum);
+                    double acc = average(sum, join == null ? 1 : joinCount, mean, avg, manager, train, valid,
+                            augmentedBn ? aug : null, new SplittableRandom(seed));
                     scores.add(acc);
                     Train.writeWeights(avg, out);
                     System.out.printf(Locale.ROOT, "batch statistics re-estimated: PublicTest %.2f%%%n", acc * 100);
@@ -118,7 +126,8 @@ public final class Swa {
                     double[] lossAcc = Train.epoch(trainer, loss, train, targets, aug, 64, new SplittableRandom(seed * 1000 + epoch));
                     double liveAcc = Train.accuracy(trainer, valid);
                     accumulate(live, sum);
-                    double avgAcc = average(sum, joinCount + epoch, mean, avg, manager, train, valid, new SplittableRandom(seed + epoch));
+                    double avgAcc = average(sum, joinCount + epoch, mean, avg, manager, train, valid,
+                            augmentedBn ? aug : null, new SplittableRandom(seed + epoch));
                     scores.add(avgAcc);
                     if (avgAcc > best) {
                         best = avgAcc;
@@ -164,23 +173,32 @@ public final class Swa {
 
     /** Sets {@code avg} to the mean of {@code count} snapshots, re-estimates its batch statistics, scores it. */
     private static double average(double[][] sum, int count, List<Parameter> mean, MiniXception avg, NDManager manager,
-                                  List<Face> train, List<Face> valid, SplittableRandom rnd) {
+                                  List<Face> train, List<Face> valid, Augment aug, SplittableRandom rnd) {
         for (int p = 0; p < mean.size(); p++) {
             float[] v = new float[sum[p].length];
             for (int i = 0; i < v.length; i++) v[i] = (float) (sum[p][i] / count);
             mean.get(p).getArray().set(v);
         }
-        refreshBatchNorm(avg, manager, train, rnd);
+        refreshBatchNorm(avg, manager, train, aug, rnd);
         return accuracy(avg, manager, valid);
     }
 
-    /** Averaged weights need their own batch statistics: run training-mode passes over plain faces. */
-    private static void refreshBatchNorm(MiniXception net, NDManager manager, List<Face> train, SplittableRandom rnd) {
+    /**
+     * Averaged weights need their own batch statistics: training-mode passes over Training faces,
+     * augmented as in training ({@code aug}) or plain (null). Augmented statistics suit the box,
+     * whose faces are re-cropped and resampled; plain ones suit FER's own crops.
+     */
+    private static void refreshBatchNorm(MiniXception net, NDManager manager, List<Face> train, Augment aug,
+                                         SplittableRandom rnd) {
         var store = new ParameterStore(manager, false);
         float[] x = new float[BN_BATCH * 48 * 48];
         int batches = Math.max(4, Math.min(BN_BATCHES, train.size() / BN_BATCH));
         for (int b = 0; b < batches; b++) {
-            for (int i = 0; i < BN_BATCH; i++) Augment.plain(train.get(rnd.nextInt(train.size())).pixels(), x, i * 48 * 48);
+            for (int i = 0; i < BN_BATCH; i++) {
+                byte[] face = train.get(rnd.nextInt(train.size())).pixels();
+                if (aug == null) Augment.plain(face, x, i * 48 * 48);
+                else aug.random(face, x, i * 48 * 48, rnd);
+            }
             try (NDManager m = manager.newSubManager()) {
                 net.block().forward(store, new NDList(m.create(x, new Shape(BN_BATCH, 1, 48, 48))), true);
             }

@@ -161,7 +161,7 @@ final class SsdFaceDetector implements FaceDetector {
         try (InputStream w = SsdFaceDetector.class.getResourceAsStream(WEIGHTS);
              InputStream m = SsdFaceDetector.class.getResourceAsStream(MANIFEST)) {
             if (w == null || m == null)
-                throw new MoodboxException("this build has no SSD face model (npm was unreachable at build time); use vision.detector=auto or haar");
+                throw new MoodboxException("this build has no SSD face model (npm was unreachable at build time); use vision.detector=auto or cascades");
             return TfjsWeights.parse(m.readAllBytes(), w.readAllBytes());
         } catch (IOException e) {
             throw new MoodboxException("cannot read the bundled SSD face model: " + e.getMessage(), e);

@@ -38,7 +38,7 @@ import java.util.SplittableRandom;
  * plain faces ({@code --bn plain}, the default) or augmented ones ({@code --bn augmented}).
  *
  * <pre>
- * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 20 --lr 0.0006 [--out swa.weights]
+ * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 24 --lr 0.0005 [--out swa.weights]
  *          [--seed 4242] [--bn plain|augmented] [--join EARLIER.weights --join-count N]
  * </pre>
  */
@@ -55,8 +55,8 @@ public final class Swa {
         if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
         Path work = Path.of(a.getOrDefault("work", "models/work"));
         Path from = work.resolve(a.getOrDefault("from", "last.params"));
-        int epochs = Integer.parseInt(a.getOrDefault("epochs", "20"));
-        float lr = Float.parseFloat(a.getOrDefault("lr", "0.0006"));
+        int epochs = Integer.parseInt(a.getOrDefault("epochs", "24"));
+        float lr = Float.parseFloat(a.getOrDefault("lr", "0.0005"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
         long seed = Long.parseLong(a.getOrDefault("seed", "4242"));
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));

@@ -3,16 +3,12 @@ package io.moodbox.vision;
 import io.moodbox.config.MoodboxException;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.bytedeco.tensorflowlite.BuiltinOpResolver;
-import org.bytedeco.tensorflowlite.FlatBufferModel;
 import org.bytedeco.tensorflowlite.Interpreter;
-import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,14 +40,12 @@ final class BlazeFaceDetector implements FaceDetector {
     static final CropGeometry GEOMETRY = new CropGeometry(1.12, 0.0, -0.04);
     private static final double NMS_IOU = 0.3;
 
-    private final BytePointer bytes;
-    private final FlatBufferModel model;
-    private final BuiltinOpResolver resolver;
+    private final TfliteNet net;
     private final Interpreter interpreter;
     private final FloatPointer input;
     private final int boxesOut, scoresOut;
     private final double minScore;
-    private final Mat resized = new Mat(), rgb = new Mat(), floats = new Mat();
+    private final Mat resized, rgb, floats;
     private final float[] inputBuffer = new float[INPUT * INPUT * 3];
     private final float[] raw = new float[ANCHORS * COORDS], logits = new float[ANCHORS];
 
@@ -64,23 +58,14 @@ final class BlazeFaceDetector implements FaceDetector {
     BlazeFaceDetector(Path modelFile, double minScore) {
         this.minScore = minScore;
         byte[] data = load(modelFile);
-        bytes = new BytePointer(data.length);
+        var bytes = new BytePointer(data.length);
         bytes.put(data);
-        model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, data.length);
-        if (model == null || model.isNull()) {
-            bytes.close();
-            throw new MoodboxException("the BlazeFace model is damaged (the flatbuffer does not verify)");
-        }
-        resolver = new BuiltinOpResolver();
-        interpreter = new Interpreter((Pointer) null);
-        var builder = new InterpreterBuilder(model, resolver);
-        builder.SetNumThreads(1);
-        int status = builder.apply(interpreter);
-        builder.close();
-        if (status != kTfLiteOk || interpreter.isNull() || interpreter.AllocateTensors() != kTfLiteOk) {
-            close();
-            throw new MoodboxException("the TFLite interpreter cannot run the BlazeFace model");
-        }
+        net = new TfliteNet(bytes, data.length, "the BlazeFace model is damaged (the flatbuffer does not verify)",
+                "the TFLite interpreter cannot run the BlazeFace model");
+        interpreter = net.interpreter();
+        resized = new Mat();
+        rgb = new Mat();
+        floats = new Mat();
         TfLiteTensor in = interpreter.input_tensor(0);
         int[] inDims = dims(in);
         if (in.type() != kTfLiteFloat32 || !Arrays.equals(inDims, new int[]{1, INPUT, INPUT, 3})) {
@@ -198,9 +183,6 @@ final class BlazeFaceDetector implements FaceDetector {
         resized.close();
         rgb.close();
         floats.close();
-        if (!interpreter.isNull()) interpreter.close();
-        resolver.close();
-        model.close();
-        bytes.close();
+        net.close();
     }
 }

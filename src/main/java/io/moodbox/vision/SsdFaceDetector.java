@@ -3,16 +3,12 @@ package io.moodbox.vision;
 import io.moodbox.config.MoodboxException;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.bytedeco.tensorflowlite.BuiltinOpResolver;
-import org.bytedeco.tensorflowlite.FlatBufferModel;
 import org.bytedeco.tensorflowlite.Interpreter;
-import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,13 +64,11 @@ final class SsdFaceDetector implements FaceDetector {
     private final float[] priors;
     /** The model's flatbuffer (native memory); must live as long as the interpreter. */
     private final ByteBuffer modelBuffer;
-    private final BytePointer bytes;
-    private final FlatBufferModel model;
-    private final BuiltinOpResolver resolver;
+    private final TfliteNet net;
     private final Interpreter interpreter;
     /** Whether the model built is the int8 one (the float32 one when ranges were missing). */
     private final boolean int8;
-    private final Mat resized = new Mat(), rgb = new Mat(), converted = new Mat();
+    private final Mat resized, rgb, converted;
     private final float[] inputFloats;
     private final byte[] inputBytes, outBytes;
     private final float[][] boxOut = new float[6][], classOut = new float[6][];
@@ -117,22 +111,14 @@ final class SsdFaceDetector implements FaceDetector {
         int8 = built != null;
         modelBuffer = int8 ? built : SsdMobilenetModel.build(weights);
         int size = modelBuffer.remaining();
-        bytes = new BytePointer(modelBuffer);   // the direct buffer's memory, read in place
-        model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, size);
-        if (model == null || model.isNull()) {
-            bytes.close();
-            throw new MoodboxException("the SSD face model built from the weights does not verify as a TFLite flatbuffer");
-        }
-        resolver = new BuiltinOpResolver();
-        interpreter = new Interpreter((Pointer) null);
-        var builder = new InterpreterBuilder(model, resolver);
-        builder.SetNumThreads(1);
-        int status = builder.apply(interpreter);
-        builder.close();
-        if (status != kTfLiteOk || interpreter.isNull() || interpreter.AllocateTensors() != kTfLiteOk) {
-            close();
-            throw new MoodboxException("the TFLite interpreter cannot run the SSD face model");
-        }
+        // The direct buffer's memory, read in place.
+        net = new TfliteNet(new BytePointer(modelBuffer), size,
+                "the SSD face model built from the weights does not verify as a TFLite flatbuffer",
+                "the TFLite interpreter cannot run the SSD face model");
+        interpreter = net.interpreter();
+        resized = new Mat();
+        rgb = new Mat();
+        converted = new Mat();
         for (int k = 0; k < 6; k++) {
             int cells = SsdMobilenetModel.GRID[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
             boxOut[k] = new float[cells * 4];
@@ -274,9 +260,6 @@ final class SsdFaceDetector implements FaceDetector {
         resized.close();
         rgb.close();
         converted.close();
-        if (!interpreter.isNull()) interpreter.close();
-        resolver.close();
-        model.close();
-        bytes.close();
+        net.close();
     }
 }

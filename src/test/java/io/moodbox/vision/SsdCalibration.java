@@ -3,12 +3,7 @@ package io.moodbox.vision;
 import io.moodbox.camera.SceneGenerator;
 import io.moodbox.dataset.Fer2013;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.tensorflowlite.BuiltinOpResolver;
-import org.bytedeco.tensorflowlite.FlatBufferModel;
-import org.bytedeco.tensorflowlite.Interpreter;
-import org.bytedeco.tensorflowlite.InterpreterBuilder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +47,10 @@ public final class SsdCalibration {
         float[][] channelMax = new float[n][];   // ReLU6 activations (all but the predictors), by channel
         var rnd = new SplittableRandom(7);
         var bytes = new BytePointer(probe.flatbuffer());
-        try (var model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, probe.flatbuffer().remaining());
-             var resolver = new BuiltinOpResolver();
-             var interpreter = new Interpreter((Pointer) null);
+        try (var net = new TfliteNet(bytes, probe.flatbuffer().remaining(), "the probe model does not verify",
+                "the interpreter cannot run the probe model");
              var resized = new Mat(); var rgb = new Mat(); var converted = new Mat()) {
-            var builder = new InterpreterBuilder(model, resolver);
-            builder.SetNumThreads(1);
-            if (builder.apply(interpreter) != kTfLiteOk || interpreter.AllocateTensors() != kTfLiteOk)
-                throw new IllegalStateException("the interpreter cannot run the probe model");
-            builder.close();
+            var interpreter = net.interpreter();
             float[] input = new float[SsdFaceDetector.INPUT * SsdFaceDetector.INPUT * 3];
             float[][] out = new float[n][];
             for (int o = 0; o < n; o++) {

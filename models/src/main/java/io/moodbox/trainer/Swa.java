@@ -1,18 +1,13 @@
 package io.moodbox.trainer;
 
-import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.moodbox.dataset.Fer2013;
 import io.moodbox.dataset.Fer2013.Face;
@@ -89,12 +84,12 @@ public final class Swa {
     static List<Double> run(Path from, Path out, int epochs, float lr, long seed, Path join, int joinCount,
                             boolean augmentedBn, List<Face> train, List<Face> valid) throws IOException {
         var mx = new MiniXception(Fer2013.CLASSES);
-        var loss = new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);
+        // The training run's own recipe (targets, weight decay, augmentation), only the rate differs.
+        var recipe = Train.Options.parse(new String[0]);
+        var loss = Train.softTargetLoss();
         // Adam's moments start at zero: ramp up over a few hundred steps, then hold the rate.
         Tracker schedule = n -> n < 300 ? lr * (n + 1) / 300 : lr;
-        var config = new DefaultTrainingConfig(loss)
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(1e-4f).build())
-                .optDevices(new Device[] {Device.cpu()});
+        var config = Train.config(loss, schedule, recipe.weightDecay());
         var scores = new ArrayList<Double>();
         try (Model model = Model.newInstance("minixception", "PyTorch")) {
             model.setBlock(mx.block());
@@ -109,8 +104,8 @@ public final class Swa {
                 List<Parameter> mean = avg.block().getParameters().values();
                 double[][] sum = new double[live.size()][];
                 if (join != null) joinAverage(avg, WeightsFile.read(join), joinCount, mean, sum);
-                float[][] targets = Train.targets(train, 0.1f, 0.25f);
-                var aug = new Augment(10, 0.1, 0.1);
+                float[][] targets = Train.targets(train, recipe.smoothing(), recipe.ferPlusMix());
+                var aug = Train.AUGMENT;
                 double best = 0;
                 if (epochs == 0) {
                     // Only re-estimate the batch statistics, of the joined average or else the checkpoint.
@@ -207,17 +202,6 @@ public final class Swa {
 
     private static double accuracy(MiniXception net, NDManager manager, List<Face> faces) {
         var store = new ParameterStore(manager, false);
-        int n = 256, correct = 0;
-        float[] x = new float[n * 48 * 48];
-        for (int start = 0; start < faces.size(); start += n) {
-            int b = Math.min(n, faces.size() - start);
-            for (int i = 0; i < b; i++) Augment.plain(faces.get(start + i).pixels(), x, i * 48 * 48);
-            try (NDManager m = manager.newSubManager()) {
-                NDArray xs = m.create(x, new Shape(n, 1, 48, 48)).get("0:" + b);
-                long[] pred = net.block().forward(store, new NDList(xs), false).singletonOrThrow().argMax(1).toLongArray();
-                for (int i = 0; i < b; i++) if (pred[i] == faces.get(start + i).label()) correct++;
-            }
-        }
-        return correct / (double) faces.size();
+        return Train.accuracy(manager, faces, x -> net.block().forward(store, new NDList(x), false).singletonOrThrow());
     }
 }

@@ -117,11 +117,8 @@ public final class Train {
             return (float) (n < rewarm ? lr * (n + 1) / rewarm : lr);
         };
         var mx = new MiniXception(Fer2013.CLASSES);
-        var loss = new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);
-        var config = new DefaultTrainingConfig(loss)
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule)
-                        .optWeightDecays(o.weightDecay()).build())
-                .optDevices(new Device[] {Device.cpu()});
+        var loss = softTargetLoss();
+        var config = config(loss, schedule, o.weightDecay());
         var epochs = new ArrayList<Epoch>();
         try (Model model = Model.newInstance("minixception", "PyTorch")) {
             model.setBlock(mx.block());
@@ -143,7 +140,7 @@ public final class Train {
                     System.out.printf("Mini-Xception, %d parameters; %d training faces, %d validation faces, %d steps/epoch%n",
                             params, train.size(), valid.size(), stepsPerEpoch);
                 }
-                var aug = new Augment(10, 0.1, 0.1);
+                var aug = AUGMENT;
                 float[][] targets = targets(train, o.smoothing(), o.ferPlusMix());
                 double totalSeconds = 0;
                 int ran = 0;
@@ -184,6 +181,21 @@ public final class Train {
             }
         }
         return epochs;
+    }
+
+    /** The recipe's augmentation: flip, rotation +-10 degrees, shift and zoom +-10%. */
+    static final Augment AUGMENT = new Augment(10, 0.1, 0.1);
+
+    /** Cross-entropy against soft target distributions (FER+ votes, label smoothing). */
+    static SoftmaxCrossEntropyLoss softTargetLoss() {
+        return new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);
+    }
+
+    /** Adam on the CPU with the given rate schedule and weight decay. */
+    static DefaultTrainingConfig config(SoftmaxCrossEntropyLoss loss, Tracker schedule, float weightDecay) {
+        return new DefaultTrainingConfig(loss)
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(weightDecay).build())
+                .optDevices(new Device[] {Device.cpu()});
     }
 
     /** One pass over shuffled, augmented training faces; returns {mean loss, training accuracy}. */
@@ -238,14 +250,19 @@ public final class Train {
     }
 
     static double accuracy(Trainer trainer, List<Face> faces) {
+        return accuracy(trainer.getManager(), faces, x -> trainer.evaluate(new NDList(x)).singletonOrThrow());
+    }
+
+    /** Top-1 accuracy on plain faces, in batches of 256, with {@code logits} computing a batch's logits. */
+    static double accuracy(NDManager manager, List<Face> faces, java.util.function.UnaryOperator<NDArray> logits) {
         int n = 256, correct = 0;
         float[] x = new float[n * 48 * 48];
         for (int start = 0; start < faces.size(); start += n) {
             int b = Math.min(n, faces.size() - start);
             for (int i = 0; i < b; i++) Augment.plain(faces.get(start + i).pixels(), x, i * 48 * 48);
-            try (NDManager m = trainer.getManager().newSubManager()) {
+            try (NDManager m = manager.newSubManager()) {
                 NDArray xs = m.create(x, new Shape(n, 1, 48, 48)).get("0:" + b);
-                long[] pred = trainer.evaluate(new NDList(xs)).singletonOrThrow().argMax(1).toLongArray();
+                long[] pred = logits.apply(xs).argMax(1).toLongArray();
                 for (int i = 0; i < b; i++) if (pred[i] == faces.get(start + i).label()) correct++;
             }
         }

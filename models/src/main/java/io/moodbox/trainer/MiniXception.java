@@ -109,7 +109,7 @@ final class MiniXception {
         return new int[] {total / 2, total - total / 2};
     }
 
-    private static NDArray padSame(NDArray x) {
+    static NDArray padSame(NDArray x) {
         long h = x.getShape().get(2), w = x.getShape().get(3);
         int[] ph = samePads((int) h), pw = samePads((int) w);
         x = padAxis(x, 2, ph[0], ph[1]);

@@ -278,6 +278,11 @@ public final class Train {
 
     /** Writes every named layer's arrays (conv weight/bias, BN gamma/beta/mean/var) for the exporter. */
     static void writeWeights(MiniXception mx, Path file) throws IOException {
+        WeightsFile.write(file, weights(mx));
+    }
+
+    /** Every named layer's arrays by weights-file name (layer name + "." + parameter name). */
+    static Map<String, WeightsFile.Tensor> weights(MiniXception mx) {
         var out = new LinkedHashMap<String, WeightsFile.Tensor>();
         for (var layer : mx.layers()) {
             for (Pair<String, Parameter> p : layer.block().getParameters()) {
@@ -288,7 +293,7 @@ public final class Train {
                 out.put(layer.name() + "." + p.getKey(), new WeightsFile.Tensor(shape, a.toFloatArray()));
             }
         }
-        WeightsFile.write(file, out);
+        return out;
     }
 
     private static void saveParams(MiniXception mx, Path file) throws IOException {

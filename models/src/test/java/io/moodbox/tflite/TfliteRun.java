@@ -11,13 +11,13 @@ import org.bytedeco.tensorflowlite.TfLiteTensor;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 
 /** Runs an exported model through the real TFLite interpreter (Bytedeco), batch 1. Test-only. */
-final class TfliteRun implements AutoCloseable {
+public final class TfliteRun implements AutoCloseable {
     private final BytePointer buffer;
     private final FlatBufferModel model;
     private final BuiltinOpResolver resolver = new BuiltinOpResolver();
     private final Interpreter interpreter = new Interpreter((Pointer) null);
 
-    TfliteRun(byte[] bytes) {
+    public TfliteRun(byte[] bytes) {
         buffer = new BytePointer(bytes.length);
         buffer.put(bytes);
         model = FlatBufferModel.BuildFromBuffer(buffer, bytes.length);
@@ -32,7 +32,7 @@ final class TfliteRun implements AutoCloseable {
 
     TfLiteTensor out() { return interpreter.output_tensor(0); }
 
-    byte[] runInt8(byte[] input) {
+    public byte[] runInt8(byte[] input) {
         interpreter.typed_input_tensor_byte(0).put(input);
         invoke();
         byte[] y = new byte[(int) out().bytes()];

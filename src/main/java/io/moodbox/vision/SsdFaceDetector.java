@@ -25,8 +25,8 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 /**
  * face-api.js's SSD-MobileNetV1 face detector ({@link SsdMobilenetModel}; weights fetched by the
  * build from the npm package {@code @vladmandic/face-api}) on the TFLite interpreter, one thread.
- * The frame is scaled so its longer side is 512 px and padded at the right and bottom to the
- * 512x512 RGB input in [-1, 1], as face-api does; the 5118 priors' box encodings are decoded
+ * The frame is scaled to fit the 512x384 RGB input in [-1, 1] and padded at the right and bottom,
+ * where face-api's square padding puts it (a 4:3 frame fills it); the priors' box encodings are decoded
  * (TensorFlow Object Detection's centre-size coder, scales 10, 10, 5, 5), scored with a sigmoid
  * and reduced by non-maximum suppression at IoU 0.5, all as face-api's {@code SsdMobilenetv1.ts};
  * boxes much wider than tall are dropped ({@link #MIN_ASPECT}).
@@ -38,7 +38,7 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 final class SsdFaceDetector implements FaceDetector {
     private static final Logger log = LoggerFactory.getLogger(SsdFaceDetector.class);
     static final String WEIGHTS = "ssd_mobilenetv1_model.bin", MANIFEST = "ssd_mobilenetv1_model-weights_manifest.json";
-    static final int INPUT = SsdMobilenetModel.INPUT;
+    static final int WIDTH = SsdMobilenetModel.WIDTH, HEIGHT = SsdMobilenetModel.HEIGHT;
     /**
      * The score a detection needs. Measured on generated scenes (README, DetectorComparisonBench):
      * 0.1 finds 95.9% of FER's faces at 96.3% precision, 0.15 93.8% at 98.7%, 0.3 85.1%, 0.5
@@ -61,6 +61,7 @@ final class SsdFaceDetector implements FaceDetector {
     static final double MIN_ASPECT = 0.9;
 
     private final double minScore;
+    private final int height;
     private final float[] priors;
     /** The model's flatbuffer (native memory); must live as long as the interpreter. */
     private final ByteBuffer modelBuffer;
@@ -90,8 +91,14 @@ final class SsdFaceDetector implements FaceDetector {
      *               ranges calibrated for other weights fall back to float32 with a warning
      */
     SsdFaceDetector(TfjsWeights weights, double minScore, VisionConfig.SsdPrecision precision, SsdRanges ranges) {
+        this(weights, minScore, precision, ranges, HEIGHT);
+    }
+
+    /** @param height the input's height (512: face-api's square, for comparisons) */
+    SsdFaceDetector(TfjsWeights weights, double minScore, VisionConfig.SsdPrecision precision, SsdRanges ranges, int height) {
         this.minScore = minScore;
-        this.priors = SsdMobilenetModel.priors(weights);
+        this.height = height;
+        this.priors = SsdMobilenetModel.priors(weights, height);
         long t0 = System.nanoTime();
         ByteBuffer built = null;
         if (precision == VisionConfig.SsdPrecision.INT8) {
@@ -102,14 +109,14 @@ final class SsdFaceDetector implements FaceDetector {
                         ranges.weightsSha256(), weights.sha256());
             } else {
                 try {
-                    built = SsdMobilenetModel.int8(weights, ranges);
+                    built = SsdMobilenetModel.int8(weights, ranges, height);
                 } catch (MoodboxException e) {
                     log.warn("{}: running the SSD face model in float32, which takes about 80 MB more", e.getMessage());
                 }
             }
         }
         int8 = built != null;
-        modelBuffer = int8 ? built : SsdMobilenetModel.build(weights);
+        modelBuffer = int8 ? built : SsdMobilenetModel.build(weights, height);
         int size = modelBuffer.remaining();
         // The direct buffer's memory, read in place.
         net = new TfliteNet(new BytePointer(modelBuffer), size,
@@ -120,13 +127,13 @@ final class SsdFaceDetector implements FaceDetector {
         rgb = new Mat();
         converted = new Mat();
         for (int k = 0; k < 6; k++) {
-            int cells = SsdMobilenetModel.GRID[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
+            int cells = SsdMobilenetModel.rows(height)[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
             boxOut[k] = new float[cells * 4];
             classOut[k] = new float[cells * 3];
         }
         if (int8) {
             inputFloats = null;
-            inputBytes = new byte[INPUT * INPUT * 3];
+            inputBytes = new byte[WIDTH * height * 3];
             int most = 0;
             for (int o = 0; o < 12; o++) {
                 var t = interpreter.output_tensor(o);
@@ -136,7 +143,7 @@ final class SsdFaceDetector implements FaceDetector {
             }
             outBytes = new byte[most];
         } else {
-            inputFloats = new float[INPUT * INPUT * 3];
+            inputFloats = new float[WIDTH * height * 3];
             inputBytes = outBytes = null;
         }
         log.info("Face detector: SSD-MobileNetV1 (face-api.js weights, {} TFLite model of {} MB built in {} ms)",
@@ -156,7 +163,7 @@ final class SsdFaceDetector implements FaceDetector {
 
     @Override
     public List<Box> detect(Mat bgr, Mat gray) {
-        double scale = toInput(bgr, resized, rgb, converted, inputFloats, inputBytes);
+        double scale = toInput(bgr, height, resized, rgb, converted, inputFloats, inputBytes);
         if (int8) interpreter.typed_input_tensor_byte(0).position(0).put(inputBytes, 0, inputBytes.length);
         else interpreter.typed_input_tensor_float(0).position(0).put(inputFloats, 0, inputFloats.length);
         if (interpreter.Invoke() != kTfLiteOk) throw new MoodboxException("SSD face detection failed");
@@ -169,18 +176,22 @@ final class SsdFaceDetector implements FaceDetector {
                 interpreter.typed_output_tensor_float(o).position(0).get(out, 0, out.length);
             }
         }
-        return suppress(decode(boxOut, classOut, priors, minScore, INPUT / scale));
+        return suppress(decode(boxOut, classOut, priors, minScore, SsdMobilenetModel.SQUARE / scale));
     }
 
     /**
-     * Fills the model's 512x512 RGB input from a BGR frame: {@code floats} in [-1, 1] (float32
+     * Fills the model's 512x384 RGB input from a BGR frame: {@code floats} in [-1, 1] (float32
      * model) or, when it is null, {@code bytes} as q = pixel - 128 (int8 model). The three Mats are
      * the caller's scratch. Returns the frame's scale onto the input.
      */
     static double toInput(Mat bgr, Mat resized, Mat rgb, Mat converted, float[] floats, byte[] bytes) {
+        return toInput(bgr, HEIGHT, resized, rgb, converted, floats, bytes);
+    }
+
+    static double toInput(Mat bgr, int height, Mat resized, Mat rgb, Mat converted, float[] floats, byte[] bytes) {
         int w = bgr.cols(), h = bgr.rows();
-        double scale = (double) INPUT / Math.max(w, h);
-        int rw = Math.max(1, (int) Math.round(w * scale)), rh = Math.max(1, (int) Math.round(h * scale));
+        double scale = Math.min((double) WIDTH / w, (double) height / h);
+        int rw = Math.min(WIDTH, Math.max(1, (int) Math.round(w * scale))), rh = Math.min(height, Math.max(1, (int) Math.round(h * scale)));
         try (var scope = new PointerScope()) {
             opencv_imgproc.resize(bgr, resized, new Size(rw, rh), 0, 0, scale < 1 ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_LINEAR);
             opencv_imgproc.cvtColor(resized, rgb, opencv_imgproc.COLOR_BGR2RGB);
@@ -190,12 +201,12 @@ final class SsdFaceDetector implements FaceDetector {
                 rgb.convertTo(converted, opencv_core.CV_8SC3, 1, -128);   // q = pixel - 128 (SsdMobilenetModel.INPUT_QUANT)
                 Arrays.fill(bytes, (byte) -128);
                 BytePointer src = new BytePointer(converted.data());
-                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(bytes, y * INPUT * 3, row);
+                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(bytes, y * WIDTH * 3, row);
             } else {
                 rgb.convertTo(converted, opencv_core.CV_32FC3, 1 / 127.5, -1.0);
                 Arrays.fill(floats, -1f);
                 FloatPointer src = new FloatPointer(converted.data());
-                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(floats, y * INPUT * 3, row);
+                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(floats, y * WIDTH * 3, row);
             }
         }
         return scale;

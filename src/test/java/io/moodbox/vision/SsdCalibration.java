@@ -51,7 +51,7 @@ public final class SsdCalibration {
                 "the interpreter cannot run the probe model");
              var resized = new Mat(); var rgb = new Mat(); var converted = new Mat()) {
             var interpreter = net.interpreter();
-            float[] input = new float[SsdFaceDetector.INPUT * SsdFaceDetector.INPUT * 3];
+            float[] input = new float[SsdFaceDetector.WIDTH * SsdFaceDetector.HEIGHT * 3];
             float[][] out = new float[n][];
             for (int o = 0; o < n; o++) {
                 out[o] = new float[(int) (interpreter.output_tensor(o).bytes() / 4)];

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -63,8 +62,6 @@ final class SsdFaceDetector implements FaceDetector {
     private final double minScore;
     private final int height;
     private final float[] priors;
-    /** The model's flatbuffer (native memory); must live as long as the interpreter. */
-    private final ByteBuffer modelBuffer;
     private final TfliteNet net;
     private final Interpreter interpreter;
     /** Whether the model built is the int8 one (the float32 one when ranges were missing). */
@@ -100,7 +97,7 @@ final class SsdFaceDetector implements FaceDetector {
         this.height = height;
         this.priors = SsdMobilenetModel.priors(weights, height);
         long t0 = System.nanoTime();
-        ByteBuffer built = null;
+        BytePointer built = null;
         if (precision == VisionConfig.SsdPrecision.INT8) {
             if (ranges == null) {
                 log.warn("This build has no int8 ranges for the SSD face model ({}): running it in float32, which takes about 80 MB more", SsdRanges.RESOURCE);
@@ -116,10 +113,10 @@ final class SsdFaceDetector implements FaceDetector {
             }
         }
         int8 = built != null;
-        modelBuffer = int8 ? built : SsdMobilenetModel.build(weights, height);
-        int size = modelBuffer.remaining();
-        // The direct buffer's memory, read in place.
-        net = new TfliteNet(new BytePointer(modelBuffer), size,
+        BytePointer model = int8 ? built : SsdMobilenetModel.build(weights, height);
+        long size = SsdMobilenetModel.size(model);
+        // Read in place: the net owns the flatbuffer's memory and frees it with the interpreter.
+        net = new TfliteNet(model, size,
                 "the SSD face model built from the weights does not verify as a TFLite flatbuffer",
                 "the TFLite interpreter cannot run the SSD face model");
         interpreter = net.interpreter();

@@ -1,6 +1,7 @@
 package io.moodbox.vision;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import org.bytedeco.javacpp.BytePointer;
 import io.moodbox.config.MoodboxException;
 import org.tensorflow.lite.schema.ActivationFunctionType;
 import org.tensorflow.lite.schema.Buffer;
@@ -18,7 +19,6 @@ import org.tensorflow.lite.schema.SubGraph;
 import org.tensorflow.lite.schema.Tensor;
 import org.tensorflow.lite.schema.TensorType;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,8 +88,8 @@ final class SsdMobilenetModel {
      */
     static final Quant INPUT_QUANT = new Quant(2f / 255f, 0);
 
-    /** A built model and the names of its outputs, in output order. */
-    record Built(ByteBuffer flatbuffer, List<String> outputs) {}
+    /** A built model ({@link #write}'s native memory) and the names of its outputs, in output order. */
+    record Built(BytePointer flatbuffer, List<String> outputs) {}
 
     private final TfjsWeights w;
     private final int height;
@@ -104,17 +104,17 @@ final class SsdMobilenetModel {
     }
 
     /**
-     * The TFLite flatbuffer for these weights, in a direct (native) buffer positioned at the
-     * model's first byte, so the interpreter reads it in place and the 23 MB never sit on the Java
-     * heap; the caller keeps the buffer alive as long as the model. Outputs 2k and 2k+1 are
-     * predictor k's box encodings and class logits.
+     * The TFLite flatbuffer for these weights in native memory, positioned at the model's first
+     * byte and limited at its last ({@link #size}), so the interpreter reads it in place and the
+     * 23 MB never sit on the Java heap; the caller owns it (close() frees it) and keeps it as long
+     * as the model. Outputs 2k and 2k+1 are predictor k's box encodings and class logits.
      */
-    static ByteBuffer build(TfjsWeights weights) {
+    static BytePointer build(TfjsWeights weights) {
         return build(weights, HEIGHT);
     }
 
     /** As {@link #build(TfjsWeights)}, {@code height} px high (512: face-api's square, for comparisons). */
-    static ByteBuffer build(TfjsWeights weights, int height) {
+    static BytePointer build(TfjsWeights weights, int height) {
         var m = new SsdMobilenetModel(weights, height);
         m.graph();
         return m.write(null);
@@ -125,7 +125,7 @@ final class SsdMobilenetModel {
      * quantization dequantizes them), equalized across layers and quantized as {@code ranges} say.
      * Ranges that lack a tensor or don't fit it are a {@link MoodboxException} naming it.
      */
-    static ByteBuffer int8(TfjsWeights weights, SsdRanges ranges, int height) {
+    static BytePointer int8(TfjsWeights weights, SsdRanges ranges, int height) {
         var m = new SsdMobilenetModel(weights, height);
         m.graph();
         return m.write(m.equalize(ranges));
@@ -411,7 +411,12 @@ final class SsdMobilenetModel {
     }
 
     /** @param ranges null: float32; else activation ranges by tensor name for the int8 model */
-    private ByteBuffer write(Map<String, float[]> ranges) {
+    /** The bytes of a model {@link #build} or {@link #int8} returned. */
+    static long size(BytePointer model) {
+        return model.limit() - model.position();
+    }
+
+    private BytePointer write(Map<String, float[]> ranges) {
         boolean int8 = ranges != null;
         // int8: activations' quantization, weights' per-channel bytes and biases' int32, by tensor index.
         Quant[] aq = new Quant[tensors.size()];
@@ -452,8 +457,13 @@ final class SsdMobilenetModel {
         long bytes = 0;
         // int8 weights take a byte each (biases stay 4, well inside the 1 MB margin).
         for (float[] b : buffers) bytes += b.length * (int8 ? 1L : 4L) + 16;
-        // Sized for everything at once: the builder never has to grow (and copy) its buffer.
-        var fb = new FlatBufferBuilder(ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, bytes + (1 << 20))));
+        // Sized for everything at once: the builder never has to grow (and copy) its buffer. Native
+        // memory that, unlike allocateDirect's, is not zero-filled: the builder writes from the end,
+        // so the margin left at the front is never touched and never becomes resident.
+        long capacity = Math.min(Integer.MAX_VALUE - 8, bytes + (1 << 20));
+        var memory = new BytePointer(capacity);
+        memory.limit(capacity);
+        var fb = new FlatBufferBuilder(memory.asByteBuffer());
         int[] bufferOffsets = new int[buffers.size() + 1];
         Buffer.startBuffer(fb);
         bufferOffsets[0] = Buffer.endBuffer(fb);                      // buffer 0: the empty sentinel
@@ -573,7 +583,8 @@ final class SsdMobilenetModel {
         Model.addDescription(fb, description);
         Model.addBuffers(fb, bufferVec);
         Model.finishModelBuffer(fb, Model.endModel(fb));
-        return fb.dataBuffer();
+        memory.position(fb.dataBuffer().position());
+        return memory;
     }
 
     /** Symmetric (zero point 0) scales along {@code axis}, or one per-tensor scale with {@code zeroPoint}. */

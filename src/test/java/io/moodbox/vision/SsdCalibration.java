@@ -46,8 +46,8 @@ public final class SsdCalibration {
         float[][] sample = new float[n][frames * SAMPLE];
         float[][] channelMax = new float[n][];   // ReLU6 activations (all but the predictors), by channel
         var rnd = new SplittableRandom(7);
-        var bytes = new BytePointer(probe.flatbuffer());
-        try (var net = new TfliteNet(bytes, probe.flatbuffer().remaining(), "the probe model does not verify",
+        var bytes = probe.flatbuffer();
+        try (var net = new TfliteNet(bytes, SsdMobilenetModel.size(bytes), "the probe model does not verify",
                 "the interpreter cannot run the probe model");
              var resized = new Mat(); var rgb = new Mat(); var converted = new Mat()) {
             var interpreter = net.interpreter();

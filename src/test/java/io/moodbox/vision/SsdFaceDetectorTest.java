@@ -229,8 +229,8 @@ class SsdFaceDetectorTest {
             float[][] out = new float[2][];
             int i = 0;
             for (int height : new int[]{SsdMobilenetModel.SQUARE, SsdMobilenetModel.HEIGHT}) {
-                ByteBuffer model = SsdMobilenetModel.build(weights, height);
-                try (var net = new TfliteNet(new BytePointer(model), model.remaining(), "damaged", "cannot run");
+                BytePointer model = SsdMobilenetModel.build(weights, height);
+                try (var net = new TfliteNet(model, SsdMobilenetModel.size(model), "damaged", "cannot run");
                      Mat bgr = mat(frame); Mat a = new Mat(); Mat b = new Mat(); Mat c = new Mat()) {
                     float[] input = new float[SsdMobilenetModel.WIDTH * height * 3];
                     SsdFaceDetector.toInput(bgr, height, a, b, c, input, null);

@@ -177,7 +177,7 @@ final class SsdFaceDetector implements FaceDetector {
     }
 
     /**
-     * Fills the model's 512x384 RGB input from a BGR frame: {@code floats} in [-1, 1] (float32
+     * Fills the model's 512x384 RGB input (space-to-depth, {@link #inputIndex}) from a BGR frame: {@code floats} in [-1, 1] (float32
      * model) or, when it is null, {@code bytes} as q = pixel - 128 (int8 model). The three Mats are
      * the caller's scratch. Returns the frame's scale onto the input.
      */
@@ -198,15 +198,42 @@ final class SsdFaceDetector implements FaceDetector {
                 rgb.convertTo(converted, opencv_core.CV_8SC3, 1, -128);   // q = pixel - 128 (SsdMobilenetModel.INPUT_QUANT)
                 Arrays.fill(bytes, (byte) -128);
                 BytePointer src = new BytePointer(converted.data());
-                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(bytes, y * WIDTH * 3, row);
+                byte[] line = new byte[row];
+                for (int y = 0; y < rh; y++) {
+                    src.position(y * converted.step1()).get(line, 0, row);
+                    for (int x = 0, i = 0; x < rw; x++, i += 3) {
+                        int at = inputIndex(y, x);
+                        bytes[at] = line[i];
+                        bytes[at + 1] = line[i + 1];
+                        bytes[at + 2] = line[i + 2];
+                    }
+                }
             } else {
                 rgb.convertTo(converted, opencv_core.CV_32FC3, 1 / 127.5, -1.0);
                 Arrays.fill(floats, -1f);
                 FloatPointer src = new FloatPointer(converted.data());
-                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(floats, y * WIDTH * 3, row);
+                float[] line = new float[row];
+                for (int y = 0; y < rh; y++) {
+                    src.position(y * converted.step1()).get(line, 0, row);
+                    for (int x = 0, i = 0; x < rw; x++, i += 3) {
+                        int at = inputIndex(y, x);
+                        floats[at] = line[i];
+                        floats[at + 1] = line[i + 1];
+                        floats[at + 2] = line[i + 2];
+                    }
+                }
             }
         }
         return scale;
+    }
+
+    /**
+     * Where pixel (y, x)'s red value goes in the model's input, which is space-to-depth (see
+     * SsdMobilenetModel.firstConv): cell (y/2, x/2) of 12 channels, the 2x2 block's pixels in
+     * row order, each RGB.
+     */
+    static int inputIndex(int y, int x) {
+        return ((y >> 1) * (WIDTH / 2) + (x >> 1)) * 12 + (((y & 1) << 1) | (x & 1)) * 3;
     }
 
     /**

@@ -271,9 +271,10 @@ final class SsdMobilenetModel {
     }
 
     private void graph() {
-        int x = activation("input", height, WIDTH, 3);
+        // The input arrives space-to-depth (SPACE_TO_DEPTH_BLOCK): see firstConv.
+        int x = activation("input", height / 2, WIDTH / 2, 12);
         int[] rows = rows(height);
-        x = conv("MobilenetV1/Conv2d_0_pointwise", x, 2, true);
+        x = firstConv("MobilenetV1/Conv2d_0_pointwise", x);
         int conv11 = -1;
         for (int i = 1; i <= 13; i++) {
             int stride = i == 2 || i == 4 || i == 6 || i == 12 ? 2 : 1;
@@ -331,6 +332,38 @@ final class SsdMobilenetModel {
         buffers.add(values);
         tensors.add(new TensorSpec(name, shape, buffers.size()));
         return tensors.size() - 1;
+    }
+
+    /**
+     * The first conv, 3x3 at stride 2 on RGB, as the same arithmetic on the input rearranged
+     * space-to-depth (each 2x2 pixel block one cell of 12 channels, {@link SsdFaceDetector} fills
+     * it so): a 2x2 conv at stride 1 whose taps past the 3x3 are zero. The outputs are the same
+     * numbers; what changes is XNNPACK's indirection buffer, a pointer per output pixel and tap
+     * (256x192 pixels x 9 taps x 8 bytes = 3.5 MB for the 3x3; 4 taps here).
+     */
+    private int firstConv(String prefix, int in) {
+        var f = w.get(prefix + "/weights");
+        var b = w.get(prefix + "/convolution_bn_offset");
+        int kh = f.shape()[0], kw = f.shape()[1], ic = f.shape()[2], oc = f.shape()[3];
+        if (kh != 3 || kw != 3 || ic != 3 || tensors.get(in).shape()[3] != 12 || b.size() != oc)
+            throw new MoodboxException(prefix + ": weights " + Arrays.toString(f.shape()) + " are not a 3x3 conv on RGB");
+        float[] ohwi = new float[oc * 2 * 2 * 12];
+        for (int o = 0; o < oc; o++)
+            for (int by = 0; by < 2; by++)
+                for (int bx = 0; bx < 2; bx++)
+                    for (int sy = 0; sy < 2; sy++)
+                        for (int sx = 0; sx < 2; sx++) {
+                            int ky = 2 * by + sy, kx = 2 * bx + sx;
+                            if (ky > 2 || kx > 2) continue;
+                            for (int c = 0; c < 3; c++)
+                                ohwi[((o * 2 + by) * 2 + bx) * 12 + (sy * 2 + sx) * 3 + c] = f.values()[((ky * 3 + kx) * 3 + c) * oc + o];
+                        }
+        int wt = constant(prefix + "/weights", new int[]{oc, 2, 2, 12}, ohwi);
+        int bt = constant(prefix + "/bias", new int[]{oc}, b.values());
+        int out = activation(prefix, tensors.get(in).shape()[1], tensors.get(in).shape()[2], oc);
+        // SAME pads a 2x2 window with one cell at the bottom and right: the 3x3's own padding.
+        ops.add(new OpSpec(BuiltinOperator.CONV_2D, new int[]{in, wt, bt}, out, 1, true));
+        return out;
     }
 
     /** CONV_2D with SAME padding; TF's HWIO filter becomes TFLite's OHWI. */

@@ -253,6 +253,53 @@ class SsdFaceDetectorTest {
         assertTrue(err[0] < 0.3, "relative RMS " + err[0]);
     }
 
+    /**
+     * The first conv runs on the space-to-depth input as a 2x2 conv, and computes what face-api's
+     * 3x3 stride-2 conv with SAME padding computes on the plain image: checked against that
+     * arithmetic in plain Java, inside and on the bottom and right edges.
+     */
+    @Test
+    void spaceToDepthFirstConvIsThePlainConv() {
+        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdFaceDetector.loadBundled();
+        var probe = SsdMobilenetModel.probe(weights, null);
+        int conv0 = probe.outputs().indexOf("MobilenetV1/Conv2d_0_pointwise");
+        assertTrue(conv0 >= 0, "the probe exposes the first conv");
+        Frame frame = Scenes.generator(SceneGenerator.Options.defaults(67)).scene(0).frame();
+        int h = SsdMobilenetModel.HEIGHT, w = SsdMobilenetModel.WIDTH, oc = 32;
+        float[] input = new float[w * h * 3];
+        float[] out;
+        try (var net = new TfliteNet(probe.flatbuffer(), SsdMobilenetModel.size(probe.flatbuffer()), "damaged", "cannot run");
+             Mat bgr = mat(frame); Mat a = new Mat(); Mat b = new Mat(); Mat c = new Mat()) {
+            SsdFaceDetector.toInput(bgr, a, b, c, input, null);
+            net.interpreter().typed_input_tensor_float(0).position(0).put(input, 0, input.length);
+            assertEquals(0, net.interpreter().Invoke());
+            out = new float[h / 2 * (w / 2) * oc];
+            net.interpreter().typed_output_tensor_float(conv0).position(0).get(out, 0, out.length);
+        }
+        float[] f = weights.get("MobilenetV1/Conv2d_0_pointwise/weights").values();   // HWIO 3x3x3x32
+        float[] bias = weights.get("MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset").values();
+        int checked = 0;
+        double worst = 0;
+        for (int i : new int[]{0, 37, 120, h / 2 - 1})
+            for (int j : new int[]{0, 5, 200, w / 2 - 1})
+                for (int o = 0; o < oc; o++) {
+                    double sum = bias[o];
+                    for (int ky = 0; ky < 3; ky++)
+                        for (int kx = 0; kx < 3; kx++) {
+                            int y = 2 * i + ky, x = 2 * j + kx;
+                            if (y >= h || x >= w) continue;   // SAME: zeros past the bottom and right
+                            for (int ch = 0; ch < 3; ch++)
+                                sum += input[SsdFaceDetector.inputIndex(y, x) + ch] * f[((ky * 3 + kx) * 3 + ch) * oc + o];
+                        }
+                    double expected = Math.min(6, Math.max(0, sum));
+                    worst = Math.max(worst, Math.abs(expected - out[(i * (w / 2) + j) * oc + o]));
+                    checked++;
+                }
+        assertEquals(16 * oc, checked);
+        assertTrue(worst < 1e-4, "largest difference " + worst);
+    }
+
     /** Missing, foreign or incomplete ranges run the float32 model instead; broken range files say what is wrong. */
     @Test
     void int8WithoutFittingRangesFallsBackToFloat(@TempDir Path dir) throws Exception {

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -25,8 +24,8 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 /**
  * face-api.js's SSD-MobileNetV1 face detector ({@link SsdMobilenetModel}; weights fetched by the
  * build from the npm package {@code @vladmandic/face-api}) on the TFLite interpreter, one thread.
- * The frame is scaled so its longer side is 512 px and padded at the right and bottom to the
- * 512x512 RGB input in [-1, 1], as face-api does; the 5118 priors' box encodings are decoded
+ * The frame is scaled to fit the 512x384 RGB input in [-1, 1] and padded at the right and bottom,
+ * where face-api's square padding puts it (a 4:3 frame fills it); the priors' box encodings are decoded
  * (TensorFlow Object Detection's centre-size coder, scales 10, 10, 5, 5), scored with a sigmoid
  * and reduced by non-maximum suppression at IoU 0.5, all as face-api's {@code SsdMobilenetv1.ts};
  * boxes much wider than tall are dropped ({@link #MIN_ASPECT}).
@@ -38,7 +37,7 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 final class SsdFaceDetector implements FaceDetector {
     private static final Logger log = LoggerFactory.getLogger(SsdFaceDetector.class);
     static final String WEIGHTS = "ssd_mobilenetv1_model.bin", MANIFEST = "ssd_mobilenetv1_model-weights_manifest.json";
-    static final int INPUT = SsdMobilenetModel.INPUT;
+    static final int WIDTH = SsdMobilenetModel.WIDTH, HEIGHT = SsdMobilenetModel.HEIGHT;
     /**
      * The score a detection needs. Measured on generated scenes (README, DetectorComparisonBench):
      * 0.1 finds 95.9% of FER's faces at 96.3% precision, 0.15 93.8% at 98.7%, 0.3 85.1%, 0.5
@@ -61,9 +60,8 @@ final class SsdFaceDetector implements FaceDetector {
     static final double MIN_ASPECT = 0.9;
 
     private final double minScore;
+    private final int height;
     private final float[] priors;
-    /** The model's flatbuffer (native memory); must live as long as the interpreter. */
-    private final ByteBuffer modelBuffer;
     private final TfliteNet net;
     private final Interpreter interpreter;
     /** Whether the model built is the int8 one (the float32 one when ranges were missing). */
@@ -90,10 +88,16 @@ final class SsdFaceDetector implements FaceDetector {
      *               ranges calibrated for other weights fall back to float32 with a warning
      */
     SsdFaceDetector(TfjsWeights weights, double minScore, VisionConfig.SsdPrecision precision, SsdRanges ranges) {
+        this(weights, minScore, precision, ranges, HEIGHT);
+    }
+
+    /** @param height the input's height (512: face-api's square, for comparisons) */
+    SsdFaceDetector(TfjsWeights weights, double minScore, VisionConfig.SsdPrecision precision, SsdRanges ranges, int height) {
         this.minScore = minScore;
-        this.priors = SsdMobilenetModel.priors(weights);
+        this.height = height;
+        this.priors = SsdMobilenetModel.priors(weights, height);
         long t0 = System.nanoTime();
-        ByteBuffer built = null;
+        BytePointer built = null;
         if (precision == VisionConfig.SsdPrecision.INT8) {
             if (ranges == null) {
                 log.warn("This build has no int8 ranges for the SSD face model ({}): running it in float32, which takes about 80 MB more", SsdRanges.RESOURCE);
@@ -102,17 +106,17 @@ final class SsdFaceDetector implements FaceDetector {
                         ranges.weightsSha256(), weights.sha256());
             } else {
                 try {
-                    built = SsdMobilenetModel.int8(weights, ranges);
+                    built = SsdMobilenetModel.int8(weights, ranges, height);
                 } catch (MoodboxException e) {
                     log.warn("{}: running the SSD face model in float32, which takes about 80 MB more", e.getMessage());
                 }
             }
         }
         int8 = built != null;
-        modelBuffer = int8 ? built : SsdMobilenetModel.build(weights);
-        int size = modelBuffer.remaining();
-        // The direct buffer's memory, read in place.
-        net = new TfliteNet(new BytePointer(modelBuffer), size,
+        BytePointer model = int8 ? built : SsdMobilenetModel.build(weights, height);
+        long size = SsdMobilenetModel.size(model);
+        // Read in place: the net owns the flatbuffer's memory and frees it with the interpreter.
+        net = new TfliteNet(model, size,
                 "the SSD face model built from the weights does not verify as a TFLite flatbuffer",
                 "the TFLite interpreter cannot run the SSD face model");
         interpreter = net.interpreter();
@@ -120,13 +124,13 @@ final class SsdFaceDetector implements FaceDetector {
         rgb = new Mat();
         converted = new Mat();
         for (int k = 0; k < 6; k++) {
-            int cells = SsdMobilenetModel.GRID[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
+            int cells = SsdMobilenetModel.rows(height)[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
             boxOut[k] = new float[cells * 4];
             classOut[k] = new float[cells * 3];
         }
         if (int8) {
             inputFloats = null;
-            inputBytes = new byte[INPUT * INPUT * 3];
+            inputBytes = new byte[WIDTH * height * 3];
             int most = 0;
             for (int o = 0; o < 12; o++) {
                 var t = interpreter.output_tensor(o);
@@ -136,7 +140,7 @@ final class SsdFaceDetector implements FaceDetector {
             }
             outBytes = new byte[most];
         } else {
-            inputFloats = new float[INPUT * INPUT * 3];
+            inputFloats = new float[WIDTH * height * 3];
             inputBytes = outBytes = null;
         }
         log.info("Face detector: SSD-MobileNetV1 (face-api.js weights, {} TFLite model of {} MB built in {} ms)",
@@ -156,7 +160,7 @@ final class SsdFaceDetector implements FaceDetector {
 
     @Override
     public List<Box> detect(Mat bgr, Mat gray) {
-        double scale = toInput(bgr, resized, rgb, converted, inputFloats, inputBytes);
+        double scale = toInput(bgr, height, resized, rgb, converted, inputFloats, inputBytes);
         if (int8) interpreter.typed_input_tensor_byte(0).position(0).put(inputBytes, 0, inputBytes.length);
         else interpreter.typed_input_tensor_float(0).position(0).put(inputFloats, 0, inputFloats.length);
         if (interpreter.Invoke() != kTfLiteOk) throw new MoodboxException("SSD face detection failed");
@@ -169,18 +173,22 @@ final class SsdFaceDetector implements FaceDetector {
                 interpreter.typed_output_tensor_float(o).position(0).get(out, 0, out.length);
             }
         }
-        return suppress(decode(boxOut, classOut, priors, minScore, INPUT / scale));
+        return suppress(decode(boxOut, classOut, priors, minScore, SsdMobilenetModel.SQUARE / scale));
     }
 
     /**
-     * Fills the model's 512x512 RGB input from a BGR frame: {@code floats} in [-1, 1] (float32
+     * Fills the model's 512x384 RGB input (space-to-depth, {@link #inputIndex}) from a BGR frame: {@code floats} in [-1, 1] (float32
      * model) or, when it is null, {@code bytes} as q = pixel - 128 (int8 model). The three Mats are
      * the caller's scratch. Returns the frame's scale onto the input.
      */
     static double toInput(Mat bgr, Mat resized, Mat rgb, Mat converted, float[] floats, byte[] bytes) {
+        return toInput(bgr, HEIGHT, resized, rgb, converted, floats, bytes);
+    }
+
+    static double toInput(Mat bgr, int height, Mat resized, Mat rgb, Mat converted, float[] floats, byte[] bytes) {
         int w = bgr.cols(), h = bgr.rows();
-        double scale = (double) INPUT / Math.max(w, h);
-        int rw = Math.max(1, (int) Math.round(w * scale)), rh = Math.max(1, (int) Math.round(h * scale));
+        double scale = Math.min((double) WIDTH / w, (double) height / h);
+        int rw = Math.min(WIDTH, Math.max(1, (int) Math.round(w * scale))), rh = Math.min(height, Math.max(1, (int) Math.round(h * scale)));
         try (var scope = new PointerScope()) {
             opencv_imgproc.resize(bgr, resized, new Size(rw, rh), 0, 0, scale < 1 ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_LINEAR);
             opencv_imgproc.cvtColor(resized, rgb, opencv_imgproc.COLOR_BGR2RGB);
@@ -190,15 +198,42 @@ final class SsdFaceDetector implements FaceDetector {
                 rgb.convertTo(converted, opencv_core.CV_8SC3, 1, -128);   // q = pixel - 128 (SsdMobilenetModel.INPUT_QUANT)
                 Arrays.fill(bytes, (byte) -128);
                 BytePointer src = new BytePointer(converted.data());
-                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(bytes, y * INPUT * 3, row);
+                byte[] line = new byte[row];
+                for (int y = 0; y < rh; y++) {
+                    src.position(y * converted.step1()).get(line, 0, row);
+                    for (int x = 0, i = 0; x < rw; x++, i += 3) {
+                        int at = inputIndex(y, x);
+                        bytes[at] = line[i];
+                        bytes[at + 1] = line[i + 1];
+                        bytes[at + 2] = line[i + 2];
+                    }
+                }
             } else {
                 rgb.convertTo(converted, opencv_core.CV_32FC3, 1 / 127.5, -1.0);
                 Arrays.fill(floats, -1f);
                 FloatPointer src = new FloatPointer(converted.data());
-                for (int y = 0; y < rh; y++) src.position(y * converted.step1()).get(floats, y * INPUT * 3, row);
+                float[] line = new float[row];
+                for (int y = 0; y < rh; y++) {
+                    src.position(y * converted.step1()).get(line, 0, row);
+                    for (int x = 0, i = 0; x < rw; x++, i += 3) {
+                        int at = inputIndex(y, x);
+                        floats[at] = line[i];
+                        floats[at + 1] = line[i + 1];
+                        floats[at + 2] = line[i + 2];
+                    }
+                }
             }
         }
         return scale;
+    }
+
+    /**
+     * Where pixel (y, x)'s red value goes in the model's input, which is space-to-depth (see
+     * SsdMobilenetModel.firstConv): cell (y/2, x/2) of 12 channels, the 2x2 block's pixels in
+     * row order, each RGB.
+     */
+    static int inputIndex(int y, int x) {
+        return ((y >> 1) * (WIDTH / 2) + (x >> 1)) * 12 + (((y & 1) << 1) | (x & 1)) * 3;
     }
 
     /**

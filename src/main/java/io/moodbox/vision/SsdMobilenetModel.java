@@ -1,6 +1,7 @@
 package io.moodbox.vision;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import org.bytedeco.javacpp.BytePointer;
 import io.moodbox.config.MoodboxException;
 import org.tensorflow.lite.schema.ActivationFunctionType;
 import org.tensorflow.lite.schema.Buffer;
@@ -11,13 +12,13 @@ import org.tensorflow.lite.schema.DepthwiseConv2DOptions;
 import org.tensorflow.lite.schema.Model;
 import org.tensorflow.lite.schema.Operator;
 import org.tensorflow.lite.schema.OperatorCode;
+import org.tensorflow.lite.schema.PadOptions;
 import org.tensorflow.lite.schema.Padding;
 import org.tensorflow.lite.schema.QuantizationParameters;
 import org.tensorflow.lite.schema.SubGraph;
 import org.tensorflow.lite.schema.Tensor;
 import org.tensorflow.lite.schema.TensorType;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,23 +31,43 @@ import java.util.Map;
  * layer as the package's {@code ssdMobilenetv1/*.ts} runs it: a MobileNetV1 body (3x3 conv, then 13
  * depthwise + pointwise pairs, ReLU6, batch norm folded into the depthwise weights), 8 extra
  * pointwise layers, and six box predictors (box encodings and class logits) on feature maps of
- * 32, 16, 8, 4, 2 and 1 cells for the 512x512 input. The predictors' 12 raw outputs are the
- * model's outputs; priors, box decoding and suppression are done by {@link SsdFaceDetector}.
+ * 32, 16, 8, 4, 2 and 1 cells across. face-api runs it on 512x512, the frame padded to a square;
+ * here the input is 512x384, the top three quarters of that square, which is all a 4:3 camera
+ * fills: the same results for a quarter less work and memory. The feature maps are the top rows
+ * of face-api's (24, 12, 6, 3, 2 and 1 rows), so the priors are the first rows of face-api's; where
+ * a stride-2 conv meets an odd number of rows, an explicit PAD at the bottom keeps its windows
+ * where the square input puts them (TF's SAME would pad one row on top and shift them). The
+ * predictors' 12 raw outputs are the model's outputs; priors, box decoding and suppression are
+ * done by {@link SsdFaceDetector}.
  * Built in memory at startup, so no converted model is stored anywhere: float32 (about 23 MB) or
  * full int8 (about 6 MB; per-channel symmetric weights, per-tensor activations from ranges
  * calibrated ahead, {@link SsdRanges}).
  */
 final class SsdMobilenetModel {
-    static final int INPUT = 512;
-    /** Feature map side and anchors per cell of each box predictor, in output order. */
+    /** The input's width and height; face-api's priors are relative to its 512x512 square. */
+    static final int WIDTH = 512, HEIGHT = 384, SQUARE = 512;
+    /** Feature map columns and anchors per cell of each box predictor, in output order. */
     static final int[] GRID = {32, 16, 8, 4, 2, 1}, ANCHORS_PER_CELL = {3, 6, 6, 6, 6, 6};
+    /** Feature map rows of each box predictor: the cells of the square whose top lies in the input. */
+    static final int[] ROWS = rows(HEIGHT);
+
+    /** Feature map rows of each box predictor for an input {@code height} px high. */
+    static int[] rows(int height) {
+        return Arrays.stream(GRID).map(g -> ceil(height * g, SQUARE)).toArray();
+    }
+    /** face-api's priors, for the square. */
     static final int PRIORS = 5118;
     /** TensorFlow's batch norm epsilon in face-api's mobileNetV1.ts. */
     private static final float BN_EPSILON = 0.0010000000474974513f;
 
     private record TensorSpec(String name, int[] shape, int buffer) {}
 
-    private record OpSpec(int builtin, int[] inputs, int output, int stride, boolean relu6) {}
+    /** {@code padding}: a TFLite Padding (SAME, or VALID after an explicit PAD). */
+    private record OpSpec(int builtin, int[] inputs, int output, int stride, boolean relu6, byte padding) {
+        OpSpec(int builtin, int[] inputs, int output, int stride, boolean relu6) {
+            this(builtin, inputs, output, stride, relu6, Padding.SAME);
+        }
+    }
 
     /** real = scale * (q - zeroPoint), q in [-128, 127]. */
     record Quant(float scale, int zeroPoint) {
@@ -67,27 +88,34 @@ final class SsdMobilenetModel {
      */
     static final Quant INPUT_QUANT = new Quant(2f / 255f, 0);
 
-    /** A built model and the names of its outputs, in output order. */
-    record Built(ByteBuffer flatbuffer, List<String> outputs) {}
+    /** A built model ({@link #write}'s native memory) and the names of its outputs, in output order. */
+    record Built(BytePointer flatbuffer, List<String> outputs) {}
 
     private final TfjsWeights w;
+    private final int height;
     private final List<TensorSpec> tensors = new ArrayList<>();
     private final List<float[]> buffers = new ArrayList<>();
     private final List<OpSpec> ops = new ArrayList<>();
     private int[] outputs = new int[12];
 
-    private SsdMobilenetModel(TfjsWeights weights) {
+    private SsdMobilenetModel(TfjsWeights weights, int height) {
         this.w = weights;
+        this.height = height;
     }
 
     /**
-     * The TFLite flatbuffer for these weights, in a direct (native) buffer positioned at the
-     * model's first byte, so the interpreter reads it in place and the 23 MB never sit on the Java
-     * heap; the caller keeps the buffer alive as long as the model. Outputs 2k and 2k+1 are
-     * predictor k's box encodings and class logits.
+     * The TFLite flatbuffer for these weights in native memory, positioned at the model's first
+     * byte and limited at its last ({@link #size}), so the interpreter reads it in place and the
+     * 23 MB never sit on the Java heap; the caller owns it (close() frees it) and keeps it as long
+     * as the model. Outputs 2k and 2k+1 are predictor k's box encodings and class logits.
      */
-    static ByteBuffer build(TfjsWeights weights) {
-        var m = new SsdMobilenetModel(weights);
+    static BytePointer build(TfjsWeights weights) {
+        return build(weights, HEIGHT);
+    }
+
+    /** As {@link #build(TfjsWeights)}, {@code height} px high (512: face-api's square, for comparisons). */
+    static BytePointer build(TfjsWeights weights, int height) {
+        var m = new SsdMobilenetModel(weights, height);
         m.graph();
         return m.write(null);
     }
@@ -97,8 +125,8 @@ final class SsdMobilenetModel {
      * quantization dequantizes them), equalized across layers and quantized as {@code ranges} say.
      * Ranges that lack a tensor or don't fit it are a {@link MoodboxException} naming it.
      */
-    static ByteBuffer int8(TfjsWeights weights, SsdRanges ranges) {
-        var m = new SsdMobilenetModel(weights);
+    static BytePointer int8(TfjsWeights weights, SsdRanges ranges, int height) {
+        var m = new SsdMobilenetModel(weights, height);
         m.graph();
         return m.write(m.equalize(ranges));
     }
@@ -110,7 +138,7 @@ final class SsdMobilenetModel {
      * equalized activations are scaled by channel, so compare them only as relative errors.
      */
     static Built probe(TfjsWeights weights, SsdRanges ranges) {
-        var m = new SsdMobilenetModel(weights);
+        var m = new SsdMobilenetModel(weights, HEIGHT);
         m.graph();
         var eq = ranges == null ? null : m.equalize(ranges);
         var all = new ArrayList<Integer>();
@@ -143,7 +171,7 @@ final class SsdMobilenetModel {
             float[] max = calibrated.channels().get(name);
             if (max == null || max.length != channels)
                 throw new MoodboxException("the SSD's int8 ranges have no " + channels + " channel maxima for " + name);
-            var readers = ops.stream().filter(o -> o.inputs()[0] == t).toList();
+            var readers = readers(t);
             float top = 0;
             for (float v : max) top = Math.max(top, v);
             if (top == 0 || readers.isEmpty()) continue;
@@ -181,6 +209,17 @@ final class SsdMobilenetModel {
         return out;
     }
 
+    /** The ops that read tensor t, looking through PADs (they pass channels on unchanged). */
+    private List<OpSpec> readers(int t) {
+        var out = new ArrayList<OpSpec>();
+        for (OpSpec o : ops) {
+            if (o.inputs()[0] != t) continue;
+            if (o.builtin() == BuiltinOperator.PAD) out.addAll(readers(o.output()));
+            else out.add(o);
+        }
+        return out;
+    }
+
     /** The op's output channel c divided by s[c]: its weights and bias. */
     private void scaleOut(OpSpec op, float[] s) {
         float[] w = own(op.inputs()[1]), b = own(op.inputs()[2]);
@@ -205,16 +244,37 @@ final class SsdMobilenetModel {
 
     private final java.util.Set<Integer> owned = new java.util.HashSet<>();
 
-    /** The prior boxes {ymin, xmin, ymax, xmax} relative to the input, in output order. */
+    /**
+     * The prior boxes {ymin, xmin, ymax, xmax} relative to the 512x512 square, in output order: of
+     * each predictor's cells (row by row, then anchor) in face-api's priors, the first {@link #ROWS}.
+     */
     static float[] priors(TfjsWeights weights) {
+        return priors(weights, HEIGHT);
+    }
+
+    /** As {@link #priors(TfjsWeights)} for an input {@code height} px high. */
+    static float[] priors(TfjsWeights weights, int height) {
+        int[] rows = rows(height);
         var p = weights.get("Output/extra_dim");
         if (p.size() != PRIORS * 4) throw new MoodboxException("the face model has " + p.size() / 4 + " priors, expected " + PRIORS);
-        return p.values();
+        int n = 0;
+        for (int k = 0; k < GRID.length; k++) n += rows[k] * GRID[k] * ANCHORS_PER_CELL[k];
+        float[] out = new float[n * 4];
+        int from = 0, to = 0;
+        for (int k = 0; k < GRID.length; k++) {
+            int kept = rows[k] * GRID[k] * ANCHORS_PER_CELL[k] * 4;
+            System.arraycopy(p.values(), from, out, to, kept);
+            from += GRID[k] * GRID[k] * ANCHORS_PER_CELL[k] * 4;
+            to += kept;
+        }
+        return out;
     }
 
     private void graph() {
-        int x = activation("input", INPUT, 3);
-        x = conv("MobilenetV1/Conv2d_0_pointwise", x, 2, true);
+        // The input arrives space-to-depth (SPACE_TO_DEPTH_BLOCK): see firstConv.
+        int x = activation("input", height / 2, WIDTH / 2, 12);
+        int[] rows = rows(height);
+        x = firstConv("MobilenetV1/Conv2d_0_pointwise", x);
         int conv11 = -1;
         for (int i = 1; i <= 13; i++) {
             int stride = i == 2 || i == 4 || i == 6 || i == 12 ? 2 : 1;
@@ -227,22 +287,83 @@ final class SsdMobilenetModel {
         for (int i = 0; i < 8; i++) in = c[i] = conv("Prediction/Conv2d_" + i + "_pointwise", in, i % 2 == 1 ? 2 : 1, true);
         int[] features = {conv11, x, c[1], c[3], c[5], c[7]};
         for (int k = 0; k < 6; k++) {
-            int side = tensors.get(features[k]).shape()[1];
-            if (side != GRID[k]) throw new MoodboxException("face model predictor " + k + " sees " + side + " cells, expected " + GRID[k]);
+            int[] shape = tensors.get(features[k]).shape();
+            if (shape[1] != rows[k] || shape[2] != GRID[k])
+                throw new MoodboxException("face model predictor " + k + " sees " + shape[1] + "x" + shape[2] + " cells, expected " + rows[k] + "x" + GRID[k]);
             outputs[2 * k] = predictor("Prediction/BoxPredictor_" + k + "/BoxEncodingPredictor", features[k], 4 * ANCHORS_PER_CELL[k]);
             outputs[2 * k + 1] = predictor("Prediction/BoxPredictor_" + k + "/ClassPredictor", features[k], 3 * ANCHORS_PER_CELL[k]);
         }
     }
 
-    private int activation(String name, int side, int channels) {
-        tensors.add(new TensorSpec(name, new int[]{1, side, side, channels}, 0));
+    private int activation(String name, int rows, int cols, int channels) {
+        tensors.add(new TensorSpec(name, new int[]{1, rows, cols, channels}, 0));
         return tensors.size() - 1;
     }
+
+    /** An int32 constant (PAD's paddings), kept apart from the float weights. */
+    private int intConstant(String name, int[] shape, int[] values) {
+        buffers.add(new float[values.length]);
+        int32.put(buffers.size(), values);
+        tensors.add(new TensorSpec(name, shape, buffers.size()));
+        return tensors.size() - 1;
+    }
+
+    /** int32 constants by buffer index. */
+    private final Map<Integer, int[]> int32 = new java.util.HashMap<>();
+
+    /**
+     * The input to a k x k conv at {@code stride}: as is where TF's SAME padding puts the windows
+     * as on the square input (no padding on top), else padded at the bottom and right with zeros
+     * (a PAD op, for a VALID conv) so the windows start at the top row as they do there.
+     */
+    private int alignedInput(String prefix, int in, int k, int stride) {
+        if (!alignedInputNeeded(in, k, stride)) return -1;
+        int h = tensors.get(in).shape()[1], w = tensors.get(in).shape()[2];
+        int padH = Math.max((ceil(h, stride) - 1) * stride + k - h, 0), padW = Math.max((ceil(w, stride) - 1) * stride + k - w, 0);
+        int paddings = intConstant(prefix + "/paddings", new int[]{4, 2}, new int[]{0, 0, 0, padH, 0, padW, 0, 0});
+        int out = activation(prefix + "/padded", h + padH, w + padW, tensors.get(in).shape()[3]);
+        ops.add(new OpSpec(BuiltinOperator.PAD, new int[]{in, paddings}, out, 1, false));
+        return out;
+    }
+
+    private static int ceil(int a, int b) { return (a + b - 1) / b; }
 
     private int constant(String name, int[] shape, float[] values) {
         buffers.add(values);
         tensors.add(new TensorSpec(name, shape, buffers.size()));
         return tensors.size() - 1;
+    }
+
+    /**
+     * The first conv, 3x3 at stride 2 on RGB, as the same arithmetic on the input rearranged
+     * space-to-depth (each 2x2 pixel block one cell of 12 channels, {@link SsdFaceDetector} fills
+     * it so): a 2x2 conv at stride 1 whose taps past the 3x3 are zero. The outputs are the same
+     * numbers; what changes is XNNPACK's indirection buffer, a pointer per output pixel and tap
+     * (256x192 pixels x 9 taps x 8 bytes = 3.5 MB for the 3x3; 4 taps here).
+     */
+    private int firstConv(String prefix, int in) {
+        var f = w.get(prefix + "/weights");
+        var b = w.get(prefix + "/convolution_bn_offset");
+        int kh = f.shape()[0], kw = f.shape()[1], ic = f.shape()[2], oc = f.shape()[3];
+        if (kh != 3 || kw != 3 || ic != 3 || tensors.get(in).shape()[3] != 12 || b.size() != oc)
+            throw new MoodboxException(prefix + ": weights " + Arrays.toString(f.shape()) + " are not a 3x3 conv on RGB");
+        float[] ohwi = new float[oc * 2 * 2 * 12];
+        for (int o = 0; o < oc; o++)
+            for (int by = 0; by < 2; by++)
+                for (int bx = 0; bx < 2; bx++)
+                    for (int sy = 0; sy < 2; sy++)
+                        for (int sx = 0; sx < 2; sx++) {
+                            int ky = 2 * by + sy, kx = 2 * bx + sx;
+                            if (ky > 2 || kx > 2) continue;
+                            for (int c = 0; c < 3; c++)
+                                ohwi[((o * 2 + by) * 2 + bx) * 12 + (sy * 2 + sx) * 3 + c] = f.values()[((ky * 3 + kx) * 3 + c) * oc + o];
+                        }
+        int wt = constant(prefix + "/weights", new int[]{oc, 2, 2, 12}, ohwi);
+        int bt = constant(prefix + "/bias", new int[]{oc}, b.values());
+        int out = activation(prefix, tensors.get(in).shape()[1], tensors.get(in).shape()[2], oc);
+        // SAME pads a 2x2 window with one cell at the bottom and right: the 3x3's own padding.
+        ops.add(new OpSpec(BuiltinOperator.CONV_2D, new int[]{in, wt, bt}, out, 1, true));
+        return out;
     }
 
     /** CONV_2D with SAME padding; TF's HWIO filter becomes TFLite's OHWI. */
@@ -258,10 +379,13 @@ final class SsdMobilenetModel {
                 for (int i = 0; i < ic; i++)
                     for (int o = 0; o < oc; o++)
                         ohwi[((o * kh + y) * kw + xx) * ic + i] = f.values()[((y * kw + xx) * ic + i) * oc + o];
+        int rows = ceil(tensors.get(in).shape()[1], stride), cols = ceil(tensors.get(in).shape()[2], stride);
+        int padded = alignedInput(prefix, in, kh, stride);
         int wt = constant(prefix + "/weights", new int[]{oc, kh, kw, ic}, ohwi);
         int bt = constant(prefix + "/bias", new int[]{oc}, b.values());
-        int out = activation(prefix, (tensors.get(in).shape()[1] + stride - 1) / stride, oc);
-        ops.add(new OpSpec(BuiltinOperator.CONV_2D, new int[]{in, wt, bt}, out, stride, relu6));
+        int out = activation(prefix, rows, cols, oc);
+        if (padded < 0) ops.add(new OpSpec(BuiltinOperator.CONV_2D, new int[]{in, wt, bt}, out, stride, relu6));
+        else ops.add(new OpSpec(BuiltinOperator.CONV_2D, new int[]{padded, wt, bt}, out, stride, relu6, Padding.VALID));
         return out;
     }
 
@@ -280,9 +404,16 @@ final class SsdMobilenetModel {
         }
         int wt = constant(prefix + "/weights", new int[]{1, kh, kw, c}, hwc);
         int bt = constant(prefix + "/bias", new int[]{c}, bias);
-        int out = activation(prefix, (tensors.get(in).shape()[1] + stride - 1) / stride, c);
+        if (stride > 1 && alignedInputNeeded(in, kh, stride))
+            throw new MoodboxException(prefix + ": a stride-" + stride + " depthwise conv on an odd-sized map is not supported");
+        int out = activation(prefix, ceil(tensors.get(in).shape()[1], stride), ceil(tensors.get(in).shape()[2], stride), c);
         ops.add(new OpSpec(BuiltinOperator.DEPTHWISE_CONV_2D, new int[]{in, wt, bt}, out, stride, true));
         return out;
+    }
+
+    private boolean alignedInputNeeded(int in, int k, int stride) {
+        int h = tensors.get(in).shape()[1], w = tensors.get(in).shape()[2];
+        return Math.max((ceil(h, stride) - 1) * stride + k - h, 0) / 2 > 0 || Math.max((ceil(w, stride) - 1) * stride + k - w, 0) / 2 > 0;
     }
 
     private int predictor(String prefix, int in, int channels) {
@@ -313,7 +444,12 @@ final class SsdMobilenetModel {
     }
 
     /** @param ranges null: float32; else activation ranges by tensor name for the int8 model */
-    private ByteBuffer write(Map<String, float[]> ranges) {
+    /** The bytes of a model {@link #build} or {@link #int8} returned. */
+    static long size(BytePointer model) {
+        return model.limit() - model.position();
+    }
+
+    private BytePointer write(Map<String, float[]> ranges) {
         boolean int8 = ranges != null;
         // int8: activations' quantization, weights' per-channel bytes and biases' int32, by tensor index.
         Quant[] aq = new Quant[tensors.size()];
@@ -323,6 +459,11 @@ final class SsdMobilenetModel {
         if (int8) {
             aq[0] = INPUT_QUANT;
             for (OpSpec op : ops) {
+                if (op.builtin() == BuiltinOperator.PAD) {
+                    // int8 PAD pads with the zero point: its input's quantization, unchanged.
+                    aq[op.output()] = aq[op.inputs()[0]];
+                    continue;
+                }
                 String name = tensors.get(op.output()).name();
                 float[] r = ranges.get(name);
                 if (r == null || r.length != 2 || !(r[0] <= r[1]))
@@ -331,6 +472,7 @@ final class SsdMobilenetModel {
                 aq[op.output()] = op.relu6() ? Quant.of(0, Math.min(r[1], 6f)) : Quant.of(r[0], r[1]);
             }
             for (OpSpec op : ops) {
+                if (op.builtin() == BuiltinOperator.PAD) continue;
                 int wt = op.inputs()[1], bt = op.inputs()[2];
                 int[] shape = tensors.get(wt).shape();
                 boolean conv = op.builtin() == BuiltinOperator.CONV_2D;
@@ -348,8 +490,13 @@ final class SsdMobilenetModel {
         long bytes = 0;
         // int8 weights take a byte each (biases stay 4, well inside the 1 MB margin).
         for (float[] b : buffers) bytes += b.length * (int8 ? 1L : 4L) + 16;
-        // Sized for everything at once: the builder never has to grow (and copy) its buffer.
-        var fb = new FlatBufferBuilder(ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, bytes + (1 << 20))));
+        // Sized for everything at once: the builder never has to grow (and copy) its buffer. Native
+        // memory that, unlike allocateDirect's, is not zero-filled: the builder writes from the end,
+        // so the margin left at the front is never touched and never becomes resident.
+        long capacity = Math.min(Integer.MAX_VALUE - 8, bytes + (1 << 20));
+        var memory = new BytePointer(capacity);
+        memory.limit(capacity);
+        var fb = new FlatBufferBuilder(memory.asByteBuffer());
         int[] bufferOffsets = new int[buffers.size() + 1];
         Buffer.startBuffer(fb);
         bufferOffsets[0] = Buffer.endBuffer(fb);                      // buffer 0: the empty sentinel
@@ -359,7 +506,10 @@ final class SsdMobilenetModel {
             float[] v = buffers.get(i);
             int t = tensorOfBuffer[i + 1];
             // 16-byte aligned, as TFLite's own converter writes constants.
-            if (int8 && qw[t] != null) {
+            if (int32.containsKey(i + 1)) {
+                int[] ints = int32.get(i + 1);
+                fb.createUnintializedVector(1, ints.length * 4, 16).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(ints);
+            } else if (int8 && qw[t] != null) {
                 fb.createUnintializedVector(1, v.length, 16).put(qw[t].q());
             } else if (int8 && qb[t] != null) {
                 fb.createUnintializedVector(1, v.length * 4, 16).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(qb[t]);
@@ -378,7 +528,9 @@ final class SsdMobilenetModel {
             int shape = Tensor.createShapeVector(fb, t.shape());
             byte type = TensorType.FLOAT32;
             int quant = 0;
-            if (int8) {
+            if (int32.containsKey(t.buffer())) {
+                type = TensorType.INT32;
+            } else if (int8) {
                 if (qw[i] != null) {
                     type = TensorType.INT8;
                     quant = quantization(fb, qw[i].scales(), qw[i].axis());
@@ -398,22 +550,35 @@ final class SsdMobilenetModel {
             if (quant != 0) Tensor.addQuantization(fb, quant);
             tensorOffsets[i] = Tensor.endTensor(fb);
         }
-        int[] builtins = {BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D};
+        int[] builtins = {BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D, BuiltinOperator.PAD};
         int[] opOffsets = new int[ops.size()];
         for (int i = 0; i < ops.size(); i++) {
             OpSpec op = ops.get(i);
             byte act = op.relu6() ? ActivationFunctionType.RELU6 : ActivationFunctionType.NONE;
-            boolean conv = op.builtin() == BuiltinOperator.CONV_2D;
-            int options = conv
-                    ? Conv2DOptions.createConv2DOptions(fb, Padding.SAME, op.stride(), op.stride(), act, 1, 1)
-                    : DepthwiseConv2DOptions.createDepthwiseConv2DOptions(fb, Padding.SAME, op.stride(), op.stride(), 1, act, 1, 1);
+            int options;
+            byte optionsType;
+            switch (op.builtin()) {
+                case BuiltinOperator.CONV_2D -> {
+                    options = Conv2DOptions.createConv2DOptions(fb, op.padding(), op.stride(), op.stride(), act, 1, 1);
+                    optionsType = BuiltinOptions.Conv2DOptions;
+                }
+                case BuiltinOperator.DEPTHWISE_CONV_2D -> {
+                    options = DepthwiseConv2DOptions.createDepthwiseConv2DOptions(fb, op.padding(), op.stride(), op.stride(), 1, act, 1, 1);
+                    optionsType = BuiltinOptions.DepthwiseConv2DOptions;
+                }
+                default -> {
+                    PadOptions.startPadOptions(fb);
+                    options = PadOptions.endPadOptions(fb);
+                    optionsType = BuiltinOptions.PadOptions;
+                }
+            }
             int inputs = Operator.createInputsVector(fb, op.inputs());
             int outs = Operator.createOutputsVector(fb, new int[]{op.output()});
             Operator.startOperator(fb);
-            Operator.addOpcodeIndex(fb, conv ? 0 : 1);
+            Operator.addOpcodeIndex(fb, Arrays.stream(builtins).boxed().toList().indexOf(op.builtin()));
             Operator.addInputs(fb, inputs);
             Operator.addOutputs(fb, outs);
-            Operator.addBuiltinOptionsType(fb, conv ? BuiltinOptions.Conv2DOptions : BuiltinOptions.DepthwiseConv2DOptions);
+            Operator.addBuiltinOptionsType(fb, optionsType);
             Operator.addBuiltinOptions(fb, options);
             opOffsets[i] = Operator.endOperator(fb);
         }
@@ -422,8 +587,8 @@ final class SsdMobilenetModel {
             OperatorCode.startOperatorCode(fb);
             OperatorCode.addDeprecatedBuiltinCode(fb, (byte) builtins[i]);
             OperatorCode.addBuiltinCode(fb, builtins[i]);
-            // Per-channel int8 kernels are version 3 of both ops.
-            OperatorCode.addVersion(fb, int8 ? 3 : 1);
+            // Per-channel int8 kernels are version 3 of both convs; int8 PAD is version 2.
+            OperatorCode.addVersion(fb, !int8 ? 1 : builtins[i] == BuiltinOperator.PAD ? 2 : 3);
             codes[i] = OperatorCode.endOperatorCode(fb);
         }
         int sgTensors = SubGraph.createTensorsVector(fb, tensorOffsets);
@@ -451,7 +616,8 @@ final class SsdMobilenetModel {
         Model.addDescription(fb, description);
         Model.addBuffers(fb, bufferVec);
         Model.finishModelBuffer(fb, Model.endModel(fb));
-        return fb.dataBuffer();
+        memory.position(fb.dataBuffer().position());
+        return memory;
     }
 
     /** Symmetric (zero point 0) scales along {@code axis}, or one per-tensor scale with {@code zeroPoint}. */

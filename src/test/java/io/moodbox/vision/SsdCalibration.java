@@ -46,12 +46,12 @@ public final class SsdCalibration {
         float[][] sample = new float[n][frames * SAMPLE];
         float[][] channelMax = new float[n][];   // ReLU6 activations (all but the predictors), by channel
         var rnd = new SplittableRandom(7);
-        var bytes = new BytePointer(probe.flatbuffer());
-        try (var net = new TfliteNet(bytes, probe.flatbuffer().remaining(), "the probe model does not verify",
+        var bytes = probe.flatbuffer();
+        try (var net = new TfliteNet(bytes, SsdMobilenetModel.size(bytes), "the probe model does not verify",
                 "the interpreter cannot run the probe model");
              var resized = new Mat(); var rgb = new Mat(); var converted = new Mat()) {
             var interpreter = net.interpreter();
-            float[] input = new float[SsdFaceDetector.INPUT * SsdFaceDetector.INPUT * 3];
+            float[] input = new float[SsdFaceDetector.WIDTH * SsdFaceDetector.HEIGHT * 3];
             float[][] out = new float[n][];
             for (int o = 0; o < n; o++) {
                 out[o] = new float[(int) (interpreter.output_tensor(o).bytes() / 4)];

@@ -173,6 +173,133 @@ class SsdFaceDetectorTest {
         assertTrue(Math.abs(int8Boxes - floatBoxes) <= 0.1 * floatBoxes + 1, int8Boxes + " int8 boxes vs " + floatBoxes);
     }
 
+    /**
+     * The 512x384 input (the top of face-api's padded square, all a 4:3 frame fills) finds the
+     * boxes the square finds, large faces too: those come from the 2x2 and 1x1 predictors, whose
+     * windows only stay where the square puts them thanks to the explicit bottom PAD.
+     */
+    @Test
+    void fourThirdsInputFindsWhatTheSquareFinds() {
+        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdFaceDetector.loadBundled();
+        var small = Scenes.generator(SceneGenerator.Options.defaults(64));
+        var large = Scenes.generator(SceneGenerator.Options.defaults(65).withFaces(1, 1).withSizes(260, 380));
+        int squareBoxes = 0, matched = 0, ours = 0, largeMatched = 0, largeBoxes = 0;
+        try (var square = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, null, SsdMobilenetModel.SQUARE);
+             var wide = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, null)) {
+            for (int s = 0; s < 12; s++) {
+                var gen = s < 6 ? small : large;
+                Frame frame = gen.scene((s % 6) * gen.framesPerSegment()).frame();
+                try (Mat bgr = mat(frame)) {
+                    List<Box> sq = square.detect(bgr, null), ws = wide.detect(bgr, null);
+                    squareBoxes += sq.size();
+                    ours += ws.size();
+                    for (Box b : sq) {
+                        boolean hit = ws.stream().mapToDouble(b::iou).max().orElse(0) >= 0.7;
+                        if (hit) matched++;
+                        if (b.w() >= 200) {
+                            largeBoxes++;
+                            if (hit) largeMatched++;
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("512x384 vs 512x512 SSD: %d of %d square boxes matched at IoU >= 0.7 (%d of %d from 200 px), %d boxes%n",
+                matched, squareBoxes, largeMatched, largeBoxes, ours);
+        assertTrue(largeBoxes >= 3, "the large scenes hold large faces: " + largeBoxes);
+        assertTrue(largeMatched >= largeBoxes - 1, largeMatched + " of " + largeBoxes + " large boxes matched");
+        assertTrue(matched >= 0.9 * squareBoxes, matched + " of " + squareBoxes + " square boxes matched");
+        assertTrue(Math.abs(ours - squareBoxes) <= 0.1 * squareBoxes + 1, ours + " boxes vs " + squareBoxes);
+    }
+
+    /**
+     * Where a stride-2 conv meets the 3 rows of the 4:3 input's 4x4-cell map, the explicit bottom
+     * PAD keeps its windows on rows 0-2 as the square has them (TF's SAME alone would centre them
+     * on rows -1..1): the 2x2-cell predictor's top row then reads nearly what the square's does.
+     */
+    @Test
+    void coarsePredictorsSeeTheSquaresWindows() {
+        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdFaceDetector.loadBundled();
+        var gen = Scenes.generator(SceneGenerator.Options.defaults(66));
+        double[] err = new double[2];
+        for (int s = 0; s < 3; s++) {
+            Frame frame = gen.scene(s * gen.framesPerSegment()).frame();
+            float[][] out = new float[2][];
+            int i = 0;
+            for (int height : new int[]{SsdMobilenetModel.SQUARE, SsdMobilenetModel.HEIGHT}) {
+                BytePointer model = SsdMobilenetModel.build(weights, height);
+                try (var net = new TfliteNet(model, SsdMobilenetModel.size(model), "damaged", "cannot run");
+                     Mat bgr = mat(frame); Mat a = new Mat(); Mat b = new Mat(); Mat c = new Mat()) {
+                    float[] input = new float[SsdMobilenetModel.WIDTH * height * 3];
+                    SsdFaceDetector.toInput(bgr, height, a, b, c, input, null);
+                    net.interpreter().typed_input_tensor_float(0).position(0).put(input, 0, input.length);
+                    assertEquals(0, net.interpreter().Invoke());
+                    // Predictor 4's box encodings: its top row, 2 cells x 6 anchors x 4.
+                    out[i] = new float[48];
+                    net.interpreter().typed_output_tensor_float(8).position(0).get(out[i], 0, 48);
+                }
+                i++;
+            }
+            double d = 0, n = 0;
+            for (int k = 0; k < 48; k++) {
+                d += (out[0][k] - out[1][k]) * (out[0][k] - out[1][k]);
+                n += out[0][k] * out[0][k];
+            }
+            err[0] += Math.sqrt(d / n) / 3;
+        }
+        System.out.printf("2x2 predictor, top row, 512x384 vs square: relative RMS difference %.3f%n", err[0]);
+        assertTrue(err[0] < 0.3, "relative RMS " + err[0]);
+    }
+
+    /**
+     * The first conv runs on the space-to-depth input as a 2x2 conv, and computes what face-api's
+     * 3x3 stride-2 conv with SAME padding computes on the plain image: checked against that
+     * arithmetic in plain Java, inside and on the bottom and right edges.
+     */
+    @Test
+    void spaceToDepthFirstConvIsThePlainConv() {
+        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdFaceDetector.loadBundled();
+        var probe = SsdMobilenetModel.probe(weights, null);
+        int conv0 = probe.outputs().indexOf("MobilenetV1/Conv2d_0_pointwise");
+        assertTrue(conv0 >= 0, "the probe exposes the first conv");
+        Frame frame = Scenes.generator(SceneGenerator.Options.defaults(67)).scene(0).frame();
+        int h = SsdMobilenetModel.HEIGHT, w = SsdMobilenetModel.WIDTH, oc = 32;
+        float[] input = new float[w * h * 3];
+        float[] out;
+        try (var net = new TfliteNet(probe.flatbuffer(), SsdMobilenetModel.size(probe.flatbuffer()), "damaged", "cannot run");
+             Mat bgr = mat(frame); Mat a = new Mat(); Mat b = new Mat(); Mat c = new Mat()) {
+            SsdFaceDetector.toInput(bgr, a, b, c, input, null);
+            net.interpreter().typed_input_tensor_float(0).position(0).put(input, 0, input.length);
+            assertEquals(0, net.interpreter().Invoke());
+            out = new float[h / 2 * (w / 2) * oc];
+            net.interpreter().typed_output_tensor_float(conv0).position(0).get(out, 0, out.length);
+        }
+        float[] f = weights.get("MobilenetV1/Conv2d_0_pointwise/weights").values();   // HWIO 3x3x3x32
+        float[] bias = weights.get("MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset").values();
+        int checked = 0;
+        double worst = 0;
+        for (int i : new int[]{0, 37, 120, h / 2 - 1})
+            for (int j : new int[]{0, 5, 200, w / 2 - 1})
+                for (int o = 0; o < oc; o++) {
+                    double sum = bias[o];
+                    for (int ky = 0; ky < 3; ky++)
+                        for (int kx = 0; kx < 3; kx++) {
+                            int y = 2 * i + ky, x = 2 * j + kx;
+                            if (y >= h || x >= w) continue;   // SAME: zeros past the bottom and right
+                            for (int ch = 0; ch < 3; ch++)
+                                sum += input[SsdFaceDetector.inputIndex(y, x) + ch] * f[((ky * 3 + kx) * 3 + ch) * oc + o];
+                        }
+                    double expected = Math.min(6, Math.max(0, sum));
+                    worst = Math.max(worst, Math.abs(expected - out[(i * (w / 2) + j) * oc + o]));
+                    checked++;
+                }
+        assertEquals(16 * oc, checked);
+        assertTrue(worst < 1e-4, "largest difference " + worst);
+    }
+
     /** Missing, foreign or incomplete ranges run the float32 model instead; broken range files say what is wrong. */
     @Test
     void int8WithoutFittingRangesFallsBackToFloat(@TempDir Path dir) throws Exception {

@@ -66,8 +66,8 @@ public final class SsdQuantError {
     }
 
     private static Interpreter open(SsdMobilenetModel.Built b) {
-        var bytes = new BytePointer(b.flatbuffer());
-        var model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, b.flatbuffer().remaining());
+        var bytes = b.flatbuffer();
+        var model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, SsdMobilenetModel.size(bytes));
         var interpreter = new Interpreter((Pointer) null);
         var builder = new InterpreterBuilder(model, new BuiltinOpResolver());
         builder.SetNumThreads(1);

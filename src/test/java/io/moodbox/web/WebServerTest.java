@@ -258,7 +258,7 @@ class WebServerTest {
         assertEquals(304, again.statusCode(), "an unchanged file is not sent again");
         assertEquals("image/svg+xml", t.get("/icon.svg").headers().firstValue("Content-Type").orElse(""));
         for (String path : new String[]{"/no-such-page.html", "/..%2Fmoodbox-defaults.properties",
-                "/moodbox-defaults.properties", "/logback.xml", "/web%2Fapp.js"})
+                "/moodbox-defaults.properties", "/META-INF/services/ch.qos.logback.classic.spi.Configurator", "/web%2Fapp.js"})
             assertEquals(404, t.get(path).statusCode(), path);
     }
 

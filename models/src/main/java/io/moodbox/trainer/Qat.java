@@ -170,8 +170,8 @@ public final class Qat {
                 };
                 for (int epoch = 1; epoch <= o.epochs(); epoch++) {
                     long t0 = System.nanoTime();
-                    double loss = epoch(trainer, net, teacher, ce, o, train, targets, new SplittableRandom(o.seed() * 1000 + epoch),
-                            o.average() ? snapshot : null);
+                    double loss = epoch(trainer, net, teacher, ce, o, train, targets, new SplittableRandom(o.seed() * 1000 + epoch));
+                    if (o.average()) snapshot.run();
                     long t1 = System.nanoTime();
                     net.ranges = ranges(mx, train, o.calibration());
                     long t2 = System.nanoTime();
@@ -210,9 +210,10 @@ public final class Qat {
     }
 
     private static void print(String what, Figures f) {
-        System.out.printf(Locale.ROOT, "%s  %sPublicTest float %.2f%%  int8 (simulated) %.2f%%  agreement %.2f%%%n",
-                what, Double.isNaN(f.loss()) ? "" : String.format(Locale.ROOT, "loss %.4f  ", f.loss()),
-                f.floatAccuracy() * 100, f.int8Accuracy() * 100, f.agreement() * 100);
+        String loss = Double.isNaN(f.loss()) ? "" : String.format(Locale.ROOT, "  loss %.4f", f.loss());
+        if (Double.isNaN(f.agreement())) { System.out.println(what + loss); return; }
+        System.out.printf(Locale.ROOT, "%s%s  PublicTest float %.2f%%  int8 (simulated) %.2f%%  agreement %.2f%%%n",
+                what, loss, f.floatAccuracy() * 100, f.int8Accuracy() * 100, f.agreement() * 100);
     }
 
     /** Loads a weights file (as {@link Train#writeWeights} writes it) into the network's arrays. */
@@ -239,7 +240,7 @@ public final class Qat {
 
     /** One pass over a fraction of the shuffled, augmented training faces; returns the mean loss. */
     private static double epoch(Trainer trainer, QatNet net, QatNet teacher, SoftmaxCrossEntropyLoss ce, Options o, List<Face> train,
-                                float[][] targets, SplittableRandom rnd, Runnable snapshot) {
+                                float[][] targets, SplittableRandom rnd) {
         int batch = 64;
         int steps = (int) Math.max(1, Math.round(train.size() / batch * o.fraction()));
         int[] order = Train.shuffled(train.size(), rnd);
@@ -286,7 +287,6 @@ public final class Qat {
                 }
                 trainer.step();
             }
-            if (snapshot != null && s == steps - 1) snapshot.run();
         }
         return lossSum / steps;
     }

@@ -90,6 +90,8 @@ public final class ArmProof {
                     FaceCrop c = crops.get(i);
                     line.append(String.format(" %s@%d,%d,%d", scores.get(i).top(), c.x(), c.y(), c.width()));
                 }
+                // Which frames searched the whole frame decides what a window of frames costs.
+                if (finder.lastTimings() != null && finder.lastTimings().fullSearch()) line.append("  (full search)");
                 System.out.println(line);
                 found += crops.size();
                 frames++;

@@ -123,8 +123,9 @@ final class SsdFaceDetector implements FaceDetector {
         resized = new Mat();
         rgb = new Mat();
         converted = new Mat();
+        int[] rows = SsdMobilenetModel.rows(height);
         for (int k = 0; k < 6; k++) {
-            int cells = SsdMobilenetModel.rows(height)[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
+            int cells = rows[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
             boxOut[k] = new float[cells * 4];
             classOut[k] = new float[cells * 3];
         }

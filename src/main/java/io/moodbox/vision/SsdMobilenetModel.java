@@ -48,10 +48,10 @@ final class SsdMobilenetModel {
     static final int WIDTH = 512, HEIGHT = 384, SQUARE = 512;
     /** Feature map columns and anchors per cell of each box predictor, in output order. */
     static final int[] GRID = {32, 16, 8, 4, 2, 1}, ANCHORS_PER_CELL = {3, 6, 6, 6, 6, 6};
-    /** Feature map rows of each box predictor: the cells of the square whose top lies in the input. */
-    static final int[] ROWS = rows(HEIGHT);
-
-    /** Feature map rows of each box predictor for an input {@code height} px high. */
+    /**
+     * Feature map rows of each box predictor for an input {@code height} px high: the cells of the
+     * square whose top lies in the input.
+     */
     static int[] rows(int height) {
         return Arrays.stream(GRID).map(g -> ceil(height * g, SQUARE)).toArray();
     }
@@ -246,7 +246,7 @@ final class SsdMobilenetModel {
 
     /**
      * The prior boxes {ymin, xmin, ymax, xmax} relative to the 512x512 square, in output order: of
-     * each predictor's cells (row by row, then anchor) in face-api's priors, the first {@link #ROWS}.
+     * each predictor's cells (row by row, then anchor) in face-api's priors, the first {@link #rows}.
      */
     static float[] priors(TfjsWeights weights) {
         return priors(weights, HEIGHT);
@@ -319,7 +319,7 @@ final class SsdMobilenetModel {
     private int alignedInput(String prefix, int in, int k, int stride) {
         if (!alignedInputNeeded(in, k, stride)) return -1;
         int h = tensors.get(in).shape()[1], w = tensors.get(in).shape()[2];
-        int padH = Math.max((ceil(h, stride) - 1) * stride + k - h, 0), padW = Math.max((ceil(w, stride) - 1) * stride + k - w, 0);
+        int padH = samePad(h, k, stride), padW = samePad(w, k, stride);
         int paddings = intConstant(prefix + "/paddings", new int[]{4, 2}, new int[]{0, 0, 0, padH, 0, padW, 0, 0});
         int out = activation(prefix + "/padded", h + padH, w + padW, tensors.get(in).shape()[3]);
         ops.add(new OpSpec(BuiltinOperator.PAD, new int[]{in, paddings}, out, 1, false));
@@ -327,6 +327,11 @@ final class SsdMobilenetModel {
     }
 
     private static int ceil(int a, int b) { return (a + b - 1) / b; }
+
+    /** TF's SAME padding, in total, along an axis of {@code size} for a {@code k}-wide window at {@code stride}. */
+    private static int samePad(int size, int k, int stride) {
+        return Math.max((ceil(size, stride) - 1) * stride + k - size, 0);
+    }
 
     private int constant(String name, int[] shape, float[] values) {
         buffers.add(values);
@@ -404,16 +409,20 @@ final class SsdMobilenetModel {
         }
         int wt = constant(prefix + "/weights", new int[]{1, kh, kw, c}, hwc);
         int bt = constant(prefix + "/bias", new int[]{c}, bias);
-        if (stride > 1 && alignedInputNeeded(in, kh, stride))
+        if (alignedInputNeeded(in, kh, stride))
             throw new MoodboxException(prefix + ": a stride-" + stride + " depthwise conv on an odd-sized map is not supported");
         int out = activation(prefix, ceil(tensors.get(in).shape()[1], stride), ceil(tensors.get(in).shape()[2], stride), c);
         ops.add(new OpSpec(BuiltinOperator.DEPTHWISE_CONV_2D, new int[]{in, wt, bt}, out, stride, true));
         return out;
     }
 
+    /**
+     * Whether SAME would pad a strided window at the top or left, which moves the windows off the
+     * square input's (at stride 1 SAME centres them as the square does, whatever the size).
+     */
     private boolean alignedInputNeeded(int in, int k, int stride) {
         int h = tensors.get(in).shape()[1], w = tensors.get(in).shape()[2];
-        return Math.max((ceil(h, stride) - 1) * stride + k - h, 0) / 2 > 0 || Math.max((ceil(w, stride) - 1) * stride + k - w, 0) / 2 > 0;
+        return stride > 1 && (samePad(h, k, stride) / 2 > 0 || samePad(w, k, stride) / 2 > 0);
     }
 
     private int predictor(String prefix, int in, int channels) {

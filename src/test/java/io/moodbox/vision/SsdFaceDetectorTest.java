@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -147,25 +148,17 @@ class SsdFaceDetectorTest {
         Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
         var weights = SsdFaceDetector.loadBundled();
         var gen = Scenes.generator(SceneGenerator.Options.defaults(63));
-        int floatBoxes = 0, matched = 0, int8Boxes = 0;
-        double iou = 0;
+        Pairing p;
         try (var f = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, SsdRanges.bundled());
              var q = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.INT8, SsdRanges.bundled())) {
             assertFalse(f.int8(), "float32 asked for");
             assertTrue(q.int8(), "the bundled ranges fit the bundled weights");
-            for (int s = 0; s < 6; s++) {
-                Frame frame = gen.scene(s * gen.framesPerSegment()).frame();
-                try (Mat bgr = mat(frame)) {
-                    List<Box> fb = f.detect(bgr, null), qb = q.detect(bgr, null);
-                    floatBoxes += fb.size();
-                    int8Boxes += qb.size();
-                    for (Box b : fb) {
-                        double best = qb.stream().mapToDouble(b::iou).max().orElse(0);
-                        if (best >= 0.5) { matched++; iou += best; }
-                    }
-                }
-            }
+            var frames = new ArrayList<Frame>();
+            for (int s = 0; s < 6; s++) frames.add(gen.scene(s * gen.framesPerSegment()).frame());
+            p = pair(f, q, frames, 0.5);
         }
+        int floatBoxes = p.refBoxes(), matched = p.matched(), int8Boxes = p.otherBoxes();
+        double iou = p.matchedIou();
         System.out.printf("int8 vs float32 SSD: %d of %d float boxes matched (mean IoU %.3f), %d int8 boxes%n", matched, floatBoxes, iou / matched, int8Boxes);
         assertTrue(floatBoxes >= 10, "the scenes hold faces: " + floatBoxes);
         assertTrue(matched >= 0.9 * floatBoxes, matched + " of " + floatBoxes + " float boxes have an int8 box at IoU >= 0.5");
@@ -175,8 +168,8 @@ class SsdFaceDetectorTest {
 
     /**
      * The 512x384 input (the top of face-api's padded square, all a 4:3 frame fills) finds the
-     * boxes the square finds, large faces too: those come from the 2x2 and 1x1 predictors, whose
-     * windows only stay where the square puts them thanks to the explicit bottom PAD.
+     * boxes the square finds, large faces (from 200 px) too. (The SSD finds few faces over 300 px
+     * in these scenes, so the coarsest predictors' alignment is checked by the next test.)
      */
     @Test
     void fourThirdsInputFindsWhatTheSquareFinds() {
@@ -184,27 +177,17 @@ class SsdFaceDetectorTest {
         var weights = SsdFaceDetector.loadBundled();
         var small = Scenes.generator(SceneGenerator.Options.defaults(64));
         var large = Scenes.generator(SceneGenerator.Options.defaults(65).withFaces(1, 1).withSizes(260, 380));
-        int squareBoxes = 0, matched = 0, ours = 0, largeMatched = 0, largeBoxes = 0;
+        Pairing p;
         try (var square = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, null, SsdMobilenetModel.SQUARE);
              var wide = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, null)) {
+            var frames = new ArrayList<Frame>();
             for (int s = 0; s < 12; s++) {
                 var gen = s < 6 ? small : large;
-                Frame frame = gen.scene((s % 6) * gen.framesPerSegment()).frame();
-                try (Mat bgr = mat(frame)) {
-                    List<Box> sq = square.detect(bgr, null), ws = wide.detect(bgr, null);
-                    squareBoxes += sq.size();
-                    ours += ws.size();
-                    for (Box b : sq) {
-                        boolean hit = ws.stream().mapToDouble(b::iou).max().orElse(0) >= 0.7;
-                        if (hit) matched++;
-                        if (b.w() >= 200) {
-                            largeBoxes++;
-                            if (hit) largeMatched++;
-                        }
-                    }
-                }
+                frames.add(gen.scene((s % 6) * gen.framesPerSegment()).frame());
             }
+            p = pair(square, wide, frames, 0.7);
         }
+        int squareBoxes = p.refBoxes(), matched = p.matched(), ours = p.otherBoxes(), largeMatched = p.largeMatched(), largeBoxes = p.largeRef();
         System.out.printf("512x384 vs 512x512 SSD: %d of %d square boxes matched at IoU >= 0.7 (%d of %d from 200 px), %d boxes%n",
                 matched, squareBoxes, largeMatched, largeBoxes, ours);
         assertTrue(largeBoxes >= 3, "the large scenes hold large faces: " + largeBoxes);
@@ -223,7 +206,7 @@ class SsdFaceDetectorTest {
         Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
         var weights = SsdFaceDetector.loadBundled();
         var gen = Scenes.generator(SceneGenerator.Options.defaults(66));
-        double[] err = new double[2];
+        double err = 0;
         for (int s = 0; s < 3; s++) {
             Frame frame = gen.scene(s * gen.framesPerSegment()).frame();
             float[][] out = new float[2][];
@@ -247,10 +230,10 @@ class SsdFaceDetectorTest {
                 d += (out[0][k] - out[1][k]) * (out[0][k] - out[1][k]);
                 n += out[0][k] * out[0][k];
             }
-            err[0] += Math.sqrt(d / n) / 3;
+            err += Math.sqrt(d / n) / 3;
         }
-        System.out.printf("2x2 predictor, top row, 512x384 vs square: relative RMS difference %.3f%n", err[0]);
-        assertTrue(err[0] < 0.3, "relative RMS " + err[0]);
+        System.out.printf("2x2 predictor, top row, 512x384 vs square: relative RMS difference %.3f%n", err);
+        assertTrue(err < 0.3, "relative RMS " + err);
     }
 
     /**
@@ -343,6 +326,34 @@ class SsdFaceDetectorTest {
         var e = assertThrows(ConfigException.class, () -> VisionConfig.SsdPrecision.parse("fp16"));
         assertTrue(e.getMessage().contains("vision.ssd_precision must be int8 or float32"), e.getMessage());
         assertEquals(VisionConfig.SsdPrecision.INT8, VisionConfig.defaults().ssdPrecision());
+    }
+
+    /**
+     * Boxes two detectors find on the same frames: how many of {@code ref}'s have one of
+     * {@code other}'s at IoU >= {@code minIou} (and those IoUs summed), in all and from 200 px wide.
+     */
+    private record Pairing(int refBoxes, int otherBoxes, int matched, double matchedIou, int largeRef, int largeMatched) {}
+
+    private static Pairing pair(FaceDetector ref, FaceDetector other, List<Frame> frames, double minIou) {
+        int refBoxes = 0, otherBoxes = 0, matched = 0, largeRef = 0, largeMatched = 0;
+        double matchedIou = 0;
+        for (Frame frame : frames) {
+            try (Mat bgr = mat(frame)) {
+                List<Box> rb = ref.detect(bgr, null), ob = other.detect(bgr, null);
+                refBoxes += rb.size();
+                otherBoxes += ob.size();
+                for (Box b : rb) {
+                    double best = ob.stream().mapToDouble(b::iou).max().orElse(0);
+                    boolean hit = best >= minIou;
+                    if (hit) { matched++; matchedIou += best; }
+                    if (b.w() >= 200) {
+                        largeRef++;
+                        if (hit) largeMatched++;
+                    }
+                }
+            }
+        }
+        return new Pairing(refBoxes, otherBoxes, matched, matchedIou, largeRef, largeMatched);
     }
 
     private static Mat mat(Frame f) {

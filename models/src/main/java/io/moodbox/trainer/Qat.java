@@ -79,15 +79,8 @@ public final class Qat {
     private Qat() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + args[i]);
-            a.put(args[i].substring(2), args[i + 1]);
-        }
-        var unknown = new java.util.HashSet<>(a.keySet());
-        unknown.removeAll(List.of("work", "from", "out", "epochs", "lr", "kl", "float-ce", "margin", "margin-weight", "distill", "optimizer", "fraction", "average",
-                "seed", "threads", "calibration"));
-        if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
+        Map<String, String> a = Train.options(args, "work", "from", "out", "epochs", "lr", "kl", "float-ce", "margin", "margin-weight",
+                "distill", "optimizer", "fraction", "average", "seed", "threads", "calibration");
         Path work = Path.of(a.getOrDefault("work", "models/work"));
         var o = new Options(work.resolve(a.getOrDefault("from", "swa24.weights")),
                 work.resolve(a.getOrDefault("out", "qat")),

@@ -43,11 +43,7 @@ public final class Swa {
     private Swa() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        var unknown = new java.util.HashSet<>(a.keySet());
-        unknown.removeAll(List.of("work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn"));
-        if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
+        Map<String, String> a = Train.options(args, "work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn");
         Path work = Path.of(a.getOrDefault("work", "models/work"));
         Path from = work.resolve(a.getOrDefault("from", "last.params"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "24"));

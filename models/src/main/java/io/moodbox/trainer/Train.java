@@ -47,15 +47,28 @@ import java.util.SplittableRandom;
  */
 public final class Train {
 
+    /**
+     * The kit's {@code --name value} arguments by name (Train, Swa and Qat read theirs so): a word
+     * without {@code --} where a name belongs, or a name not in {@code known}, is an error.
+     */
+    static Map<String, String> options(String[] args, String... known) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            a.put(args[i].substring(2), args[i + 1]);
+        }
+        var unknown = new java.util.LinkedHashSet<>(a.keySet());
+        unknown.removeAll(List.of(known));
+        if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
+        return a;
+    }
+
     /** Every knob of a run; {@link #parse} reads them from {@code --name value} arguments. */
     public record Options(Path work, int epochs, int batch, float lr, float weightDecay, int patience,
                           float smoothing, float ferPlusMix, int limit, long seed, int threads) {
         static Options parse(String[] args) {
-            Map<String, String> a = new LinkedHashMap<>();
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + args[i]);
-                a.put(args[i].substring(2), args[i + 1]);
-            }
+            Map<String, String> a = options(args, "work", "epochs", "batch", "lr", "weight-decay", "patience",
+                    "smoothing", "ferplus-mix", "limit", "seed", "threads");
             var o = new Options(Path.of(a.getOrDefault("work", "models/work")),
                     Integer.parseInt(a.getOrDefault("epochs", "60")),
                     Integer.parseInt(a.getOrDefault("batch", "64")),
@@ -67,9 +80,6 @@ public final class Train {
                     Integer.parseInt(a.getOrDefault("limit", "0")),
                     Long.parseLong(a.getOrDefault("seed", "2013")),
                     Integer.parseInt(a.getOrDefault("threads", "1")));
-            a.keySet().removeAll(List.of("work", "epochs", "batch", "lr", "weight-decay", "patience",
-                    "smoothing", "ferplus-mix", "limit", "seed", "threads"));
-            if (!a.isEmpty()) throw new IllegalArgumentException("unknown options " + a.keySet());
             return o;
         }
     }

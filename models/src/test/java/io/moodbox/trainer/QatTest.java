@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Quantization-aware fine-tuning: its rounding is the int8 writer's, its simulated int8 network
@@ -35,9 +34,7 @@ class QatTest {
 
     @BeforeAll
     static void load() throws Exception {
-        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found (set MOODBOX_FER2013)");
-        System.setProperty("ai.djl.offline", "true");
-        data = Fer2013.load();
+        data = Faces.fer2013();
     }
 
     @Test

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A short real training run: the loss falls, a checkpoint resumes, and the exporter reads the result. */
 class TrainTest {
@@ -21,9 +20,7 @@ class TrainTest {
 
     @BeforeAll
     static void load() throws Exception {
-        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found (set MOODBOX_FER2013)");
-        System.setProperty("ai.djl.offline", "true");
-        data = Fer2013.load();
+        data = Faces.fer2013();
     }
 
     @Test

@@ -151,9 +151,12 @@ EOF
 
 say "java ${JOPTS[*]} -jar $JAR run --config moodbox.properties --source $SRC_ARG"
 say "environment: ${ENV_ARGS[*]:-(none)}"
+start_daemon() {  # LOG: the daemon as the unit runs it, in the background
+  (cd "$RUN" && exec env "${ENV_ARGS[@]}" java "${JOPTS[@]}" -jar "$JAR" run --config moodbox.properties --source "$SRC_ARG") >"$1" 2>&1 &
+}
 if [ $RESTART = 1 ]; then
   say "first start: until the music library is analysed, then stop (--restart)"
-  (cd "$RUN" && exec env "${ENV_ARGS[@]}" java "${JOPTS[@]}" -jar "$JAR" run --config moodbox.properties --source "$SRC_ARG") >"$RUN/first.log" 2>&1 &
+  start_daemon "$RUN/first.log"
   FIRST_PID=$!
   for _ in $(seq 1 240); do
     kill -0 "$FIRST_PID" 2>/dev/null || { tail -n 20 "$RUN/first.log" >&2; die "the first start exited (log: $RUN/first.log)"; }
@@ -165,7 +168,7 @@ if [ $RESTART = 1 ]; then
   wait "$FIRST_PID" 2>/dev/null || true
 fi
 LOG=$RUN/daemon.log
-(cd "$RUN" && exec env "${ENV_ARGS[@]}" java "${JOPTS[@]}" -jar "$JAR" run --config moodbox.properties --source "$SRC_ARG") >"$LOG" 2>&1 &
+start_daemon "$LOG"
 PID=$!
 cleanup() { kill -TERM "$PID" 2>/dev/null || true; }
 trap cleanup EXIT

@@ -77,6 +77,37 @@ public final class Calibration {
 
     public int samples() { return samples; }
 
+    /** Whether value samples were kept (a percentile below 100), as {@link RangeSearch} needs. */
+    boolean sampled() { return kept != null; }
+
+    /** The kept sample of one tensor's values, sorted ascending. */
+    float[] sortedSample(int t) {
+        if (kept == null) throw new IllegalStateException("min/max calibration keeps no samples");
+        float[] v = Arrays.copyOf(kept[t], Math.min(keptCount[t], KEEP));
+        Arrays.sort(v);
+        return v;
+    }
+
+    /**
+     * Checks a full activation quantization against TFLite's int8 kernel constraints: the input
+     * at {@link #INPUT}, softmax outputs at {@link #SOFTMAX}, each max-pool at its input's.
+     */
+    public static void checkKernelConstraints(Graph g, Quant[] q) {
+        if (q.length != g.tensors.size())
+            throw new IllegalArgumentException("quantization for " + q.length + " tensors, the graph has " + g.tensors.size());
+        if (!INPUT.equals(q[g.input])) throw new IllegalArgumentException("input must be quantized as " + INPUT + ", not " + q[g.input]);
+        for (Op op : g.ops) {
+            Quant o = q[op.out()];
+            String name = g.tensor(op.out()).name();
+            if (o == null || !(o.scale() > 0) || o.zeroPoint() < -128 || o.zeroPoint() > 127)
+                throw new IllegalArgumentException(name + ": no valid int8 quantization (" + o + ")");
+            if (op instanceof MaxPool p && !o.equals(q[p.in()]))
+                throw new IllegalArgumentException(name + ": a max-pool must keep its input's quantization " + q[p.in()] + ", not " + o);
+            if (op instanceof Softmax && !SOFTMAX.equals(o))
+                throw new IllegalArgumentException(name + ": softmax output must be " + SOFTMAX + ", not " + o);
+        }
+    }
+
     /** Quantization of every activation tensor, by tensor id. */
     public Quant[] quantization() {
         if (samples == 0) throw new IllegalStateException("calibration saw no images");
@@ -93,9 +124,8 @@ public final class Calibration {
     }
 
     private Quant fromPercentile(int t) {
-        int n = Math.min(keptCount[t], KEEP);
-        float[] v = Arrays.copyOf(kept[t], n);
-        Arrays.sort(v);
+        float[] v = sortedSample(t);
+        int n = v.length;
         int lo = (int) Math.floor((100 - percentile) / 100 * (n - 1)), hi = (int) Math.ceil(percentile / 100 * (n - 1));
         return fromRange(v[lo], v[hi]);
     }

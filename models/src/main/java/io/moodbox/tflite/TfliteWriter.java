@@ -74,6 +74,15 @@ public final class TfliteWriter {
         return new TfliteWriter(g, calibration.quantization()).build(description);
     }
 
+    /**
+     * The int8 model with activations quantized as given, by tensor id (from {@link RangeSearch});
+     * throws IllegalArgumentException if they break a kernel constraint.
+     */
+    public static byte[] int8(Graph g, Quant[] activations, String description) {
+        Calibration.checkKernelConstraints(g, activations);
+        return new TfliteWriter(g, activations.clone()).build(description);
+    }
+
     /** Writes atomically, so a failed export never leaves half a model where the box loads it. */
     public static void write(byte[] model, Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -6,6 +6,7 @@ import io.moodbox.dataset.Fer2013.Split;
 import io.moodbox.tflite.Calibration;
 import io.moodbox.tflite.Equalization;
 import io.moodbox.tflite.Graph;
+import io.moodbox.tflite.RangeSearch;
 import io.moodbox.tflite.Reference;
 import io.moodbox.tflite.TfliteWriter;
 import io.moodbox.trainer.WeightsFile.Tensor;
@@ -24,10 +25,15 @@ import java.util.SplittableRandom;
  * 97.6% against 96.9% for min/max), and writes the int8 (and a float32 twin for agreement
  * checks) .tflite.
  *
+ * <p>{@code --ranges search} then chooses each activation tensor's range on its own
+ * ({@link RangeSearch}), judged on {@code --search-faces} Training faces that neither calibration
+ * nor equalization saw.
+ *
  * <pre>
  * java ... io.moodbox.trainer.Export --weights models/work/best.weights --out models/emotion-minixception-int8.tflite
  *          [--float models/work/emotion-minixception-float32.tflite] [--calibration 2000]
  *          [--percentile 99.999] [--equalize true]
+ *          [--ranges percentile|search --search-faces 1000 --objective kl|agreement --passes 1]
  * </pre>
  */
 public final class Export {
@@ -38,7 +44,9 @@ public final class Export {
         Path floatOut = null;
         int calibration = 2000;
         double percentile = 99.999;
-        boolean equalize = true;
+        boolean equalize = true, search = false;
+        int searchFaces = 1000, passes = 1;
+        var objective = RangeSearch.Objective.KL;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--weights" -> weights = Path.of(args[i + 1]);
@@ -47,9 +55,22 @@ public final class Export {
                 case "--calibration" -> calibration = Integer.parseInt(args[i + 1]);
                 case "--percentile" -> percentile = Double.parseDouble(args[i + 1]);
                 case "--equalize" -> equalize = Boolean.parseBoolean(args[i + 1]);
+                case "--ranges" -> search = switch (args[i + 1]) {
+                    case "percentile" -> false;
+                    case "search" -> true;
+                    default -> throw new IllegalArgumentException("--ranges must be percentile or search, not " + args[i + 1]);
+                };
+                case "--search-faces" -> searchFaces = Integer.parseInt(args[i + 1]);
+                case "--passes" -> passes = Integer.parseInt(args[i + 1]);
+                case "--objective" -> objective = switch (args[i + 1]) {
+                    case "kl" -> RangeSearch.Objective.KL;
+                    case "agreement" -> RangeSearch.Objective.AGREEMENT;
+                    default -> throw new IllegalArgumentException("--objective must be kl or agreement, not " + args[i + 1]);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        if (args.length % 2 != 0) throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
         Graph g = miniXception(WeightsFile.read(weights));
         String about = "moodbox Mini-Xception, FER2013 7 classes (angry, disgust, fear, happy, sad, surprise, neutral); "
                 + "input 48x48x1 gray, real = pixel/255";
@@ -68,7 +89,18 @@ public final class Export {
             System.out.printf(Locale.ROOT, "equalized the channel ranges of %d tensor groups%n", groups);
         }
         Calibration cal = calibrate(g, train, calibration, 7, percentile);
-        byte[] int8 = TfliteWriter.int8(g, cal, about + "; int8");
+        byte[] int8;
+        if (search) {
+            if (!(percentile < 100)) throw new IllegalArgumentException("--ranges search needs --percentile below 100 (its start and samples)");
+            List<float[]> heldOut = heldOut(train.size(), searchFaces, calibration).stream().map(i -> input(train.get(i).pixels())).toList();
+            long t0 = System.nanoTime();
+            var r = RangeSearch.search(g, cal, heldOut, objective, passes, System.out);
+            System.out.printf(Locale.ROOT, "range search: %d tensors changed; held-out %s -> %s (%.0f s)%n",
+                    r.changed(), r.start(), r.end(), (System.nanoTime() - t0) / 1e9);
+            int8 = TfliteWriter.int8(g, r.quantization(), about + "; int8, searched ranges");
+        } else {
+            int8 = TfliteWriter.int8(g, cal, about + "; int8");
+        }
         TfliteWriter.write(int8, out);
         System.out.printf(Locale.ROOT, "wrote %s (%d bytes, calibrated on %d Training faces)%n", out, int8.length, cal.samples());
         if (floatOut != null) {
@@ -87,17 +119,31 @@ public final class Export {
     /** Reference runs (all tensors) on {@code n} Training faces drawn at random with a fixed seed, made lazily. */
     static Iterable<float[][]> runs(Graph g, List<Face> faces, int n, long seed) {
         var ref = new Reference(g);
-        return () -> new java.util.Iterator<>() {
-            final SplittableRandom rnd = new SplittableRandom(seed);
-            int i;
+        int[] drawn = drawn(faces.size(), n, seed);
+        return () -> java.util.Arrays.stream(drawn).mapToObj(i -> ref.runAll(input(faces.get(i).pixels()))).iterator();
+    }
 
-            @Override public boolean hasNext() { return i < Math.min(n, faces.size()); }
+    /** The indices {@link #runs} draws (with replacement): min(n, size) of them. */
+    static int[] drawn(int size, int n, long seed) {
+        var rnd = new SplittableRandom(seed);
+        int[] r = new int[Math.min(n, size)];
+        for (int i = 0; i < r.length; i++) r[i] = rnd.nextInt(size);
+        return r;
+    }
 
-            @Override public float[][] next() {
-                i++;
-                return ref.runAll(input(faces.get(rnd.nextInt(faces.size())).pixels()));
-            }
-        };
+    /**
+     * {@code n} Training face indices (seed 13) that neither the calibration ({@code calibration}
+     * faces, seed 7) nor the equalization (seed 11) drew.
+     */
+    static List<Integer> heldOut(int size, int n, int calibration) {
+        var used = new java.util.BitSet(size);
+        for (int i : drawn(size, calibration, 7)) used.set(i);
+        for (int i : drawn(size, calibration, 11)) used.set(i);
+        var free = new java.util.ArrayList<Integer>();
+        for (int i = used.nextClearBit(0); i < size; i = used.nextClearBit(i + 1)) free.add(i);
+        if (free.size() < n) throw new IllegalArgumentException("only " + free.size() + " Training faces are left for the range search, not " + n);
+        java.util.Collections.shuffle(free, new java.util.Random(13));
+        return List.copyOf(free.subList(0, n));
     }
 
     static float[] input(byte[] pixels) {

@@ -30,10 +30,10 @@ if [ -z "$HARNESS" ]; then
 fi
 [ -x "$HARNESS" ] || die "arm64-java.sh not found (set ARM64_HARNESS)"
 export ARM64_SUITE=trixie ARM64_JDK=21
-# The rootfs gets the native libraries the Ansible role installs on a Pi (FFmpeg's libva/libdrm,
-# GTK 2 for OpenCV's highgui), in a cache of its own so the team's shared rootfs stays as it is.
-export ARM64_PKGS=${ARM64_PKGS:-libva2 libva-drm2 libdrm2 libgtk2.0-0t64}
-export ARM64_CACHE=${ARM64_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/moodbox-arm64}
+# The rootfs gets the native libraries the Ansible role installs on a Pi (FFmpeg's libva/libdrm),
+# the harness's own defaults, so the team's shared rootfs serves. No GTK: the proof fails if
+# OpenCV's highgui (which links GTK 2) is loaded; app.NativeLibraries keeps it out.
+export ARM64_PKGS=${ARM64_PKGS:-libva2 libva-drm2 libdrm2}
 
 # --- 1. the jar and its natives ---
 JAR=$(ls target/moodbox-*-linux-arm64.jar 2>/dev/null | sort | tail -n 1 || true)

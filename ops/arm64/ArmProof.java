@@ -37,6 +37,7 @@ import org.bytedeco.tensorflowlite.global.tensorflowlite;
  */
 public final class ArmProof {
     public static void main(String[] a) throws Exception {
+        io.moodbox.app.NativeLibraries.skipNeverCalled();   // as moodbox's Main does: no highgui, so no GTK
         switch (a.length > 0 ? a[0] : "") {
             case "video" -> video(Path.of(a[1]), Integer.parseInt(a[2]), Long.parseLong(a[3]));
             case "classify" -> classify(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]));

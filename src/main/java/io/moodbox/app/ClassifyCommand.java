@@ -28,14 +28,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code moodbox classify IMAGE... [--out DIR] [--model FILE] [--detector auto|haar|blazeface]}:
+ * {@code moodbox classify IMAGE... [--out DIR] [--model FILE] [--detector auto|ssd|cascades|haar|blazeface]}:
  * the faces in each picture and their expressions; with {@code --out}, a copy of each picture
  * with the boxes and labels drawn ({@code NAME-faces.png}). Runs on the calling thread.
  */
 public final class ClassifyCommand {
     private ClassifyCommand() {}
 
-    static final String USAGE = "usage: moodbox classify IMAGE... [--out DIR] [--model FILE] [--detector auto|haar|blazeface]";
+    static final String USAGE = "usage: moodbox classify IMAGE... [--out DIR] [--model FILE] [--detector auto|ssd|cascades|haar|blazeface]";
 
     public static int run(String[] args) {
         return run(args, System.out, System.err);

@@ -61,6 +61,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        NativeLibraries.skipNeverCalled();
         System.exit(run(args));
     }
 

@@ -8,6 +8,7 @@ import io.moodbox.tflite.Equalization;
 import io.moodbox.tflite.Graph;
 import io.moodbox.tflite.RangeSearch;
 import io.moodbox.tflite.Reference;
+import io.moodbox.tflite.TfliteReader;
 import io.moodbox.tflite.TfliteWriter;
 import io.moodbox.trainer.WeightsFile.Tensor;
 
@@ -29,8 +30,13 @@ import java.util.SplittableRandom;
  * ({@link RangeSearch}), judged on {@code --search-faces} Training faces that neither calibration
  * nor equalization saw.
  *
+ * <p>{@code --from-float FILE} starts from a float32 model this exporter wrote (the shipped twin)
+ * instead of trained weights: the same folded function, so the same int8 model comes out, and
+ * the quantization can be redone on a machine that never had the training run's files.
+ *
  * <pre>
  * java ... io.moodbox.trainer.Export --weights models/work/best.weights --out models/emotion-minixception-int8.tflite
+ *          [--from-float models/emotion-minixception-float32.tflite]   (instead of --weights)
  *          [--float models/work/emotion-minixception-float32.tflite] [--calibration 2000]
  *          [--percentile 99.999] [--equalize true]
  *          [--ranges percentile|search --search-faces 1000 --objective kl|agreement --passes 1]
@@ -39,9 +45,13 @@ import java.util.SplittableRandom;
 public final class Export {
     private Export() {}
 
+    /** The models' description; the int8 file adds "; int8", the twin "; float32". */
+    public static final String ABOUT = "moodbox Mini-Xception, FER2013 7 classes (angry, disgust, fear, happy, sad, surprise, neutral); "
+            + "input 48x48x1 gray, real = pixel/255";
+
     public static void main(String[] args) throws IOException {
         Path weights = Path.of("models/work/best.weights"), out = Path.of("models/emotion-minixception-int8.tflite");
-        Path floatOut = null;
+        Path floatOut = null, fromFloat = null;
         int calibration = 2000;
         double percentile = 99.999;
         boolean equalize = true, search = false;
@@ -52,6 +62,7 @@ public final class Export {
                 case "--weights" -> weights = Path.of(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--float" -> floatOut = Path.of(args[i + 1]);
+                case "--from-float" -> fromFloat = Path.of(args[i + 1]);
                 case "--calibration" -> calibration = Integer.parseInt(args[i + 1]);
                 case "--percentile" -> percentile = Double.parseDouble(args[i + 1]);
                 case "--equalize" -> equalize = Boolean.parseBoolean(args[i + 1]);
@@ -71,9 +82,8 @@ public final class Export {
             }
         }
         if (args.length % 2 != 0) throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
-        Graph g = miniXception(WeightsFile.read(weights));
-        String about = "moodbox Mini-Xception, FER2013 7 classes (angry, disgust, fear, happy, sad, surprise, neutral); "
-                + "input 48x48x1 gray, real = pixel/255";
+        Graph g = fromFloat != null ? TfliteReader.read(fromFloat) : miniXception(WeightsFile.read(weights));
+        String about = ABOUT;
         // The float twin is the trained function itself, written before any int8-only adjustment.
         byte[] f32 = TfliteWriter.float32(g, about + "; float32");
         Fer2013 data = Fer2013.load();
@@ -84,11 +94,7 @@ public final class Export {
         System.out.printf(Locale.ROOT, "float reference PublicTest accuracy %.2f%%%n", 100.0 * correct / pub.size());
 
         List<Face> train = data.split(Split.TRAINING);
-        if (equalize) {
-            int groups = Equalization.apply(g, Equalization.channelRanges(g, runs(g, train, calibration, 11)));
-            System.out.printf(Locale.ROOT, "equalized the channel ranges of %d tensor groups%n", groups);
-        }
-        Calibration cal = calibrate(g, train, calibration, 7, percentile);
+        Calibration cal = prepare(g, train, calibration, percentile, equalize);
         byte[] int8;
         if (search) {
             if (!(percentile < 100)) throw new IllegalArgumentException("--ranges search needs --percentile below 100 (its start and samples)");
@@ -107,6 +113,19 @@ public final class Export {
             TfliteWriter.write(f32, floatOut);
             System.out.printf(Locale.ROOT, "wrote %s (%d bytes)%n", floatOut, f32.length);
         }
+    }
+
+    /**
+     * The int8 preparation every export does: equalizes {@code g}'s channel ranges in place
+     * (unless told not to; the function stays the same) and calibrates its activations on
+     * {@code calibration} Training faces.
+     */
+    public static Calibration prepare(Graph g, List<Face> train, int calibration, double percentile, boolean equalize) {
+        if (equalize) {
+            int groups = Equalization.apply(g, Equalization.channelRanges(g, runs(g, train, calibration, 11)));
+            System.out.printf(Locale.ROOT, "equalized the channel ranges of %d tensor groups%n", groups);
+        }
+        return calibrate(g, train, calibration, 7, percentile);
     }
 
     /** Calibrates on {@code n} Training faces drawn at random (fixed seed), ranges at the given percentile. */

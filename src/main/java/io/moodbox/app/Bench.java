@@ -204,6 +204,7 @@ public final class Bench {
             readings.add(new FaceReading(scores.get(i), Math.sqrt((double) c.width() * c.height()), c.confidence()));
         }
         tracker.observe(readings, frame.nanos());
+        src.recycle(frame);   // as the daemon does: the grabber refills the buffer
         long t4 = System.nanoTime();
         if (t != null) {
             var ft = finder.lastTimings();

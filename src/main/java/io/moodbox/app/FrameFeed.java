@@ -12,6 +12,9 @@ interface FrameFeed extends AutoCloseable {
     /** Blocks for the next frame; null when a file source has ended. Throws when the source fails. */
     Frame next() throws InterruptedException;
 
+    /** Hands back a frame's buffer once nothing reads it (see {@link FrameSource#recycle}); any thread. */
+    default void recycle(Frame frame) { }
+
     /** The source's own status where it keeps one (a retrying camera does); null: the pipeline tracks it. */
     default SourceStatus status() { return null; }
 
@@ -29,6 +32,8 @@ interface FrameFeed extends AutoCloseable {
     static FrameFeed of(FrameSource source) {
         return new FrameFeed() {
             @Override public Frame next() throws InterruptedException { return source.next().orElse(null); }
+
+            @Override public void recycle(Frame frame) { source.recycle(frame); }
 
             @Override public SourceStatus status() { return source.status(); }
 

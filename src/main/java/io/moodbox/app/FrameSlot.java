@@ -18,12 +18,15 @@ final class FrameSlot {
     private Frame frame;
     private long dropped;
 
-    void put(Frame f) {
+    /** Leaves {@code f} for the analysis thread; returns the waiting frame it replaced (dropped), or null. */
+    Frame put(Frame f) {
         lock.lock();
         try {
-            if (frame != null) dropped++;
+            Frame old = frame;
+            if (old != null) dropped++;
             frame = f;
             filled.signal();
+            return old;
         } finally {
             lock.unlock();
         }

@@ -45,7 +45,8 @@ final class Pipeline implements AutoCloseable {
     private volatile SourceStatus status;
     private volatile long grabbed;
     private volatile FrameFeed open;             // the feed being read, for its own status
-    private volatile Frame latest;               // for the owner's preview; null when not watching
+    private final Object latestLock = new Object();
+    private Frame latest;                        // the frame analysed last (for the preview); guarded by latestLock
     private volatile long cameraBeat = System.nanoTime(), visionBeat = System.nanoTime();
 
     Pipeline(FrameFeed.Opener source, Analyzer analyzer, MoodTracker tracker, MoodBoard board, StateModel state,
@@ -81,15 +82,39 @@ final class Pipeline implements AutoCloseable {
         // the flag between frames and closes the source itself; vision drops frames at once.
         if (on) {
             slot.clear();
-            latest = null;
+            keepLatest(null);
             // A retrying source sleeps between attempts: wake it so the camera is closed now, not
             // after the backoff. A live one is left alone (an interrupt could break a read).
             if (!status.live()) camera.interrupt();
         }
     }
 
-    /** The newest frame analysed, or null in privacy mode or without a live camera. */
-    Frame latestFrame() { return privacy || !status.live() ? null : latest; }
+    /**
+     * A copy of the newest frame analysed, or null in privacy mode or without a live camera. A
+     * copy because the frame's buffer goes back to the source for reuse once the next one arrives.
+     */
+    Frame latestFrame() {
+        if (privacy || !status.live()) return null;
+        synchronized (latestLock) {
+            Frame l = latest;
+            return l == null ? null : new Frame(l.sequence(), l.nanos(), l.width(), l.height(), l.bgr().clone());
+        }
+    }
+
+    /** Makes {@code f} the frame the preview sees and recycles the one before it, which no one reads any more. */
+    private void keepLatest(Frame f) {
+        Frame old;
+        synchronized (latestLock) {   // a preview copying the old frame finishes before it is handed back
+            old = latest;
+            latest = f;
+        }
+        if (old != null && old != f) recycle(old);
+    }
+
+    private void recycle(Frame f) {
+        FrameFeed feed = open;
+        if (feed != null) feed.recycle(f);   // else the collector takes it
+    }
 
     /**
      * Both threads are going round their loops (for systemd's watchdog): a source stuck inside a
@@ -166,7 +191,8 @@ final class Pipeline implements AutoCloseable {
                 problems.clear("camera");
                 log.info("Camera {} live at {}x{}", source.name(), f.width(), f.height());
             }
-            slot.put(f);
+            Frame dropped = slot.put(f);
+            if (dropped != null) feed.recycle(dropped);
             double fps = rate.tick();
             if (fps >= 0 && ownStatus) report(State.LIVE, f.width() + "x" + f.height(), fps);
         }
@@ -245,10 +271,11 @@ final class Pipeline implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            if (f != null && !privacy) latest = f;
+            if (f != null && !privacy) keepLatest(f);
+            else if (f != null) recycle(f);
             if (f == null || privacy || analyzer == null) {
                 if (!status.live() || privacy || analyzer == null) {
-                    if (!status.live() || privacy) latest = null;
+                    if (!status.live() || privacy) keepLatest(null);
                     if (tracker.current().presence() != MoodState.Presence.UNKNOWN)
                         board.publish(tracker.notWatching(System.nanoTime()));
                     if (!status.live()) updateFps(0);

@@ -16,6 +16,13 @@ public interface FrameSource extends AutoCloseable {
      */
     Optional<Frame> next() throws InterruptedException;
 
+    /**
+     * Hands back a frame this source returned, once nothing reads its pixels any more, so the
+     * source may fill the buffer again instead of allocating one. Optional for callers (an
+     * unreturned frame is simply collected); may be called from any thread, even after close.
+     */
+    default void recycle(Frame frame) { }
+
     /** What the source is doing now. Thread-safe. */
     SourceStatus status();
 

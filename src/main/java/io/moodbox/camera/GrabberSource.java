@@ -30,6 +30,7 @@ final class GrabberSource implements FrameSource {
     private final boolean loop;
     private final Pacer pacer;
     private final Runnable onClose;
+    private final FramePool pool = new FramePool(4);   // in flight: being filled, waiting, analysed, previewed
     private long sequence;
     private boolean ended;
 
@@ -109,7 +110,7 @@ final class GrabberSource implements FrameSource {
                 return Optional.empty();
             }
             long now = System.nanoTime();
-            Frame frame = new Frame(sequence++, now, f.imageWidth, f.imageHeight, copyBgr(f));
+            Frame frame = new Frame(sequence++, now, f.imageWidth, f.imageHeight, copyBgr(f, pool.take(f.imageWidth * f.imageHeight * 3)));
             status.frame(now);
             return Optional.of(frame);
         } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -117,13 +118,15 @@ final class GrabberSource implements FrameSource {
         }
     }
 
-    /** Copies a packed BGR24 JavaCV frame, honouring its row stride, into a tight array. */
-    static byte[] copyBgr(org.bytedeco.javacv.Frame f) {
+    @Override
+    public void recycle(Frame frame) { pool.give(frame.bgr()); }
+
+    /** Copies a packed BGR24 JavaCV frame, honouring its row stride, into {@code out} (exactly width x height x 3 bytes). */
+    static byte[] copyBgr(org.bytedeco.javacv.Frame f, byte[] out) {
         if (f.imageChannels != 3 || f.imageDepth != org.bytedeco.javacv.Frame.DEPTH_UBYTE)
             throw new CameraException("expected 8-bit BGR frames, got " + f.imageChannels + " channels depth " + f.imageDepth);
         ByteBuffer buf = (ByteBuffer) f.image[0];
         int row = f.imageWidth * 3;
-        byte[] out = new byte[row * f.imageHeight];
         if (f.imageStride == row) {
             buf.get(0, out, 0, out.length);
         } else {

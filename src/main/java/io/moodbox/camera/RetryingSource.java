@@ -21,7 +21,7 @@ final class RetryingSource implements FrameSource {
     private final boolean endIsFailure;
     private final long minMs, maxMs;
     private final StatusBoard status;
-    private FrameSource current;
+    private volatile FrameSource current;   // volatile: recycle() comes from the analysis thread
     private long backoffMs;
     private long sequence;
     private int failures;
@@ -99,6 +99,12 @@ final class RetryingSource implements FrameSource {
             log.debug("Closing failed source", e);
         }
         current = null;
+    }
+
+    @Override
+    public void recycle(Frame frame) {
+        FrameSource c = current;   // a frame of an earlier, closed source is fine: buffers are plain arrays
+        if (c != null) c.recycle(frame);
     }
 
     @Override

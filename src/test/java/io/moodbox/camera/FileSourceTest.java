@@ -53,6 +53,46 @@ class FileSourceTest {
     }
 
     @Test
+    void recycledBuffersAreRefilledWithTheNextFramesPixels() throws Exception {
+        try (FrameSource src = FrameSources.openDirect(config(false, false))) {
+            byte[] first = null;
+            for (int n = 0; n < FRAMES; n++) {
+                Frame fr = src.next().orElseThrow();
+                if (n == 0) first = fr.bgr();
+                else assertSame(first, fr.bgr(), "frame " + n + " reuses the buffer handed back");
+                if (n == 5 || n == 17)
+                    assertTrue(meanAbsDiff(fr.bgr(), gen.scene(n).frame().bgr()) < 4.0, "frame " + n + " holds its own scene");
+                src.recycle(fr);
+            }
+        }
+    }
+
+    @Test
+    void aFrameNotHandedBackIsNeverOverwritten() throws Exception {
+        try (FrameSource src = FrameSources.openDirect(config(false, false))) {
+            Frame kept = src.next().orElseThrow();
+            byte[] snapshot = kept.bgr().clone();
+            for (int n = 1; n < FRAMES; n++) {
+                Frame fr = src.next().orElseThrow();
+                assertNotSame(kept.bgr(), fr.bgr());
+                src.recycle(fr);
+            }
+            assertArrayEquals(snapshot, kept.bgr(), "the frame still held keeps its pixels");
+        }
+    }
+
+    @Test
+    void theRetryingSourcePassesFramesBackToTheGrabber() throws Exception {
+        try (FrameSource src = FrameSources.open(config(false, false))) {
+            Frame a = src.next().orElseThrow();
+            src.recycle(a);
+            Frame b = src.next().orElseThrow();
+            assertSame(a.bgr(), b.bgr(), "the wrapper's frame shares the grabber's buffer, which comes back");
+            assertEquals(1, b.sequence());
+        }
+    }
+
+    @Test
     void loopsBackToTheStart() throws Exception {
         try (FrameSource src = FrameSources.openDirect(config(true, false))) {
             Frame first = src.next().orElseThrow();

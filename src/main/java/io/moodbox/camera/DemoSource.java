@@ -16,6 +16,8 @@ final class DemoSource implements FrameSource {
     private final SceneGenerator scenes;
     private final Pacer pacer;
     private final StatusBoard status;
+    private final FramePool pool = new FramePool(4);
+    private final int width, height;
     private long index;
 
     DemoSource(CameraConfig config) {
@@ -33,6 +35,8 @@ final class DemoSource implements FrameSource {
         } catch (IOException e) {
             throw new CameraException("demo scenes: " + e.getMessage(), e);
         }
+        this.width = config.width();
+        this.height = config.height();
         this.pacer = new Pacer(config.realtime() ? config.fps() : 0);
         this.status = new StatusBoard(config.describe());
     }
@@ -40,11 +44,14 @@ final class DemoSource implements FrameSource {
     @Override
     public Optional<Frame> next() throws InterruptedException {
         pacer.await();
-        Frame f = scenes.scene(index++).frame();
+        Frame f = scenes.frame(index++, pool.take(width * height * 3));
         long now = System.nanoTime();
         status.frame(now);
         return Optional.of(new Frame(f.sequence(), now, f.width(), f.height(), f.bgr()));
     }
+
+    @Override
+    public void recycle(Frame frame) { pool.give(frame.bgr()); }
 
     @Override
     public SourceStatus status() { return status.get(); }

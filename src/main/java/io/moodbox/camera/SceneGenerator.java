@@ -171,15 +171,32 @@ public final class SceneGenerator {
 
     /** The scene at a frame index. Frames within one segment are identical. */
     public synchronized Scene scene(long frameIndex) {
+        int segment = renderSegment(frameIndex);
+        return new Scene(new Frame(frameIndex, nanosOf(frameIndex), o.width(), o.height(), cachedFrame.clone()),
+                cachedLayout, segment, roomLabel(segment));
+    }
+
+    /** The frame at a frame index, drawn into {@code into} (width x height x 3 bytes) instead of a new array. */
+    public synchronized Frame frame(long frameIndex, byte[] into) {
+        if (into.length != cachedFrameBytes())
+            throw new IllegalArgumentException("frame buffer holds " + into.length + " bytes, not " + cachedFrameBytes());
+        renderSegment(frameIndex);
+        System.arraycopy(cachedFrame, 0, into, 0, into.length);
+        return new Frame(frameIndex, nanosOf(frameIndex), o.width(), o.height(), into);
+    }
+
+    private int cachedFrameBytes() { return o.width() * o.height() * 3; }
+
+    private long nanosOf(long frameIndex) { return (long) (frameIndex * 1e9 / o.fps()); }
+
+    private int renderSegment(long frameIndex) {
         int segment = segmentOf(frameIndex);
         if (segment != cachedSegment) {
             cachedLayout = layout(segment);
             cachedFrame = render(segment, cachedLayout, cachedFrame);
             cachedSegment = segment;
         }
-        long nanos = (long) (frameIndex * 1e9 / o.fps());
-        return new Scene(new Frame(frameIndex, nanos, o.width(), o.height(), cachedFrame.clone()),
-                cachedLayout, segment, roomLabel(segment));
+        return segment;
     }
 
     /**

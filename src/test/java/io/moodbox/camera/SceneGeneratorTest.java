@@ -37,6 +37,35 @@ class SceneGeneratorTest {
     }
 
     @Test
+    void aFrameDrawnIntoAGivenBufferIsTheScenesFrame() {
+        var opts = SceneGenerator.Options.defaults(5);
+        var a = Scenes.generator(opts);
+        var b = Scenes.generator(opts);
+        byte[] buf = new byte[640 * 480 * 3];
+        for (int seg = 0; seg < 3; seg++) {
+            long i = seg * a.framesPerSegment() + 2;
+            Frame f = a.frame(i, buf);
+            assertSame(buf, f.bgr(), "drawn into the buffer given, no new array");
+            assertEquals(i, f.sequence());
+            assertArrayEquals(b.scene(i).frame().bgr(), buf, "segment " + seg);
+        }
+        assertThrows(IllegalArgumentException.class, () -> a.frame(0, new byte[10]));
+    }
+
+    @Test
+    void theDemoSourceRefillsTheBuffersHandedBack() throws Exception {
+        var demo = new DemoSource(new CameraConfig(CameraConfig.Kind.DEMO, "demo", 320, 240, 15, true, false,
+                java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(40)));
+        Frame a = demo.next().orElseThrow();
+        demo.recycle(a);
+        Frame b = demo.next().orElseThrow();
+        assertSame(a.bgr(), b.bgr());
+        Frame c = demo.next().orElseThrow();
+        assertNotSame(b.bgr(), c.bgr(), "a frame still held is not handed out again");
+        assertEquals(2, c.sequence());
+    }
+
+    @Test
     void framesWithinASegmentAreTheSameAndTheNextSegmentDiffers() {
         var g = Scenes.generator(SceneGenerator.Options.defaults(5).withTiming(2.0, 10));
         assertEquals(20, g.framesPerSegment());

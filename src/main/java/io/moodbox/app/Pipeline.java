@@ -82,7 +82,9 @@ final class Pipeline implements AutoCloseable {
         // the flag between frames and closes the source itself; vision drops frames at once.
         if (on) {
             slot.clear();
-            keepLatest(null);
+            synchronized (latestLock) {
+                latest = null;   // not recycled: the vision thread may still be analysing it
+            }
             // A retrying source sleeps between attempts: wake it so the camera is closed now, not
             // after the backoff. A live one is left alone (an interrupt could break a read).
             if (!status.live()) camera.interrupt();

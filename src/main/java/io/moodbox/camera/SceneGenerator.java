@@ -178,14 +178,14 @@ public final class SceneGenerator {
 
     /** The frame at a frame index, drawn into {@code into} (width x height x 3 bytes) instead of a new array. */
     public synchronized Frame frame(long frameIndex, byte[] into) {
-        if (into.length != cachedFrameBytes())
-            throw new IllegalArgumentException("frame buffer holds " + into.length + " bytes, not " + cachedFrameBytes());
+        if (into.length != frameBytes())
+            throw new IllegalArgumentException("frame buffer holds " + into.length + " bytes, not " + frameBytes());
         renderSegment(frameIndex);
         System.arraycopy(cachedFrame, 0, into, 0, into.length);
         return new Frame(frameIndex, nanosOf(frameIndex), o.width(), o.height(), into);
     }
 
-    private int cachedFrameBytes() { return o.width() * o.height() * 3; }
+    private int frameBytes() { return o.width() * o.height() * 3; }
 
     private long nanosOf(long frameIndex) { return (long) (frameIndex * 1e9 / o.fps()); }
 

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N] [--flip-average]}:
+ * {@code moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N] [--flip-average] [--views N]}:
  * the model evaluator on a FER2013 split (PrivateTest by default: the reported figure).
+ * {@code --flip-average} reads each face as the box does (with its mirror); {@code --views N}
+ * averages N views (1, or 2 to 10 even: one-pixel shifts, each with its mirror).
  */
 public final class EvalCommand {
     private EvalCommand() {}
@@ -19,12 +21,12 @@ public final class EvalCommand {
         Path model = EmotionConfig.DEFAULT_MODEL, floatModel = null, png = null;
         Split split = Split.PRIVATE_TEST;
         int threads = 1;
-        boolean flip = false;
+        int views = 1;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--help")) { usage(); return 0; }
-                if (a.equals("--flip-average")) { flip = true; continue; }
+                if (a.equals("--flip-average")) { views = 2; continue; }
                 if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
                 String v = args[++i];
                 switch (a) {
@@ -32,6 +34,7 @@ public final class EvalCommand {
                     case "--float" -> floatModel = Path.of(v);
                     case "--png" -> png = Path.of(v);
                     case "--threads" -> threads = Integer.parseInt(v);
+                    case "--views" -> views = Integer.parseInt(v);
                     case "--split" -> split = switch (v.toLowerCase(Locale.ROOT)) {
                         case "private", "privatetest" -> Split.PRIVATE_TEST;
                         case "public", "publictest" -> Split.PUBLIC_TEST;
@@ -41,7 +44,7 @@ public final class EvalCommand {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            var report = ModelEvaluator.evaluate(model, Fer2013.load(split).all(), floatModel, threads, flip);
+            var report = ModelEvaluator.evaluate(model, Fer2013.load(split).all(), floatModel, threads, views);
             System.out.print(ModelEvaluator.format(report));
             if (png != null) {
                 ModelEvaluator.writeConfusionPng(report, "Mini-Xception int8, FER2013 " + split, png);
@@ -59,6 +62,6 @@ public final class EvalCommand {
     }
 
     private static void usage() {
-        System.err.println("usage: moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N] [--flip-average]");
+        System.err.println("usage: moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N] [--flip-average] [--views N]");
     }
 }

@@ -32,12 +32,29 @@ public final class ModelEvaluator {
 
     private ModelEvaluator() {}
 
+    /** The most views {@link #evaluate(Path, List, Path, int, int)} averages: five shifts, each with its mirror. */
+    public static final int MAX_VIEWS = 10;
+    // Pixel shifts (dx, dy) of the averaged views; each is read as itself and as its mirror image.
+    private static final int[][] SHIFTS = {{0, 0}, {1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+
     public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads) throws IOException {
-        return evaluate(model, faces, floatModel, threads, false);
+        return evaluate(model, faces, floatModel, threads, 1);
     }
 
     /** With {@code flipAverage}, each face is read as the box reads it: with its mirror image, averaged. */
     public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads, boolean flipAverage) throws IOException {
+        return evaluate(model, faces, floatModel, threads, flipAverage ? 2 : 1);
+    }
+
+    /**
+     * Scores averaged over {@code views} views of each face in one invoke: 1 is the face alone, 2 the
+     * box's flip averaging, and 4 to {@value #MAX_VIEWS} (even) add the face shifted by one pixel
+     * (right, left, down, up; edges repeated), each with its mirror. For measuring test-time
+     * averaging; latency grows with the views.
+     */
+    public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads, int views) throws IOException {
+        if (views < 1 || views > MAX_VIEWS || (views > 1 && views % 2 != 0))
+            throw new IllegalArgumentException("views must be 1 or an even number from 2 to " + MAX_VIEWS + ", was " + views);
         int[][] confusion = new int[K][K];
         int correct = 0, plusCorrect = 0, plusFaces = 0, agree = 0;
         double[] ms = new double[faces.size()];
@@ -49,7 +66,7 @@ public final class ModelEvaluator {
             for (int i = 0; i < faces.size(); i++) {
                 Face f = faces.get(i);
                 long t0 = System.nanoTime();
-                float[] p = scores(m, f.pixels(), flipAverage);
+                float[] p = scores(m, f.pixels(), views);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
                 int top = argmax(p, 0);
                 predicted[i] = top;
@@ -63,7 +80,7 @@ public final class ModelEvaluator {
         if (floatModel != null) {
             try (var fm = new TfliteModel(floatModel, threads)) {
                 for (int i = 0; i < faces.size(); i++)
-                    if (argmax(scores(fm, faces.get(i).pixels(), flipAverage), 0) == predicted[i]) agree++;
+                    if (argmax(scores(fm, faces.get(i).pixels(), views), 0) == predicted[i]) agree++;
             }
             agreement = agree / (double) faces.size();
         }
@@ -78,16 +95,30 @@ public final class ModelEvaluator {
                 ms[ms.length / 2], ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)]);
     }
 
-    private static float[] scores(TfliteModel m, byte[] pixels, boolean flipAverage) {
-        if (!flipAverage) return m.run(pixels, 1);
-        int per = pixels.length;
-        byte[] both = new byte[2 * per];
-        System.arraycopy(pixels, 0, both, 0, per);
-        CnnEmotionClassifier.mirror(pixels, m.size(), both, per);
-        float[] s = m.run(both, 2);
+    static float[] scores(TfliteModel m, byte[] pixels, int views) {
+        if (views == 1) return m.run(pixels, 1);
+        int per = pixels.length, size = m.size();
+        byte[] batch = new byte[views * per];
+        for (int v = 0; v < views / 2; v++) {
+            byte[] shifted = v == 0 ? pixels : shift(pixels, size, SHIFTS[v][0], SHIFTS[v][1]);
+            System.arraycopy(shifted, 0, batch, 2 * v * per, per);
+            CnnEmotionClassifier.mirror(shifted, size, batch, (2 * v + 1) * per);
+        }
+        float[] s = m.run(batch, views);
         float[] avg = new float[K];
-        for (int c = 0; c < K; c++) avg[c] = (s[c] + s[K + c]) / 2;
+        for (int v = 0; v < views; v++)
+            for (int c = 0; c < K; c++) avg[c] += s[v * K + c] / views;
         return avg;
+    }
+
+    /** The face moved by (dx, dy) pixels, its edge rows and columns repeated into the gap. */
+    static byte[] shift(byte[] pixels, int size, int dx, int dy) {
+        byte[] out = new byte[pixels.length];
+        for (int y = 0; y < size; y++) {
+            int sy = Math.clamp(y - dy, 0, size - 1);
+            for (int x = 0; x < size; x++) out[y * size + x] = pixels[sy * size + Math.clamp(x - dx, 0, size - 1)];
+        }
+        return out;
     }
 
     static int argmax(float[] v, int offset) {

@@ -34,7 +34,7 @@ public final class EvalCommand {
                     case "--float" -> floatModel = Path.of(v);
                     case "--png" -> png = Path.of(v);
                     case "--threads" -> threads = Integer.parseInt(v);
-                    case "--views" -> views = Integer.parseInt(v);
+                    case "--views" -> views = ModelEvaluator.checkViews(Integer.parseInt(v));   // before the dataset loads
                     case "--split" -> split = switch (v.toLowerCase(Locale.ROOT)) {
                         case "private", "privatetest" -> Split.PRIVATE_TEST;
                         case "public", "publictest" -> Split.PUBLIC_TEST;

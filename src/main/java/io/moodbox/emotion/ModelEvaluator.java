@@ -32,29 +32,30 @@ public final class ModelEvaluator {
 
     private ModelEvaluator() {}
 
-    /** The most views {@link #evaluate(Path, List, Path, int, int)} averages: five shifts, each with its mirror. */
-    public static final int MAX_VIEWS = 10;
     // Pixel shifts (dx, dy) of the averaged views; each is read as itself and as its mirror image.
     private static final int[][] SHIFTS = {{0, 0}, {1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+    /** The most views {@link #evaluate(Path, List, Path, int, int)} averages: each shift with its mirror. */
+    public static final int MAX_VIEWS = 2 * SHIFTS.length;
 
     public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads) throws IOException {
         return evaluate(model, faces, floatModel, threads, 1);
     }
 
-    /** With {@code flipAverage}, each face is read as the box reads it: with its mirror image, averaged. */
-    public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads, boolean flipAverage) throws IOException {
-        return evaluate(model, faces, floatModel, threads, flipAverage ? 2 : 1);
+    /** {@code views} itself if the evaluator can average that many views, else a clear error. */
+    public static int checkViews(int views) {
+        if (views < 1 || views > MAX_VIEWS || (views > 1 && views % 2 != 0))
+            throw new IllegalArgumentException("views must be 1 or an even number from 2 to " + MAX_VIEWS + ", was " + views);
+        return views;
     }
 
     /**
      * Scores averaged over {@code views} views of each face in one invoke: 1 is the face alone, 2 the
-     * box's flip averaging, and 4 to {@value #MAX_VIEWS} (even) add the face shifted by one pixel
+     * box's flip averaging, and 4 to {@link #MAX_VIEWS} (even) add the face shifted by one pixel
      * (right, left, down, up; edges repeated), each with its mirror. For measuring test-time
      * averaging; latency grows with the views.
      */
     public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads, int views) throws IOException {
-        if (views < 1 || views > MAX_VIEWS || (views > 1 && views % 2 != 0))
-            throw new IllegalArgumentException("views must be 1 or an even number from 2 to " + MAX_VIEWS + ", was " + views);
+        checkViews(views);
         int[][] confusion = new int[K][K];
         int correct = 0, plusCorrect = 0, plusFaces = 0, agree = 0;
         double[] ms = new double[faces.size()];

@@ -70,6 +70,7 @@ done
 took=$(( $(date +%s) - start ))
 
 grep -q 'moodbox-dev: no jar yet; building it' "$log" || die "the run did not say it was building the missing jar"
-curl -s "http://127.0.0.1:$port/" | grep -q '<title>moodbox</title>' || die "the page at / is not moodbox's page"
+curl -s -o "$work/index.html" "http://127.0.0.1:$port/"
+grep -q '<title>moodbox</title>' "$work/index.html" || die "the page at / is not moodbox's page"
 grep -q '"state"' "$work/session.json" || die "/api/session did not answer with the session's state"
 say "fresh clone: ./moodbox-dev run built the jar and served the page on port $port in ${took} s"

@@ -3,9 +3,11 @@ package io.moodbox.app;
 import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
 import io.moodbox.mood.MoodBoard;
+import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
 import io.moodbox.music.Player;
 import io.moodbox.music.PlayerStatus;
+import io.moodbox.music.PlayerStatus.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +15,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The box's {@link Controls}: each command goes to the one stage that owns it. Settings the owner
- * expects to survive a restart (privacy) are saved through {@link Settings#update}, whose listener
- * applies them live; if saving fails the change still applies now and the reason is logged.
+ * The box's {@link Controls}: each command goes to the one stage that owns it, and the reply is
+ * judged from what that stage reports now (the player's status, the library's size), so the
+ * owner hears "nothing to play" rather than "ok". Settings the owner expects to survive a restart
+ * (privacy) are saved through {@link Settings#update}, whose listener applies them live; if saving
+ * fails the change still applies now and the reply says it will not last.
  */
 final class BoxControls implements Controls {
     private static final Logger log = LoggerFactory.getLogger(BoxControls.class);
@@ -25,56 +29,119 @@ final class BoxControls implements Controls {
     private final MoodBoard board;
     private final Consumer<Boolean> privacy;
     private final Runnable stop;
-    private final Runnable rescan;
+    private final LibraryService library;
     private final Player player;
 
     BoxControls(Settings settings, MoodTracker tracker, MoodBoard board, Consumer<Boolean> privacy, Runnable stop,
-                Runnable rescan, Player player) {
+                LibraryService library, Player player) {
         this.player = player;
         this.settings = settings;
         this.tracker = tracker;
         this.board = board;
         this.privacy = privacy;
         this.stop = stop;
-        this.rescan = rescan;
+        this.library = library;
     }
 
-    @Override public void play() { player.play(); }
-
-    @Override public void pause() { player.pause(); }
-
-    @Override public void togglePlay() {
-        if (player.status().state() == PlayerStatus.State.PLAYING) player.pause();
-        else player.play();
+    @Override
+    public Reply play() {
+        PlayerStatus s = player.status();
+        if (s.state() == State.PLAYING) return Reply.done(withSound("Already playing.", s));
+        Reply empty = emptyLibrary("Nothing to play");
+        if (empty != null) return empty;
+        player.play();
+        if (s.state() == State.NO_DEVICE) return Reply.refused(s.reason());
+        return Reply.done(withSound(s.state() == State.PAUSED ? "Playing again." : "Playing.", s));
     }
 
-    @Override public void next() { player.next(); }
+    @Override
+    public Reply pause() {
+        PlayerStatus s = player.status();
+        if (s.state() == State.PAUSED) return Reply.done("Already paused.");
+        if (s.state() == State.STOPPED || s.track() == null) return Reply.refused("Nothing is playing, so there is nothing to pause.");
+        player.pause();
+        return Reply.done("Paused.");
+    }
 
-    @Override public void setVolume(int percent) {
+    @Override
+    public Reply togglePlay() {
+        return player.status().state() == State.PLAYING ? pause() : play();
+    }
+
+    @Override
+    public Reply next() {
+        Reply empty = emptyLibrary("Nothing to skip to");
+        if (empty != null) return empty;
+        PlayerStatus s = player.status();
+        player.next();
+        if (library.tracks().size() == 1) return Reply.done(withSound("The library has only this one track, so it starts again.", s));
+        if (s.state() == State.NO_DEVICE) return Reply.refused("Skipped to the next pick, but " + lowerFirst(s.reason()));
+        return Reply.done(withSound("Skipped; the next pick for the room's mood starts now.", s));
+    }
+
+    @Override
+    public Reply setVolume(int percent) {
         if (percent < 0 || percent > 100) throw new IllegalArgumentException("volume must be 0..100, was " + percent);
         player.setVolume(percent);
-    }
-
-    @Override public void rescan() { rescan.run(); }
-
-    @Override
-    public void lockMood(boolean locked) {
-        board.publish(tracker.lock(locked));
+        PlayerStatus s = player.status();
+        if (s.state() == State.NO_DEVICE) return Reply.done("Volume " + percent + "%, but " + lowerFirst(s.reason()));
+        return Reply.done(withSound("Volume " + percent + "%.", s));
     }
 
     @Override
-    public void setPrivacy(boolean on) {
+    public Reply rescan() {
+        if (library.rescan()) return Reply.done("Re-scanning the music library; the page shows its progress.");
+        var p = library.scanProgress();
+        return Reply.refused("A library scan is already running" + (p.total() > 0 ? " (" + p.done() + " of " + p.total()
+                + " files)" : "") + "; it picks up new files too.");
+    }
+
+    @Override
+    public Reply lockMood(boolean locked) {
+        MoodState m = tracker.lock(locked);
+        board.publish(m);
+        if (!locked) return Reply.done("The music follows the room's mood again.");
+        String held = "Holding the mood at " + m.mood().label() + ": the music no longer follows the room until you release it.";
+        return Reply.done(m.presence() == MoodState.Presence.PRESENT ? held : held + " (Nobody is seen right now.)");
+    }
+
+    @Override
+    public Reply setPrivacy(boolean on) {
+        String now = on ? "Privacy on: the camera is off." : "Privacy off: the camera watches the room again.";
         try {
             settings.update(Map.of("privacy.enabled", Boolean.toString(on)));
         } catch (ConfigException e) {
             log.warn("Privacy {} applies now but was not saved: {}", on ? "on" : "off", e.getMessage());
+            privacy.accept(on);
+            return Reply.done(now + " It could not be saved, so a restart goes back to the saved setting ("
+                    + e.getMessage() + ").");
         }
         privacy.accept(on);
+        return Reply.done(now);
     }
 
     @Override
-    public void shutdown() {
+    public Reply shutdown() {
         log.info("Shutdown requested by the owner");
         stop.run();
+        return Reply.done("Shutting down.");
+    }
+
+    /** A refusal when the library has no tracks (still scanning, or really empty); else null. */
+    private Reply emptyLibrary(String what) {
+        if (!library.tracks().isEmpty()) return null;
+        if (library.scanProgress().running())
+            return Reply.refused(what + " yet: the music library is still being scanned.");
+        return Reply.refused(what + ": the music library is empty. Put music into " + library.rootsInWords()
+                + " and press Re-scan.");
+    }
+
+    /** Adds, when nothing is heard, why: the owner should not turn the volume up into a missing speaker. */
+    private static String withSound(String done, PlayerStatus s) {
+        return s.audible() ? done : done + " Nothing is heard (sound: " + s.output() + ").";
+    }
+
+    private static String lowerFirst(String s) {
+        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 }

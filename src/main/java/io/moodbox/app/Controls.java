@@ -2,21 +2,35 @@ package io.moodbox.app;
 
 /**
  * Every command the owner can give, from a button, the web page or the console. The only way
- * back up the pipeline: nothing else reaches into a stage. Thread-safe; returns promptly.
+ * back up the pipeline: nothing else reaches into a stage. Thread-safe; returns promptly. Each
+ * command answers with a {@link Reply} that says, in the owner's words, what it did, or why it
+ * did not: no command answers "done" for something that did not happen.
  */
 public interface Controls {
-    void play();
-    void pause();
-    void togglePlay();
-    void next();
-    /** 0..100 percent. */
-    void setVolume(int percent);
+
+    /**
+     * What a command did. {@code done} is false when what was asked did not happen (nothing to
+     * play, no speaker); {@code message} says what happened, or why not and what to do, for the
+     * page, the console and the log.
+     */
+    record Reply(boolean done, String message) {
+        public static Reply done(String message) { return new Reply(true, message); }
+
+        public static Reply refused(String message) { return new Reply(false, message); }
+    }
+
+    Reply play();
+    Reply pause();
+    Reply togglePlay();
+    Reply next();
+    /** 0..100 percent; anything else is an {@link IllegalArgumentException}. */
+    Reply setVolume(int percent);
     /** Holds (or releases) the current mood: the music stops following the room. */
-    void lockMood(boolean locked);
+    Reply lockMood(boolean locked);
     /** Privacy mode: the camera is off while it is on. */
-    void setPrivacy(boolean on);
+    Reply setPrivacy(boolean on);
     /** Re-scans the music library in the background. */
-    void rescan();
+    Reply rescan();
     /** Clean shutdown of the box (power-off is the service manager's job). */
-    void shutdown();
+    Reply shutdown();
 }

@@ -56,18 +56,25 @@ final class LibraryService implements LibraryView, AutoCloseable {
         rescan();
     }
 
-    /** Starts a scan unless one is running. */
-    void rescan() {
+    /** Starts a scan unless one is running; false when one already is (or the box is stopping). */
+    boolean rescan() {
         if (!scanning.compareAndSet(false, true)) {
             log.info("A library scan is already running");
-            return;
+            return false;
         }
         progress = new ScanProgress(true, 0, 0, null, "scanning");
         try {
             worker.execute(this::scan);
+            return true;
         } catch (RejectedExecutionException e) {
             scanning.set(false);   // stopping
+            return false;
         }
+    }
+
+    /** The music folders, for a sentence: "audio-library" or "/srv/music, /media/usb". */
+    String rootsInWords() {
+        return String.join(", ", config.roots().stream().map(Object::toString).toList());
     }
 
     private void scan() {

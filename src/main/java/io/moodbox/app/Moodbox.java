@@ -13,6 +13,7 @@ import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
 import io.moodbox.music.AudioSink;
 import io.moodbox.music.MoodFollower;
+import io.moodbox.music.MusicConfig;
 import io.moodbox.music.MusicLibrary;
 import io.moodbox.music.Player;
 import io.moodbox.music.TrackPicker;
@@ -33,6 +34,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -136,14 +138,18 @@ public final class Moodbox implements AutoCloseable {
 
             // Hearing: the picker turns the room's mood into tracks; the player plays them on moodbox-audio.
             TrackPicker picker = TrackPicker.create(settings.music());
-            Player player = Player.open(settings.music(), AudioSink.javaSound(settings.music().mixer()),
+            MusicConfig.Output output = settings.music().output();
+            Player player = Player.open(settings.music(), AudioSink.of(output),
                     TrackSource.of(musicLibrary, picker, board::current));
             started.push(player);
-            player.addListener(p -> state.update(s -> s.withPlayer(p)));
+            player.addListener(p -> {
+                state.update(s -> s.withPlayer(p));
+                soundProblem(p, output).ifPresentOrElse(text -> problems.set("sound", text), () -> problems.clear("sound"));
+            });
             state.update(s -> s.withPlayer(player.status()));
             board.addListener(new MoodFollower(player));
             library.queueFrom(player::queue);
-            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library::rescan, player);
+            Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library, player);
 
             // The box: the LED shows the state, the buttons act through Controls.
             Device device = Device.open(settings.device(), controls, state.current(), list -> problems.set("device", list));
@@ -175,6 +181,22 @@ public final class Moodbox implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * What the owner should hear about the sound: the speaker they chose is missing, or auto found
+     * no sound card and plays silently. A silent output chosen on purpose (null, a file) is no problem.
+     */
+    static Optional<String> soundProblem(PlayerStatus p, MusicConfig.Output output) {
+        if (p.state() == PlayerStatus.State.NO_DEVICE) return Optional.of(p.reason());
+        if (!p.audible() && output.kind() == MusicConfig.Output.Kind.AUTO)
+            return Optional.of("No sound card found, so the music plays silently (tracks still follow the room). "
+                    + "Plug in a speaker or USB sound card: the box finds it within "
+                    + AUTO_PROBE_SECONDS + " s. Or choose an output in Settings (music.output).");
+        return Optional.empty();
+    }
+
+    /** How often auto looks for a sound card again while silent (AutoSink.PROBE_EVERY_NS). */
+    private static final int AUTO_PROBE_SECONDS = 30;
 
     /** A pipeline thread that has not gone round its loop for this long is stuck (systemd's watchdog). */
     static final Duration STUCK_AFTER = Duration.ofSeconds(10);

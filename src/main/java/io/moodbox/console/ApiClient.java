@@ -107,7 +107,7 @@ final class ApiClient {
         }
         if (r.statusCode() == 401) cookie = null;
         if (r.statusCode() >= 400)
-            throw new ApiException(r.statusCode(), j.path("error").asText("HTTP " + r.statusCode()));
+            throw new ApiException(r.statusCode(), j.path("error").asText(j.path("message").asText("HTTP " + r.statusCode())));
         return j;
     }
 }

@@ -229,8 +229,7 @@ public final class Console {
             case "mood" -> printMood(api.get("api/mood"));
             case "play", "pause", "next" -> {
                 args(w, 1);
-                api.post("api/controls/" + cmd, null);
-                out.println("ok");
+                out.println(reply(api.post("api/controls/" + cmd, null)));
             }
             case "volume" -> {
                 if (w.length == 1) {
@@ -243,29 +242,30 @@ public final class Console {
                     } catch (NumberFormatException e) {
                         throw new IllegalArgumentException("volume takes a whole number 0..100, not '" + w[1] + "'");
                     }
-                    api.post("api/controls/volume", Map.of("percent", v));
-                    out.println("volume " + v + "%");
+                    out.println(reply(api.post("api/controls/volume", Map.of("percent", v))));
                 }
             }
             case "lock", "unlock" -> {
                 args(w, 1);
-                api.post("api/controls/lock", Map.of("locked", cmd.equals("lock")));
-                out.println(cmd.equals("lock") ? "mood held" : "mood follows the room again");
+                out.println(reply(api.post("api/controls/lock", Map.of("locked", cmd.equals("lock")))));
             }
             case "privacy" -> {
                 args(w, 2);
                 if (!w[1].equals("on") && !w[1].equals("off")) throw new IllegalArgumentException("privacy on|off");
-                api.post("api/controls/privacy", Map.of("on", w[1].equals("on")));
-                out.println(w[1].equals("on") ? "privacy on: camera off" : "privacy off: camera on");
+                out.println(reply(api.post("api/controls/privacy", Map.of("on", w[1].equals("on")))));
             }
             case "scan" -> {
                 args(w, 1);
-                api.post("api/controls/rescan", null);
-                out.println("library scan started");
+                out.println(reply(api.post("api/controls/rescan", null)));
             }
             case "config" -> config(w);
             default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'; try help");
         }
+    }
+
+    /** The box's own words for what a control did (a refusal arrives as an error, HTTP 409). */
+    private static String reply(JsonNode r) {
+        return r.path("message").asText("done");
     }
 
     private static void args(String[] w, int count) {

@@ -195,8 +195,8 @@ final class BoxDevice implements Device {
     }
 
     private void perform(Action a, BoxState s) {
-        switch (a) {
-            case NONE -> { }
+        Controls.Reply r = switch (a) {
+            case NONE -> null;
             case TOGGLE_PLAY -> controls.togglePlay();
             case PLAY -> controls.play();
             case PAUSE -> controls.pause();
@@ -209,12 +209,14 @@ final class BoxDevice implements Device {
             case SHUTDOWN -> {
                 if (config.shutdownEnabled()) {
                     log.info("Shutting down at the owner's request (button)");
-                    controls.shutdown();
-                } else {
-                    log.info("A long press asked for shutdown, but device.shutdown.enabled=false; ignored");
+                    yield controls.shutdown();
                 }
+                log.info("A long press asked for shutdown, but device.shutdown.enabled=false; ignored");
+                yield null;
             }
-        }
+        };
+        // A button has no screen: what it could not do goes to the journal, and shows on the page.
+        if (r != null && !r.done()) log.info("Button action {} not done: {}", a.label(), r.message());
     }
 
     private static int volume(BoxState s) {

@@ -74,16 +74,17 @@ final class DeviceBench {
         @Override public void close() { inner.close(); }
     }
 
+    private static final Controls.Reply DONE = Controls.Reply.done("bench");
     private static final Controls NO_CONTROLS = new Controls() {
-        @Override public void play() {}
-        @Override public void pause() {}
-        @Override public void togglePlay() {}
-        @Override public void next() {}
-        @Override public void setVolume(int percent) {}
-        @Override public void lockMood(boolean locked) {}
-        @Override public void setPrivacy(boolean on) {}
-        @Override public void rescan() {}
-        @Override public void shutdown() {}
+        @Override public Reply play() { return DONE; }
+        @Override public Reply pause() { return DONE; }
+        @Override public Reply togglePlay() { return DONE; }
+        @Override public Reply next() { return DONE; }
+        @Override public Reply setVolume(int percent) { return DONE; }
+        @Override public Reply lockMood(boolean locked) { return DONE; }
+        @Override public Reply setPrivacy(boolean on) { return DONE; }
+        @Override public Reply rescan() { return DONE; }
+        @Override public Reply shutdown() { return DONE; }
     };
 
     private static BoxState state(SourceStatus.State camera, MoodState.Presence presence, PlayerStatus.State player) {

@@ -33,6 +33,22 @@ public interface AudioSink extends AutoCloseable {
     @Override
     void close();
 
+    /** Where the sound goes now, in words for the page: "speaker (system default)", "none: silent ...". */
+    default String describe() { return "audio output"; }
+
+    /** False when nothing is heard however loud: the null output, a file, or auto without a sound card. */
+    default boolean audible() { return true; }
+
+    /** The output {@code music.output} names. Opening it is left to the player (it may fail then). */
+    static AudioSink of(MusicConfig.Output output) {
+        return switch (output.kind()) {
+            case AUTO -> new AutoSink(new JavaSoundSink(""), PacedSink.silent(), System::nanoTime);
+            case NULL -> PacedSink.silent();
+            case FILE -> PacedSink.toFile(output.file());
+            case MIXER -> new JavaSoundSink(output.value());
+        };
+    }
+
     /** The Java Sound output; {@code mixer} a part of the mixer's name, or "" for the system default. */
     static AudioSink javaSound(String mixer) {
         return new JavaSoundSink(mixer);

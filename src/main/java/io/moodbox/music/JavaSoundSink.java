@@ -47,8 +47,8 @@ final class JavaSoundSink implements AudioSink {
                     String n = (mi.getName() + " " + mi.getDescription()).toLowerCase(Locale.ROOT);
                     if (chosen == null && n.contains(mixerName.toLowerCase(Locale.ROOT))) chosen = mi;
                 }
-                if (chosen == null) throw new NoDeviceException("no audio output named like '" + mixerName
-                        + "' (music.mixer); outputs found: " + (names.isEmpty() ? "none" : String.join(", ", names)));
+                if (chosen == null) throw new NoDeviceException("the sound card '" + mixerName
+                        + "' (music.output) is not connected; sound cards found: " + (names.isEmpty() ? "none" : String.join(", ", names)));
                 l = (SourceDataLine) AudioSystem.getMixer(chosen).getLine(info);
             }
             l.open(fmt, (int) (sampleRate * BUFFER_SECONDS) * channels * 2);
@@ -59,12 +59,19 @@ final class JavaSoundSink implements AudioSink {
             log.info("Audio output open: {} Hz, {} channels, {}", sampleRate, channels,
                     mixerName.isEmpty() ? "system default device" : "mixer '" + mixerName + "'");
         } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
-            throw new NoDeviceException("no audio output available (" + e.getMessage() + ")", e);
+            log.debug("Java Sound refused the output", e);
+            throw new NoDeviceException(mixerName.isEmpty() ? "no sound card found"
+                    : "the sound card '" + mixerName + "' cannot play (it may be busy or unplugged)", e);
         }
     }
 
     @Override
     public int sampleRate() { return line == null ? 0 : rate; }
+
+    @Override
+    public String describe() {
+        return mixerName.isEmpty() ? "the system's sound card" : "sound card '" + mixerName + "'";
+    }
 
     @Override
     public void write(short[] pcm, int frames) {

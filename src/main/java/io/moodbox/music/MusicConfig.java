@@ -23,7 +23,7 @@ import java.util.function.Function;
  * @param isoSteps       tracks the iso policy takes to walk from the room's mood to the target
  * @param repeatWindow   a track is not replayed within this many picks
  * @param analysisSeconds excerpt analysed per track, from its middle (0 = whole track)
- * @param mixer          output device: a substring of the Java Sound mixer name ("" = system default)
+ * @param output         where the sound goes ({@code music.output}): see {@link Output}
  * @param volume         volume on a first start, percent
  * @param maxStartVolume a restored volume is capped to this after a restart, percent
  * @param moodChange     when the mood changes mid-track: {@code fade} now, or wait for {@code track-end}
@@ -33,7 +33,7 @@ import java.util.function.Function;
  * @param sampleLibrary  generate the sample library into the first root when no music is found
  */
 public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Emotion, String> uplift, int isoSteps,
-                          int repeatWindow, double analysisSeconds, String mixer, int volume, int maxStartVolume,
+                          int repeatWindow, double analysisSeconds, Output output, int volume, int maxStartVolume,
                           MoodChange moodChange, int fadeMs, Normalise normalise, double targetLoudnessDb,
                           boolean sampleLibrary) {
 
@@ -42,6 +42,58 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
     public enum MoodChange { FADE, TRACK_END }
 
     public enum Normalise { REPLAYGAIN, LOUDNESS, OFF }
+
+    /**
+     * Where the player's sound goes ({@code music.output}): {@code auto} (the system's default sound
+     * card, else silence so the box still moves through tracks, with a problem on the page),
+     * {@code null} (decoded and paced in real time, then discarded), {@code file:PATH.wav} (exactly
+     * what the speaker would get, written to a WAV file) or a mixer name (part of a sound card's
+     * Java Sound/ALSA name, such as {@code USB} or {@code Headphones}).
+     */
+    public record Output(Kind kind, String value) {
+        public enum Kind { AUTO, NULL, FILE, MIXER }
+
+        public static final Output AUTO = new Output(Kind.AUTO, "");
+
+        public Output {
+            if (kind == null) throw new ConfigException("music.output must be auto, null, file:PATH.wav or a mixer name");
+            value = value == null ? "" : value;
+            for (int i = 0; i < value.length(); i++) {
+                if (Character.isISOControl(value.charAt(i)))
+                    throw new ConfigException("music.output must not contain control characters, was '"
+                            + value.replaceAll("\\p{Cntrl}", "?") + "'");
+            }
+            if (kind == Kind.FILE && !value.toLowerCase(Locale.ROOT).endsWith(".wav"))
+                throw new ConfigException("music.output file:PATH must name a .wav file (file:/tmp/moodbox.wav), was 'file:"
+                        + value + "'");
+            if (kind == Kind.MIXER && value.isBlank())
+                throw new ConfigException("music.output must be auto, null, file:PATH.wav or a mixer name, was empty");
+        }
+
+        /** "auto", "null", "file:out.wav" or a mixer name; {@code legacyMixer} is the old music.mixer key's value. */
+        public static Output parse(String spec, String legacyMixer) {
+            // Checked before trim(), which would quietly strip a trailing NUL or newline.
+            if (spec != null) new Output(Kind.NULL, spec);
+            String v = spec == null ? "" : spec.trim();
+            String lower = v.toLowerCase(Locale.ROOT);
+            if (lower.isEmpty() || lower.equals("auto"))
+                return legacyMixer == null || legacyMixer.isBlank() ? AUTO : new Output(Kind.MIXER, legacyMixer.trim());
+            if (lower.equals("null") || lower.equals("none")) return new Output(Kind.NULL, "");
+            if (lower.startsWith("file:")) return new Output(Kind.FILE, v.substring(5).trim());
+            return new Output(Kind.MIXER, v);
+        }
+
+        public Path file() { return kind == Kind.FILE ? Path.of(value) : null; }
+
+        @Override public String toString() {
+            return switch (kind) {
+                case AUTO -> "auto";
+                case NULL -> "null";
+                case FILE -> "file:" + value;
+                case MIXER -> value;
+            };
+        }
+    }
 
     /** The seeds' map: lift what is low, calm what is agitated, keep joy going. */
     public static final String DEFAULT_UPLIFT =
@@ -66,7 +118,7 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
         range("music.repeat-window", repeatWindow, 0, 1000);
         if (!(analysisSeconds == 0 || (analysisSeconds >= 10 && analysisSeconds <= 3600)))
             throw new ConfigException("music.analysis-seconds must be 0 (whole track) or 10..3600, was " + analysisSeconds);
-        mixer = mixer == null ? "" : mixer.trim();
+        if (output == null) output = Output.AUTO;
         range("music.volume", volume, 0, 100);
         range("music.max-start-volume", maxStartVolume, 0, 100);
         if (moodChange == null) throw new ConfigException("music.mood-change must be fade or track-end");
@@ -78,8 +130,8 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
 
     /** Defaults for one library folder; the state goes next to it in {@code state/music}. */
     public static MusicConfig defaults(Path root, Path stateDir) {
-        return new MusicConfig(List.of(root), stateDir, Policy.UPLIFT, parseUplift(DEFAULT_UPLIFT), 4, 8, 60, "",
-                30, 40, MoodChange.FADE, 3000, Normalise.REPLAYGAIN, -20, true);
+        return new MusicConfig(List.of(root), stateDir, Policy.UPLIFT, parseUplift(DEFAULT_UPLIFT), 4, 8, 60, Output.AUTO,
+                30, 40, MoodChange.TRACK_END, 3000, Normalise.REPLAYGAIN, -20, true);
     }
 
     /**
@@ -99,10 +151,10 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
                 intOf(get, "music.iso-steps", d.isoSteps()),
                 intOf(get, "music.repeat-window", d.repeatWindow()),
                 doubleOf(get, "music.analysis-seconds", d.analysisSeconds()),
-                or(get, "music.mixer", ""),
+                Output.parse(get.apply("music.output"), get.apply("music.mixer")),
                 intOf(get, "music.volume", d.volume()),
                 intOf(get, "music.max-start-volume", d.maxStartVolume()),
-                enumOf(MoodChange.class, "music.mood-change", or(get, "music.mood-change", "fade")),
+                enumOf(MoodChange.class, "music.mood-change", or(get, "music.mood-change", "track-end")),
                 intOf(get, "music.fade-ms", d.fadeMs()),
                 enumOf(Normalise.class, "music.normalise", or(get, "music.normalise", "replaygain")),
                 doubleOf(get, "music.target-loudness-db", d.targetLoudnessDb()),

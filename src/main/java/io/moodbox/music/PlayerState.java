@@ -41,7 +41,8 @@ record PlayerState(int volume, String trackId, double positionSeconds, boolean p
         }
     }
 
-    void save(Path file) {
+    /** {@code sync}: fsync before the rename, so a power cut keeps this state (a crash keeps it either way). */
+    void save(Path file, boolean sync) {
         if (file == null) return;
         Properties p = new Properties();
         p.setProperty("volume", Integer.toString(volume));
@@ -55,8 +56,10 @@ record PlayerState(int volume, String trackId, double positionSeconds, boolean p
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(w, "moodbox player state");
             }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
+            if (sync) {
+                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -50,7 +50,7 @@ public final class ScanBench {
             MusicConfig d = MusicConfig.defaults(Path.of(args[1]), state);
             double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 60;
             MusicConfig c = new MusicConfig(d.roots(), d.stateDir(), d.policy(), d.uplift(), d.isoSteps(), d.repeatWindow(),
-                    seconds, "", 30, 40, d.moodChange(), d.fadeMs(), d.normalise(), d.targetLoudnessDb(), false);
+                    seconds, d.output(), 30, 40, d.moodChange(), d.fadeMs(), d.normalise(), d.targetLoudnessDb(), false);
             try (MusicLibrary lib = MusicLibrary.open(c)) {
                 MusicLibrary.ScanReport r = lib.scan(null);
                 System.out.printf(Locale.ROOT, "scanned %d tracks (%d skipped) in %d ms%n", r.tracks(), r.skipped(), r.took().toMillis());
@@ -81,7 +81,7 @@ public final class ScanBench {
             for (double seconds : new double[] {excerpt, 0}) {
                 MusicConfig d = MusicConfig.defaults(dir.resolve("music"), dir.resolve("state-" + seconds));
                 MusicConfig c = new MusicConfig(d.roots(), d.stateDir(), d.policy(), d.uplift(), d.isoSteps(), d.repeatWindow(),
-                        seconds, "", 30, 40, d.moodChange(), d.fadeMs(), d.normalise(), d.targetLoudnessDb(), false);
+                        seconds, d.output(), 30, 40, d.moodChange(), d.fadeMs(), d.normalise(), d.targetLoudnessDb(), false);
                 // Per format: time each file's decode + analysis alone.
                 System.out.printf(Locale.ROOT, "%nAnalysis of %s per 4-minute track (one thread):%n",
                         seconds == 0 ? "the whole track" : String.format(Locale.ROOT, "a %.0f s excerpt", seconds));

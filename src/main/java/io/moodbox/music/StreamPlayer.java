@@ -21,7 +21,14 @@ final class StreamPlayer implements Player {
     private static final int CHUNK_FRAMES = 1024;
     /** Short ramps that keep pause, resume and skip free of clicks. */
     private static final double DECLICK_SECONDS = 0.03;
-    private static final long SAVE_EVERY_MS = 5000, POSITION_EVERY_MS = 1000;
+    /**
+     * The position is saved every half second without fsync (a crash or kill -9 loses at most that;
+     * the page cache survives), and with fsync on every state change and every {@link #SYNC_EVERY_MS}
+     * (a power cut loses at most that) — a flash card is not fsynced twice a second for ever.
+     */
+    private static final long SAVE_EVERY_MS = 500, SYNC_EVERY_MS = 30_000, POSITION_EVERY_MS = 1000;
+    /** A resumed track starts this much before the saved position: a moment of context. */
+    static final double RESUME_CONTEXT_SECONDS = 0.25;
     private final long retryDeviceMs;
     /** Normalisation never boosts more than this (quiet tracks would clip and pump). */
     private static final double MAX_BOOST_DB = 9, MAX_CUT_DB = -18;
@@ -35,6 +42,8 @@ final class StreamPlayer implements Player {
     // Commands (guarded by this).
     private boolean wantPlaying, skipRequested, moodChangeRequested, closed;
     private int volume;
+    /** Counts commands, so an idle audio thread wakes for any of them (a volume change while paused). */
+    private long commands;
     private final Deque<Track> queue = new ArrayDeque<>();
 
     // Audio thread only.
@@ -44,7 +53,7 @@ final class StreamPlayer implements Player {
     private Switch pending = Switch.NONE;
     private double appliedVolumeGain = -1;
     private boolean deviceOk;
-    private long lastSave, lastPosition;
+    private long lastSave, lastSync, lastPosition;
     private volatile PlayerStatus status;
 
     private enum Switch { NONE, SKIP, MOOD, PAUSE }
@@ -90,12 +99,12 @@ final class StreamPlayer implements Player {
             Optional<Track> t = saved.trackId().isBlank() ? Optional.empty() : source.find(saved.trackId());
             if (t.isPresent()) {
                 resume = new TrackPicker.Pick(t.get(), t.get().valence(), t.get().arousal(), "Resumed where it was before the restart.");
-                restoredPosition = Math.max(0, saved.positionSeconds() - 1); // a second of context
+                restoredPosition = Math.max(0, saved.positionSeconds() - RESUME_CONTEXT_SECONDS);
             }
             wantPlaying = saved.playing();
         }
         status = new PlayerStatus(State.STOPPED, resume == null ? null : resume.track(), resume == null ? "" : resume.reason(),
-                volume, restoredPosition);
+                volume, restoredPosition, sink.describe(), sink.audible());
         TrackPicker.Pick first = resume;
         thread = new Thread(() -> run(first), "moodbox-audio");
         thread.setDaemon(true);
@@ -104,21 +113,26 @@ final class StreamPlayer implements Player {
 
     // ---- commands: any thread ----
 
-    @Override public synchronized void play() { wantPlaying = true; notifyAll(); }
+    @Override public synchronized void play() { wantPlaying = true; wake(); }
 
-    @Override public synchronized void pause() { wantPlaying = false; notifyAll(); }
+    @Override public synchronized void pause() { wantPlaying = false; wake(); }
 
-    @Override public synchronized void next() { skipRequested = true; wantPlaying = true; notifyAll(); }
+    @Override public synchronized void next() { skipRequested = true; wantPlaying = true; wake(); }
 
-    @Override public synchronized void moodChanged() { moodChangeRequested = true; notifyAll(); }
+    @Override public synchronized void moodChanged() { moodChangeRequested = true; wake(); }
 
     @Override
     public synchronized void setVolume(int percent) {
         volume = Math.max(0, Math.min(100, percent));
-        notifyAll();
+        wake();
     }
 
-    @Override public synchronized void enqueue(Track track) { queue.addLast(track); notifyAll(); }
+    @Override public synchronized void enqueue(Track track) { queue.addLast(track); wake(); }
+
+    private void wake() {
+        commands++;
+        notifyAll();
+    }
 
     @Override public synchronized List<Track> queue() { return List.copyOf(queue); }
 
@@ -155,6 +169,7 @@ final class StreamPlayer implements Player {
             ensureDevice(cur == null ? 44100 : cur.decoder.sampleRate());
             while (true) {
                 boolean playing, skip, mood;
+                int vol;
                 synchronized (this) {
                     if (closed) break;
                     playing = wantPlaying;
@@ -162,6 +177,21 @@ final class StreamPlayer implements Player {
                     mood = moodChangeRequested;
                     skipRequested = false;
                     moodChangeRequested = false;
+                    vol = volume;
+                }
+                if (vol != status.volumePercent() && (!playing || !deviceOk)) {
+                    // Not writing, so applyGain will not see it: show and keep the new volume now.
+                    setState(status.state(), null);
+                    saveState(playing, true);
+                }
+                if (!deviceOk && cur != null && (skip || mood)) {
+                    // Nothing is heard, so there is nothing to fade: the new pick is loaded at once and
+                    // shows on the page, ready for when the speaker is back.
+                    if (skip) source.finished(cur.pick.track(), true);
+                    closeCurrent();
+                    pending = Switch.NONE;
+                    startNext(mood && !skip);
+                    continue;
                 }
                 if (skip && cur != null) beginFadeOut(Switch.SKIP, DECLICK_SECONDS * 3);
                 else if (skip) pending = Switch.NONE;
@@ -184,7 +214,8 @@ final class StreamPlayer implements Player {
                     continue;
                 }
                 if (cur == null && !startNext(false)) {
-                    setState(State.STOPPED, "Nothing to play: the music library is empty.");
+                    // A missing speaker stays the headline: the empty library is the page's own problem line.
+                    if (deviceOk || ensureDevice(44100)) setState(State.STOPPED, "Nothing to play: the music library is empty.");
                     idle(retryDeviceMs);
                     continue;
                 }
@@ -210,7 +241,8 @@ final class StreamPlayer implements Player {
             }
         } catch (RuntimeException e) {
             log.error("The audio thread failed; music stops until a restart", e);
-            setState(State.STOPPED, "The player failed: " + e.getMessage());
+            setState(State.STOPPED, "The music player stopped after an internal error; restart the box "
+                    + "(the log has the details).");
         } finally {
             saveState(wantPlayingNow(), true);
             closeCurrent();
@@ -266,7 +298,8 @@ final class StreamPlayer implements Player {
 
     private void idleUntilPlayOrCommand() {
         synchronized (this) {
-            while (!closed && !wantPlaying && !skipRequested) {
+            long seen = commands;
+            while (!closed && !wantPlaying && !skipRequested && commands == seen) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -299,7 +332,8 @@ final class StreamPlayer implements Player {
                     sink.drain();
                     ensureDevice(cur.decoder.sampleRate());
                 }
-                setState(State.PLAYING, null);
+                if (deviceOk) setState(State.PLAYING, null);
+                else setState(State.NO_DEVICE, status.reason());   // picked, ready for when the speaker is back
                 saveState(true, true);
                 return true;
             } catch (AudioFile.Unreadable e) {
@@ -385,7 +419,7 @@ final class StreamPlayer implements Player {
         if (status.state() != State.NO_DEVICE)
             log.warn("No audio output: {}. The box keeps running and retries every {} s", e.getMessage(), retryDeviceMs / 1000);
         deviceOk = false;
-        setState(State.NO_DEVICE, "No audio output: " + e.getMessage());
+        setState(State.NO_DEVICE, "No sound: " + e.getMessage() + ". Music starts as soon as it is there.");
     }
 
     private void closeCurrent() {
@@ -399,8 +433,9 @@ final class StreamPlayer implements Player {
         synchronized (this) {
             if (closed || skipRequested || moodChangeRequested) return;
             try {
+                long seen = commands;
                 if (ms > 0) wait(ms);
-                else while (!closed && !wantPlaying && !skipRequested) wait();
+                else while (!closed && !wantPlaying && !skipRequested && commands == seen) wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 closed = true;
@@ -415,6 +450,7 @@ final class StreamPlayer implements Player {
             setState(State.PLAYING, null);
         }
         if (now - lastSave >= SAVE_EVERY_MS) saveState(true, false);
+        if (!status.output().equals(sink.describe())) setState(State.PLAYING, null);   // auto found or lost a card
     }
 
     private void setState(State state, String reason) {
@@ -425,7 +461,7 @@ final class StreamPlayer implements Player {
         Track t = cur != null ? cur.pick.track() : state == State.STOPPED && reason != null ? null : status.track();
         String why = reason != null ? reason : cur != null ? cur.pick.reason() : status.reason();
         double pos = cur != null ? cur.position() : status.positionSeconds();
-        PlayerStatus s = new PlayerStatus(state, t, why, vol, pos);
+        PlayerStatus s = new PlayerStatus(state, t, why, vol, pos, sink.describe(), sink.audible());
         if (s.equals(status)) return;
         status = s;
         for (Listener l : listeners) {
@@ -441,6 +477,8 @@ final class StreamPlayer implements Player {
         long now = System.currentTimeMillis();
         if (!force && now - lastSave < 200) return;
         lastSave = now;
+        boolean sync = force || now - lastSync >= SYNC_EVERY_MS;
+        if (sync) lastSync = now;
         List<String> q = new ArrayList<>();
         int vol;
         synchronized (this) {
@@ -449,6 +487,6 @@ final class StreamPlayer implements Player {
         }
         Track t = cur != null ? cur.pick.track() : status.track();
         double pos = cur != null ? cur.position() : status.positionSeconds();
-        new PlayerState(vol, t == null ? "" : t.id(), pos, playing, q).save(config.playerStateFile());
+        new PlayerState(vol, t == null ? "" : t.id(), pos, playing, q).save(config.playerStateFile(), sync);
     }
 }

@@ -77,6 +77,8 @@ final class Views {
         m.put("volume", p.volumePercent());
         m.put("positionSeconds", round(p.positionSeconds(), 10));
         m.put("reason", p.reason());
+        m.put("output", p.output());
+        m.put("audible", p.audible());
         m.put("track", p.track() == null ? null : track(p.track()));
         return m;
     }

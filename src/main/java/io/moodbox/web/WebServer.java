@@ -518,9 +518,10 @@ public final class WebServer implements AutoCloseable {
                 .max(Comparator.comparingInt(String::length)).orElse(null);
     }
 
+    /** 200 when the command did what was asked, 409 when it did not; either way the reply says what happened. */
     private void control(Context ctx) {
         String action = ctx.pathParam("action");
-        switch (action) {
+        Controls.Reply reply = switch (action) {
             case "play" -> controls.play();
             case "pause" -> controls.pause();
             case "toggle" -> controls.togglePlay();
@@ -531,8 +532,9 @@ public final class WebServer implements AutoCloseable {
             case "privacy" -> controls.setPrivacy(boolField(readJson(ctx), "on"));
             default -> throw new ApiError(404, "unknown control '" + action
                     + "'; one of play, pause, toggle, next, rescan, volume, lock, privacy", null);
-        }
-        ctx.json(Map.of("ok", true));
+        };
+        if (!reply.done()) log.info("Control {} not done: {}", action, reply.message());
+        ctx.status(reply.done() ? 200 : 409).json(Map.of("ok", reply.done(), "message", reply.message()));
     }
 
     private void preview(Context ctx) {

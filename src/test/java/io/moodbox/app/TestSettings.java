@@ -30,15 +30,23 @@ final class TestSettings {
         all.put("MOODBOX_MUSIC_STATE_DIR", dir.resolve("music-state").toString());
         all.put("MOODBOX_MUSIC_ROOTS", tone(dir.resolve("music")).toString());
         all.put("MOODBOX_MUSIC_SAMPLE_LIBRARY", "false");   // synthesizing a dozen pieces per test is too slow
+        // Silent and paced like a speaker, on any machine: a test box never plays aloud, and whether
+        // the machine has a sound card does not change what the tests see.
+        all.put("MOODBOX_MUSIC_OUTPUT", "null");
         all.putAll(env);
         return Settings.load(dir.resolve("moodbox.properties"), all, Map.of());
     }
 
     /** {@code dir/calm/tone.wav}: two seconds of a soft 220 Hz tone. */
     static Path tone(Path dir) {
+        return tone(dir, "calm", 2);
+    }
+
+    /** {@code dir/MOOD/tone.wav}: {@code seconds} of a soft 220 Hz tone, in the mood its folder names. */
+    static Path tone(Path dir, String mood, int seconds) {
         try {
-            Path calm = Files.createDirectories(dir.resolve("calm"));
-            int rate = 22050, n = rate * 2;
+            Path calm = Files.createDirectories(dir.resolve(mood));
+            int rate = 22050, n = rate * seconds;
             byte[] pcm = new byte[n * 2];
             for (int i = 0; i < n; i++) {
                 short v = (short) (3000 * Math.sin(2 * Math.PI * 220 * i / rate));

@@ -12,7 +12,7 @@ class JavaSoundSinkTest {
     void anUnknownMixerNameIsNoDeviceNamingTheKeyAndWhatWasFound() {
         AudioSink sink = AudioSink.javaSound("no-such-sound-card-7f3a");
         AudioSink.NoDeviceException e = assertThrows(AudioSink.NoDeviceException.class, () -> sink.open(44100, 2));
-        assertTrue(e.getMessage().contains("music.mixer") && e.getMessage().contains("outputs found"), e.getMessage());
+        assertTrue(e.getMessage().contains("music.output") && e.getMessage().contains("sound cards found"), e.getMessage());
         assertEquals(0, sink.sampleRate());
         assertThrows(AudioSink.NoDeviceException.class, () -> sink.write(new short[4], 2), "writing while closed");
         sink.close();
@@ -27,7 +27,7 @@ class JavaSoundSinkTest {
             sink.write(new short[2048], 1024); // 23 ms of silence
             sink.flush();
         } catch (AudioSink.NoDeviceException e) {
-            assertTrue(e.getMessage().startsWith("no audio output available"), e.getMessage());
+            assertTrue(e.getMessage().equals("no sound card found"), e.getMessage());
         } finally {
             sink.close();
         }

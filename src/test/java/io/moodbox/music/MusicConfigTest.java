@@ -60,7 +60,7 @@ class MusicConfigTest {
         assertEquals("calm", parse(m).uplift().get(Emotion.SAD), "one row changed, synonyms accepted");
         assertEquals("calm", parse(m).uplift().get(Emotion.ANGRY), "the other rows keep the seeds' map");
         e = assertThrows(ConfigException.class, () -> new MusicConfig(c.roots(), c.stateDir(), c.policy(),
-                Map.of(Emotion.SAD, "happy"), 4, 8, 60, "", 30, 40, c.moodChange(), 3000, c.normalise(), -20, false));
+                Map.of(Emotion.SAD, "happy"), 4, 8, 60, c.output(), 30, 40, c.moodChange(), 3000, c.normalise(), -20, false));
         assertTrue(e.getMessage().contains("no entry for angry"), e.getMessage());
         m.put("music.uplift", "grumpy:calm");
         e = assertThrows(ConfigException.class, () -> parse(m));

@@ -70,7 +70,7 @@ class PlayerTest {
 
     private MusicConfig config(int volume, int maxStart, MusicConfig.MoodChange change, int fadeMs) {
         MusicConfig d = MusicConfig.defaults(dir, dir.resolve("state"));
-        return new MusicConfig(d.roots(), d.stateDir(), d.policy(), d.uplift(), 4, 8, 60, "", volume, maxStart, change,
+        return new MusicConfig(d.roots(), d.stateDir(), d.policy(), d.uplift(), 4, 8, 60, MusicConfig.Output.AUTO, volume, maxStart, change,
                 fadeMs, MusicConfig.Normalise.REPLAYGAIN, -20, false);
     }
 
@@ -272,10 +272,10 @@ class PlayerTest {
         assertEquals(List.of("q"), p2.queue().stream().map(Track::id).toList());
         assertTrue(rec2.awaitFrames(RATE / 2, 20_000), "it was playing, so it plays again");
         float[] x = rec2.left();
-        // Resumed one second before where it stopped (~3 s): level (0.1 + 0.1 t) at volume 40% (x0.16).
+        // Resumed a moment before where it stopped (~3 s): level (0.1 + 0.1 t) at volume 40% (x0.16).
         double level = peak(x, 0.2) / 0.16;
         double t = (level - 0.1) / 0.1;
-        assertEquals(3.0 - 1.0, t - 0.2, 0.15, "resumed near 2 s, level " + level);
+        assertEquals(3.0 - StreamPlayer.RESUME_CONTEXT_SECONDS, t - 0.2, 0.15, "resumed near 2.75 s, level " + level);
     }
 
     @Test
@@ -288,7 +288,7 @@ class PlayerTest {
         List<PlayerStatus> seen = Collections.synchronizedList(new ArrayList<>());
         p.addListener(seen::add);
         await(() -> p.status().state() == State.NO_DEVICE, "NO_DEVICE");
-        assertTrue(p.status().reason().startsWith("No audio output"), p.status().reason());
+        assertTrue(p.status().reason().startsWith("No sound: test: no device."), p.status().reason());
         p.play();
         await(() -> src.finished.size() == 1, "played once the device appeared");
         assertEquals(RATE, rec.frames(), 1);

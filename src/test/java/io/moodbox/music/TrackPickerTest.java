@@ -42,7 +42,7 @@ class TrackPickerTest {
 
     private MusicConfig config(MusicConfig.Policy policy, int isoSteps, int window) {
         MusicConfig d = MusicConfig.defaults(state, state);
-        return new MusicConfig(d.roots(), d.stateDir(), policy, d.uplift(), isoSteps, window, d.analysisSeconds(), "",
+        return new MusicConfig(d.roots(), d.stateDir(), policy, d.uplift(), isoSteps, window, d.analysisSeconds(), d.output(),
                 d.volume(), d.maxStartVolume(), d.moodChange(), d.fadeMs(), d.normalise(), d.targetLoudnessDb(), false);
     }
 
@@ -67,7 +67,7 @@ class TrackPickerTest {
     void anEditedTableIsObeyed() {
         MusicConfig d = config(MusicConfig.Policy.UPLIFT, 4, 0);
         var table = MusicConfig.parseUplift(MusicConfig.DEFAULT_UPLIFT + ", sad:calm");
-        MusicConfig c = new MusicConfig(d.roots(), d.stateDir(), d.policy(), table, 4, 0, 60, "", 30, 40,
+        MusicConfig c = new MusicConfig(d.roots(), d.stateDir(), d.policy(), table, 4, 0, 60, d.output(), 30, 40,
                 d.moodChange(), 3000, d.normalise(), -20, false);
         assertEquals("calm", picker(c).pick(room(Emotion.SAD), library()).orElseThrow().track().mood());
     }

@@ -22,32 +22,47 @@ public final class RecordingControls implements Controls {
 
     public List<String> calls() { return List.copyOf(calls); }
 
-    @Override public void play() { calls.add("play"); player(PlayerStatus.State.PLAYING); }
-    @Override public void pause() { calls.add("pause"); player(PlayerStatus.State.PAUSED); }
-    @Override public void togglePlay() {
+    /** What the next commands answer; by default each is done, with its name as the message. */
+    private volatile Reply answer;
+
+    /** Makes every following command answer {@code r} (null: back to "done"). */
+    public void answerWith(Reply r) { answer = r; }
+
+    private Reply reply(String call) {
+        Reply r = answer;
+        return r != null ? r : Reply.done("recorded " + call);
+    }
+
+    @Override public Reply play() { calls.add("play"); player(PlayerStatus.State.PLAYING); return reply("play"); }
+    @Override public Reply pause() { calls.add("pause"); player(PlayerStatus.State.PAUSED); return reply("pause"); }
+    @Override public Reply togglePlay() {
         calls.add("toggle");
         player(state.current().player().state() == PlayerStatus.State.PLAYING ? PlayerStatus.State.PAUSED : PlayerStatus.State.PLAYING);
+        return reply("toggle");
     }
-    @Override public void next() { calls.add("next"); }
-    @Override public void rescan() { calls.add("rescan"); }
-    @Override public void shutdown() { calls.add("shutdown"); }
+    @Override public Reply next() { calls.add("next"); return reply("next"); }
+    @Override public Reply rescan() { calls.add("rescan"); return reply("rescan"); }
+    @Override public Reply shutdown() { calls.add("shutdown"); return reply("shutdown"); }
 
-    @Override public void setVolume(int percent) {
+    @Override public Reply setVolume(int percent) {
         calls.add("volume " + percent);
         state.update(s -> { PlayerStatus p = s.player();
             return with(s, s.mood(), new PlayerStatus(p.state(), p.track(), p.reason(), percent, p.positionSeconds())); });
+        return reply("volume " + percent);
     }
 
-    @Override public void lockMood(boolean locked) {
+    @Override public Reply lockMood(boolean locked) {
         calls.add("lock " + locked);
         state.update(s -> { MoodState m = s.mood();
             return with(s, new MoodState(m.presence(), m.mood(), m.emotions(), m.valence(), m.arousal(), m.confidence(),
                     m.faces(), locked, m.at()), s.player()); });
+        return reply("lock " + locked);
     }
 
-    @Override public void setPrivacy(boolean on) {
+    @Override public Reply setPrivacy(boolean on) {
         calls.add("privacy " + on);
         state.update(s -> new BoxState(s.phase(), s.camera(), on, s.mood(), s.player(), s.fps(), s.problems(), s.startedAt(), s.at()));
+        return reply("privacy " + on);
     }
 
     private void player(PlayerStatus.State st) {

@@ -62,6 +62,10 @@ final class PacedSink implements AudioSink {
             flush();
             return;
         }
+        // Nothing written yet at the old rate (the player opens early, before it knows the track's):
+        // the same file starts over in the new format rather than leaving an empty one behind.
+        if (rate != 0) advance();
+        if (wav != null && wav.dataBytes == 0) fileIndex--;
         close();
         this.rate = sampleRate;
         this.channels = channels;

@@ -102,6 +102,8 @@ class ConsoleTest {
         assertTrue(stdout.contains("why      fits the happy room"), stdout);
         assertTrue(stdout.contains("  happy     ##############        70%"), stdout);
         assertTrue(stdout.contains("music.volume-max = 80"), stdout);
+        assertTrue(stdout.contains("recorded volume 35") && stdout.contains("recorded rescan"),
+                "the console prints what the box says it did: " + stdout);
         assertTrue(stdout.contains("web.port = 8081   saved; takes effect after a restart"), stdout);
         assertEquals(List.of("pause", "play", "next", "volume 35", "lock true", "lock false", "privacy true", "rescan"),
                 controls.calls(), "quit stopped the script before the last status");

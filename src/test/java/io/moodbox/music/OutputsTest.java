@@ -92,14 +92,18 @@ class OutputsTest {
     void aDifferentRateGoesOnInANumberedFile() throws Exception {
         Path wav = dir.resolve("out.wav");
         PacedSink sink = PacedSink.toFile(wav, 50);
+        sink.open(48000, 2);   // opened early, nothing written: the file starts over at the next rate
         sink.open(44100, 2);
         sink.write(new short[2048], 1024);
+        sink.drain();   // as the player does before it reopens at another rate
         sink.open(48000, 2);
         sink.write(new short[2048], 1024);
         sink.drain();
         sink.close();
-        assertTrue(Files.size(wav) > 44);
+        assertEquals(44100, javax.sound.sampled.AudioSystem.getAudioFileFormat(wav.toFile()).getFormat().getSampleRate(), 0.1);
+        assertEquals(44 + 1024 * 4, Files.size(wav));
         assertEquals(44 + 1024 * 4, Files.size(dir.resolve("out-2.wav")));
+        assertFalse(Files.exists(dir.resolve("out-3.wav")));
     }
 
     @Test

@@ -189,6 +189,21 @@ class WebServerTest {
     }
 
     @Test
+    void aControlAnswersWhatItDidAndA409WhenItDidNot() throws Exception {
+        t = new TestServer(dir, false);
+        t.setUp();
+        var done = t.post("/api/controls/play", "");
+        assertEquals(200, done.statusCode());
+        assertTrue(TestServer.json(done).get("ok").asBoolean());
+        assertEquals("recorded play", TestServer.json(done).get("message").asText());
+        t.controls.answerWith(io.moodbox.app.Controls.Reply.refused("Nothing to play: the music library is empty."));
+        var refused = t.post("/api/controls/next", "");
+        assertEquals(409, refused.statusCode(), "not done is not ok");
+        assertFalse(TestServer.json(refused).get("ok").asBoolean());
+        assertEquals("Nothing to play: the music library is empty.", TestServer.json(refused).get("message").asText());
+    }
+
+    @Test
     void settingsValidateNameTheFieldAndSaveNothingWhenBad() throws Exception {
         t = new TestServer(dir, false);
         t.setUp();

@@ -142,11 +142,12 @@ public final class Moodbox implements AutoCloseable {
             Player player = Player.open(settings.music(), AudioSink.of(output),
                     TrackSource.of(musicLibrary, picker, board::current));
             started.push(player);
-            player.addListener(p -> {
+            Player.Listener showPlayer = p -> {
                 state.update(s -> s.withPlayer(p));
                 soundProblem(p, output).ifPresentOrElse(text -> problems.set("sound", text), () -> problems.clear("sound"));
-            });
-            state.update(s -> s.withPlayer(player.status()));
+            };
+            player.addListener(showPlayer);
+            showPlayer.statusChanged(player.status());   // the audio thread may have moved on before we listened
             board.addListener(new MoodFollower(player));
             library.queueFrom(player::queue);
             Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library, player);

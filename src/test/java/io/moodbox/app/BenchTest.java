@@ -1,8 +1,9 @@
 package io.moodbox.app;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.testing.Scenes;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,7 @@ class BenchTest {
     @Test
     void printsEveryFigure() {
         Scenes.faces();
-        Assumptions.assumeTrue(Files.isRegularFile(EmotionConfig.DEFAULT_MODEL), "the emotion model is not built");
+        Required.that(Files.isRegularFile(EmotionConfig.DEFAULT_MODEL), "the emotion model is not built");
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         int status = Bench.run(new String[]{"--seconds", "0.5", "--scenes", "4", "--detector", "haar"},

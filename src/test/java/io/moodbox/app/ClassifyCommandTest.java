@@ -1,5 +1,7 @@
 package io.moodbox.app;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.camera.SceneGenerator;
 import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.testing.Scenes;
@@ -7,7 +9,6 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +30,7 @@ class ClassifyCommandTest {
 
     @Test
     void printsFacesAndScoresAndDrawsThem() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(EmotionConfig.DEFAULT_MODEL), "the emotion model is not built");
+        Required.that(Files.isRegularFile(EmotionConfig.DEFAULT_MODEL), "the emotion model is not built");
         var gen = Scenes.generator(SceneGenerator.Options.defaults(41).withFaces(2, 2).withSizes(120, 180));
         var scene = gen.scene(0);
         Path png = dir.resolve("room.png");

@@ -1,9 +1,10 @@
 package io.moodbox.app;
 
+import io.moodbox.testing.Required;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -128,8 +129,8 @@ class SystemdNotifyTest {
     @Test
     void realSystemdNotifyDeliversToADatagramSocket() throws Exception {
         Path helper = Path.of("/usr/bin/systemd-notify");
-        assumeTrue(Files.isExecutable(helper), "systemd-notify not installed");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 (the stand-in receiver) not installed");
+        Required.that(Files.isExecutable(helper), "systemd-notify not installed");
+        Required.that(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 (the stand-in receiver) not installed");
         Path sock = dir.resolve("notify");
         // Prints each datagram on one line; exits after 3 (READY, STATUS, STOPPING, each + BARRIER).
         String receiver = String.join("\n",

@@ -1,5 +1,7 @@
 package io.moodbox.dataset;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.dataset.Fer2013.Split;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,14 +17,13 @@ import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class Fer2013Test {
     static Fer2013 data;
 
     @BeforeAll
     static void load() throws IOException {
-        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found (set MOODBOX_FER2013)");
+        Required.that(Fer2013.locate().isPresent(), "FER2013 not found (set MOODBOX_FER2013)");
         data = Fer2013.load();
     }
 

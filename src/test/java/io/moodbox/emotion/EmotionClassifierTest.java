@@ -1,5 +1,7 @@
 package io.moodbox.emotion;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.dataset.Fer2013;
 import io.moodbox.dataset.Fer2013.Split;
 import io.moodbox.vision.FaceCrop;
@@ -13,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The shipped model through the real interpreter: contract, batching, and clear errors. */
 class EmotionClassifierTest {
@@ -39,7 +40,7 @@ class EmotionClassifierTest {
 
     @Test
     void aBatchGivesTheSameScoresAsOneFaceAtATime() throws IOException {
-        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found");
+        Required.that(Fer2013.locate().isPresent(), "FER2013 not found");
         var faces = Fer2013.load().split(Split.PRIVATE_TEST).subList(0, 5).stream().map(f -> crop(f.pixels())).toList();
         try (var c = EmotionClassifier.open(EmotionConfig.defaults())) {
             List<EmotionScores> batch = c.classify(faces);
@@ -52,7 +53,7 @@ class EmotionClassifierTest {
 
     @Test
     void flipAveragingAveragesAFaceAndItsMirror() throws IOException {
-        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found");
+        Required.that(Fer2013.locate().isPresent(), "FER2013 not found");
         byte[] face = Fer2013.load().split(Split.PRIVATE_TEST).get(3).pixels();
         byte[] mirrored = new byte[face.length];
         CnnEmotionClassifier.mirror(face, 48, mirrored, 0);

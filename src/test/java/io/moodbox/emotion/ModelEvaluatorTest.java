@@ -1,5 +1,7 @@
 package io.moodbox.emotion;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.dataset.Fer2013;
 import io.moodbox.dataset.Fer2013.Split;
 import org.junit.jupiter.api.Test;
@@ -7,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The evaluator's test-time views: what each one is, and that their scores are averaged. */
 class ModelEvaluatorTest {
@@ -27,7 +28,7 @@ class ModelEvaluatorTest {
 
     @Test
     void fourViewsAverageTheFaceTheRightShiftAndTheirMirrors() throws java.io.IOException {
-        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found");
+        Required.that(Fer2013.locate().isPresent(), "FER2013 not found");
         byte[] face = Fer2013.load(Split.PUBLIC_TEST).all().get(7).pixels();
         try (var m = new TfliteModel(EmotionConfig.DEFAULT_MODEL, 1)) {
             int n = m.size();

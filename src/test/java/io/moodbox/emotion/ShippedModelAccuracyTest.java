@@ -1,5 +1,7 @@
 package io.moodbox.emotion;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.dataset.Fer2013;
 import io.moodbox.dataset.Fer2013.Split;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The shipped int8 model's figures on FER2013 PrivateTest, through the evaluator and the real
@@ -25,7 +26,7 @@ class ShippedModelAccuracyTest {
 
     @BeforeAll
     static void evaluate() throws Exception {
-        assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found (set MOODBOX_FER2013)");
+        Required.that(Fer2013.locate().isPresent(), "FER2013 not found (set MOODBOX_FER2013)");
         Path twin = Path.of("models/emotion-minixception-float32.tflite");
         report = ModelEvaluator.evaluate(EmotionConfig.DEFAULT_MODEL, Fer2013.load().split(Split.PRIVATE_TEST),
                 Files.exists(twin) ? twin : null, 1);
@@ -39,7 +40,7 @@ class ShippedModelAccuracyTest {
 
     @Test
     void int8AgreesWithFloatOnAlmostEveryFace() {
-        assumeTrue(!Double.isNaN(report.agreement()), "no float twin shipped");
+        Required.that(!Double.isNaN(report.agreement()), "no float twin shipped");
         assertTrue(report.agreement() >= 0.965, "int8/float agreement " + report.agreement());
     }
 

@@ -2,7 +2,6 @@ package io.moodbox.testing;
 
 import io.moodbox.camera.SceneGenerator;
 import io.moodbox.dataset.Fer2013;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +17,7 @@ public final class Scenes {
     private Scenes() {}
 
     public static synchronized List<Fer2013.Face> faces() {
-        Assumptions.assumeTrue(Fer2013.locate().isPresent(), "FER2013 not found: scene tests skipped");
+        Required.that(Fer2013.locate().isPresent(), "FER2013 not found: scene tests skipped");
         if (privateTest == null) {
             try {
                 privateTest = Fer2013.load().split(Fer2013.Split.PRIVATE_TEST);

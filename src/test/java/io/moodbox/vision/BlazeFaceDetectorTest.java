@@ -1,9 +1,10 @@
 package io.moodbox.vision;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.camera.Frame;
 import io.moodbox.camera.SceneGenerator;
 import io.moodbox.testing.Scenes;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,7 +17,7 @@ class BlazeFaceDetectorTest {
 
     @Test
     void findsLargeFacesAndInventsNone() {
-        Assumptions.assumeTrue(BlazeFaceDetector.bundled(), "this build has no BlazeFace model");
+        Required.that(BlazeFaceDetector.bundled(), "this build has no BlazeFace model");
         var gen = Scenes.generator(SceneGenerator.Options.defaults(51).withSizes(140, 200).withFaces(1, 2));
         var score = new SceneScore(0, 0, 0);
         try (FaceFinder finder = FaceFinders.open(CONFIG)) {

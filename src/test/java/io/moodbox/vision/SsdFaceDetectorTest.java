@@ -1,10 +1,11 @@
 package io.moodbox.vision;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.camera.Frame;
 import io.moodbox.camera.SceneGenerator;
 import io.moodbox.config.MoodboxException;
 import io.moodbox.testing.Scenes;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import io.moodbox.config.ConfigException;
@@ -113,7 +114,7 @@ class SsdFaceDetectorTest {
     /** The default chain (SSD and frontal cascade searching, cascades following) on generated scenes. */
     @Test
     void findsFerFacesAndInventsNone() {
-        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
         var gen = Scenes.generator(SceneGenerator.Options.defaults(61));
         var empty = Scenes.generator(SceneGenerator.Options.defaults(62).withFaces(0, 0));
         var score = new SceneScore(0, 0, 0);
@@ -145,7 +146,7 @@ class SsdFaceDetectorTest {
      */
     @Test
     void int8FindsTheBoxesFloatFinds() {
-        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
         var weights = SsdFaceDetector.loadBundled();
         var gen = Scenes.generator(SceneGenerator.Options.defaults(63));
         Pairing p;
@@ -173,7 +174,7 @@ class SsdFaceDetectorTest {
      */
     @Test
     void fourThirdsInputFindsWhatTheSquareFinds() {
-        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
         var weights = SsdFaceDetector.loadBundled();
         var small = Scenes.generator(SceneGenerator.Options.defaults(64));
         var large = Scenes.generator(SceneGenerator.Options.defaults(65).withFaces(1, 1).withSizes(260, 380));
@@ -203,7 +204,7 @@ class SsdFaceDetectorTest {
      */
     @Test
     void coarsePredictorsSeeTheSquaresWindows() {
-        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
         var weights = SsdFaceDetector.loadBundled();
         var gen = Scenes.generator(SceneGenerator.Options.defaults(66));
         double err = 0;
@@ -243,7 +244,7 @@ class SsdFaceDetectorTest {
      */
     @Test
     void spaceToDepthFirstConvIsThePlainConv() {
-        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
         var weights = SsdFaceDetector.loadBundled();
         var probe = SsdMobilenetModel.probe(weights, null);
         int conv0 = probe.outputs().indexOf("MobilenetV1/Conv2d_0_pointwise");
@@ -286,7 +287,7 @@ class SsdFaceDetectorTest {
     /** Missing, foreign or incomplete ranges run the float32 model instead; broken range files say what is wrong. */
     @Test
     void int8WithoutFittingRangesFallsBackToFloat(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
         var weights = SsdFaceDetector.loadBundled();
         var ranges = SsdRanges.bundled();
         assertNotNull(ranges, "the build bundles " + SsdRanges.RESOURCE);

@@ -1,5 +1,7 @@
 package io.moodbox.web;
 
+import io.moodbox.testing.Required;
+
 import io.moodbox.emotion.Emotion;
 import io.moodbox.testing.TestStates;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +31,6 @@ import java.util.Map;
 import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The page in a real headless Chromium (Debian's chromium + chromium-driver): set the password
@@ -48,7 +49,7 @@ class PageTest {
 
     @BeforeAll
     static void browser() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        Required.that(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (./moodbox-dev test installs them)");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -91,6 +91,7 @@ final class LibraryService implements LibraryView, AutoCloseable {
             // lets the heap shrink back (the unit's -XX:MaxHeapFreeRatio) instead of the box keeping
             // that memory resident for good. Serial GC on a ~20 MB heap: tens of ms, on this thread's time.
             if (r.analysed() > 0) System.gc();
+            scanned.run();
             if (r.tracks() == 0)
                 problems.set("music", "No music found in " + config.roots() + "; add some or run 'moodbox samples'.");
             else problems.clear("music");
@@ -112,6 +113,11 @@ final class LibraryService implements LibraryView, AutoCloseable {
         out.replaceAll((m, l) -> List.copyOf(l));
         return out;
     }
+
+    private volatile Runnable scanned = () -> { };
+
+    /** Called on the library thread after each scan (the player looks for a first track then). */
+    void onScanned(Runnable r) { scanned = r; }
 
     private volatile java.util.function.Supplier<List<Track>> queue = List::of;
 

@@ -134,7 +134,6 @@ public final class Moodbox implements AutoCloseable {
             MusicLibrary musicLibrary = MusicLibrary.open(settings.music());
             LibraryService library = new LibraryService(settings.music(), musicLibrary, problems);
             started.push(library);
-            library.start();
 
             // Hearing: the picker turns the room's mood into tracks; the player plays them on moodbox-audio.
             TrackPicker picker = TrackPicker.create(settings.music());
@@ -150,6 +149,8 @@ public final class Moodbox implements AutoCloseable {
             showPlayer.statusChanged(player.status());   // the audio thread may have moved on before we listened
             board.addListener(new MoodFollower(player));
             library.queueFrom(player::queue);
+            library.onScanned(player::libraryChanged);
+            library.start();   // after the player listens, so the first scan's end starts the music at once
             Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library, player);
 
             // The box: the LED shows the state, the buttons act through Controls.

@@ -34,6 +34,9 @@ public interface Player extends AutoCloseable {
      */
     void moodChanged();
 
+    /** The library changed (a scan ended): a player waiting for something to play looks again now. */
+    void libraryChanged();
+
     /** Plays {@code track} after the current one, before any automatic pick. */
     void enqueue(Track track);
 

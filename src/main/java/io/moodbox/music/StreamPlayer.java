@@ -129,6 +129,8 @@ final class StreamPlayer implements Player {
 
     @Override public synchronized void enqueue(Track track) { queue.addLast(track); wake(); }
 
+    @Override public synchronized void libraryChanged() { wake(); }
+
     private void wake() {
         commands++;
         notifyAll();

@@ -44,6 +44,8 @@ final class StreamPlayer implements Player {
     private int volume;
     /** Counts commands, so an idle audio thread wakes for any of them (a volume change while paused). */
     private long commands;
+    /** {@link #commands} when the audio loop last read them: one arriving since then ends any idle at once. */
+    private long seenCommands;
     private final Deque<Track> queue = new ArrayDeque<>();
 
     // Audio thread only.
@@ -180,6 +182,7 @@ final class StreamPlayer implements Player {
                     skipRequested = false;
                     moodChangeRequested = false;
                     vol = volume;
+                    seenCommands = commands;
                 }
                 if (vol != status.volumePercent() && (!playing || !deviceOk)) {
                     // Not writing, so applyGain will not see it: show and keep the new volume now.
@@ -238,7 +241,10 @@ final class StreamPlayer implements Player {
                 applyGain(buf, n);
                 if (!write(buf, n)) continue;
                 cur.frames += n;
-                if (pending != Switch.NONE && env <= 0) finishFadeOut();
+                if (pending != Switch.NONE && env <= 0) {
+                    finishFadeOut();   // may have paused: the loop's top says what state we are in now
+                    continue;
+                }
                 tick();
             }
         } catch (RuntimeException e) {
@@ -300,8 +306,7 @@ final class StreamPlayer implements Player {
 
     private void idleUntilPlayOrCommand() {
         synchronized (this) {
-            long seen = commands;
-            while (!closed && !wantPlaying && !skipRequested && commands == seen) {
+            while (!closed && !wantPlaying && !skipRequested && commands == seenCommands) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -433,11 +438,10 @@ final class StreamPlayer implements Player {
 
     private void idle(long ms) {
         synchronized (this) {
-            if (closed || skipRequested || moodChangeRequested) return;
+            if (closed || skipRequested || moodChangeRequested || commands != seenCommands) return;
             try {
-                long seen = commands;
                 if (ms > 0) wait(ms);
-                else while (!closed && !wantPlaying && !skipRequested && commands == seen) wait();
+                else while (!closed && !wantPlaying && !skipRequested && commands == seenCommands) wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 closed = true;

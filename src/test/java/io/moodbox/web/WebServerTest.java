@@ -373,7 +373,8 @@ class WebServerTest {
     void aTakenPortFailsWithAClearMessage() throws Exception {
         t = new TestServer(dir, false);
         WebConfig same = new WebConfig("127.0.0.1", t.server.port(), false, false, false, 60, dir.resolve("o2"), 4096);
-        var second = new WebServer(same, t.state, t.controls, t.settings, t.library, java.util.Optional::empty);
+        var second = new WebServer(same, t.state, t.controls, t.settings, t.library, java.util.Optional::empty,
+                new io.moodbox.testing.NoDevice());
         var e = assertThrows(MoodboxException.class, second::start);
         assertTrue(e.getMessage().contains("web.port " + t.server.port()), e.getMessage());
         second.close();

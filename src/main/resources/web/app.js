@@ -200,13 +200,16 @@
     const top = m.emotions[leaning] || 0, settled = m.emotions[m.mood] || 0;
     $('mood-leaning').textContent = leaning + ' (' + pct(top) + ')';
     const lead = Math.round((top - settled) * 100);
-    let why = leaning + ' leads ' + m.mood + ' by ' + lead + (lead === 1 ? ' point. ' : ' points. ');
+    let why = lead < 1 ? leaning + ' is just ahead of ' + m.mood + '. '
+      : leaning + ' leads ' + m.mood + ' by ' + lead + (lead === 1 ? ' point. ' : ' points. ');
     if (m.locked) {
       why += 'The mood lock holds ' + m.mood + ' until you release it.';
     } else if (typeof m.switchMargin === 'number' && typeof m.holdSeconds === 'number') {
+      // The tracker's rule (RoomMoodTracker.settle): the lead must hold for hold_s and on three frames in a row.
       const margin = Math.round(m.switchMargin * 100);
       why += 'The box changes the settled mood only when another one leads it by ' + margin
-        + (margin === 1 ? ' point' : ' points') + ' for ' + m.holdSeconds + ' s, so a passing look doesn\'t change the music.';
+        + (margin === 1 ? ' point' : ' points') + (m.holdSeconds > 0 ? ' for ' + m.holdSeconds + ' s' : ' on three frames in a row')
+        + ', so a passing look doesn\'t change the music.';
     } else {
       why += 'The box changes the settled mood only when another one keeps a clear lead for a moment, so a passing look doesn\'t change the music.';
     }

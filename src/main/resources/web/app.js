@@ -208,12 +208,12 @@
       // The tracker's rule (RoomMoodTracker.settle): the lead must hold for hold_s and on three frames in a row.
       const margin = Math.round(m.switchMargin * 100);
       why += 'The box changes the settled mood only when another one leads it by ' + margin
-        + (margin === 1 ? ' point' : ' points') + (m.holdSeconds > 0 ? ' for ' + m.holdSeconds + ' s' : ' on three frames in a row')
+        + (margin === 1 ? '\u00a0point' : '\u00a0points') + (m.holdSeconds > 0 ? ' for ' + m.holdSeconds + '\u00a0s' : ' on three frames in a row')
         + ', so a passing look doesn\'t change the music.';
     } else {
       why += 'The box changes the settled mood only when another one keeps a clear lead for a moment, so a passing look doesn\'t change the music.';
     }
-    $('mood-why').textContent = why;
+    $('mood-why').textContent = why.charAt(0).toUpperCase() + why.slice(1);
   }
 
   function renderPlayer(p, s) {

@@ -200,9 +200,10 @@ class PageTest {
         assertEquals("sad (22%)", driver.findElement(By.id("mood-leaning")).getDomProperty("textContent"));
         assertEquals("its score now 9%", driver.findElement(By.id("mood-sub")).getText());
         assertEquals("9%", driver.findElement(By.cssSelector("#emotions li[data-emotion=surprise] .pct")).getText());
-        assertEquals("sad leads surprise by 13 points. The box changes the settled mood only when another one leads it"
+        assertEquals("Sad leads surprise by 13 points. The box changes the settled mood only when another one leads it"
                 + " by 10 points for 0.4 s, so a passing look doesn't change the music.",
                 driver.findElement(By.id("mood-why")).getText());
+        driver.executeScript("document.getElementById('mood-h').scrollIntoView(); window.scrollBy(0, -70)");
         shot("page-leaning-phone.png");
         t.settings.update(Map.of("mood.switch_margin", "0.15"));
         t.state.update(s -> withMood(s, TestStates.leaning(Emotion.SURPRISE, Emotion.SAD)).withFps(9.0));

@@ -2,7 +2,7 @@
 // The dashboard: live state over server-sent events, the last-hour plot, the controls.
 
 (() => {
-  const { api, session, setCsrf, el, duration } = moodbox;
+  const { api, session, setCsrf, el, duration, clock } = moodbox;
   const $ = (id) => document.getElementById(id);
 
   const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
@@ -10,7 +10,12 @@
     angry: '#e5484d', disgust: '#7c8f2a', fear: '#8e4ec6', happy: '#e8a800',
     sad: '#3e63dd', surprise: '#f76b15', neutral: '#8b8d98'
   };
-  const BUCKET_MS = 5000, SPAN_MS = 3600000;
+  const BUCKET_MS = 5000, SPAN_MS = 3600000, MIN_SPAN_MS = 120000;
+  // Tick steps for the plot's time axis, finest first; the first that gives few enough ticks wins.
+  const TICK_STEPS_MS = [30000, 60000, 120000, 300000, 600000, 900000];
+  // Position events come about once a second; between them the bar runs on by itself, this far at most.
+  const MAX_RUN_ON_S = 3;
+  const ANSWER_MS = 5000;
 
   let info = null;          // /api/session
   let owner = false;        // logged in (controls allowed)
@@ -19,6 +24,9 @@
   let events = null;
   let previewTimer = null, scanTimer = null;
   let volumeDragging = false;
+  let progress = null;      // the playing track's position: { key, pos, at, playing, duration }
+  let device = null;        // /api/device: LED and buttons
+  let ledSteps = '';        // the LED pattern the dot plays now (JSON), so it restarts only on a change
 
   // ---- auth ----
 
@@ -115,6 +123,7 @@
         $('offline').hidden = false;
       }
     });
+    loadDevice();
     if (owner) {
       loadLibrary();
       loadQueue();
@@ -135,6 +144,7 @@
     last = s;
     renderMood(s.mood, s);
     renderPlayer(s.player, s);
+    renderLed(s.led);
     renderBox(s);
     addPoint(s);
     drawPlot();
@@ -145,13 +155,17 @@
     if (!m) return;
     const label = m.presence === 'unknown' ? (s.privacy ? 'privacy on' : 'not watching')
       : m.presence === 'nobody' ? 'nobody here' : m.mood;
+    const present = m.presence === 'present';
     $('mood-label').textContent = label;
     $('mood-label').dataset.mood = m.mood;
-    $('mood-swatch').style.background = m.presence === 'present' ? COLORS[m.mood] : 'transparent';
+    $('mood-kicker').hidden = !present;
+    $('mood-swatch').style.background = present ? COLORS[m.mood] : 'transparent';
     const sub = [];
-    if (m.presence === 'present') sub.push(Math.round(m.confidence * 100) + '% sure');
+    // The settled mood's own smoothed score: the same number as its bar below.
+    if (present) sub.push('its score now ' + pct(m.confidence));
     if (m.locked) sub.push('held (mood lock on)');
     $('mood-sub').textContent = sub.join(' · ');
+    renderLeaning(m, present);
     $('faces').textContent = m.faces;
     const ul = $('emotions');
     if (ul.children.length !== EMOTIONS.length) {
@@ -175,6 +189,33 @@
     $('lock').checked = m.locked;
   }
 
+  const pct = (v) => Math.round((v || 0) * 100) + '%';
+
+  /** When another expression scores higher than the settled mood: which one, and why the mood stays. */
+  function renderLeaning(m, present) {
+    const leaning = m.leaning;
+    const box = $('mood-leaning-box');
+    box.hidden = !present || !leaning || leaning === m.mood;
+    if (box.hidden) return;
+    const top = m.emotions[leaning] || 0, settled = m.emotions[m.mood] || 0;
+    $('mood-leaning').textContent = leaning + ' (' + pct(top) + ')';
+    const lead = Math.round((top - settled) * 100);
+    let why = lead < 1 ? leaning + ' is just ahead of ' + m.mood + '. '
+      : leaning + ' leads ' + m.mood + ' by ' + lead + (lead === 1 ? ' point. ' : ' points. ');
+    if (m.locked) {
+      why += 'The mood lock holds ' + m.mood + ' until you release it.';
+    } else if (typeof m.switchMargin === 'number' && typeof m.holdSeconds === 'number') {
+      // The tracker's rule (RoomMoodTracker.settle): the lead must hold for hold_s and on three frames in a row.
+      const margin = Math.round(m.switchMargin * 100);
+      why += 'The box changes the settled mood only when another one leads it by ' + margin
+        + (margin === 1 ? '\u00a0point' : '\u00a0points') + (m.holdSeconds > 0 ? ' for ' + m.holdSeconds + '\u00a0s' : ' on three frames in a row')
+        + ', so a passing look doesn\'t change the music.';
+    } else {
+      why += 'The box changes the settled mood only when another one keeps a clear lead for a moment, so a passing look doesn\'t change the music.';
+    }
+    $('mood-why').textContent = why.charAt(0).toUpperCase() + why.slice(1);
+  }
+
   function renderPlayer(p, s) {
     $('privacy').checked = s.privacy;
     if (!p) return;
@@ -186,7 +227,18 @@
     } else {
       track.textContent = p.state === 'no_device' ? 'No speaker found' : 'Nothing playing';
     }
-    $('reason').textContent = t && p.reason ? 'Why: ' + p.reason : '';
+    // No speaker: the reason is about the sound, not about the track, so it goes on the sound line.
+    const noDevice = p.state === 'no_device';
+    $('reason').textContent = t && p.reason && !noDevice ? 'Why: ' + p.reason : '';
+    const soundText = noDevice ? (p.reason || 'no speaker found') : (p.output || '');
+    const sound = $('sound');
+    sound.hidden = !soundText;
+    sound.textContent = soundText ? 'Sound: ' + soundText : '';
+    sound.classList.toggle('warn', noDevice || p.audible === false);
+    const note = $('sound-note');
+    note.hidden = noDevice || p.audible !== false;
+    note.textContent = note.hidden ? '' : 'Nothing can be heard from the box now: the music plays on silently, still following the room.';
+    renderProgress(p);
     $('btn-toggle').textContent = p.state === 'playing' ? 'Pause' : 'Play';
     $('btn-toggle').dataset.state = p.state;
     if (!volumeDragging) {
@@ -194,6 +246,38 @@
       $('volume-out').textContent = p.volume + '%';
     }
   }
+
+  /** Elapsed / duration of the playing track; runs on between position events while playing. */
+  function renderProgress(p) {
+    const t = p.track;
+    if (!t || !(t.durationSeconds > 0)) {
+      progress = null;
+      $('progress').hidden = true;
+      return;
+    }
+    // Other state changes re-send the same position: only a new position (or track, or state) re-anchors.
+    const key = t.id + '|' + p.state + '|' + p.positionSeconds;
+    if (!progress || progress.key !== key) {
+      progress = { key, pos: p.positionSeconds || 0, at: performance.now(), playing: p.state === 'playing', duration: t.durationSeconds };
+    }
+    $('progress').hidden = false;
+    tickProgress();
+  }
+
+  function tickProgress() {
+    if (!progress) return;
+    const ran = progress.playing ? Math.min(MAX_RUN_ON_S, (performance.now() - progress.at) / 1000) : 0;
+    const pos = Math.min(progress.duration, progress.pos + ran);
+    $('elapsed').textContent = clock(pos);
+    $('duration').textContent = clock(progress.duration);
+    $('progress-fill').style.width = (pos / progress.duration * 100).toFixed(2) + '%';
+    const bar = $('progress-bar');
+    bar.setAttribute('aria-valuemax', String(Math.round(progress.duration)));
+    bar.setAttribute('aria-valuenow', String(Math.floor(pos)));
+    bar.setAttribute('aria-valuetext', clock(pos) + ' of ' + clock(progress.duration));
+  }
+
+  setInterval(() => { if (!$('dash').hidden) tickProgress(); }, 250);
 
   function renderBox(s) {
     const c = s.camera;
@@ -203,6 +287,105 @@
     $('uptime').textContent = duration(s.uptimeSeconds);
     $('sysuptime').textContent = duration(s.systemUptimeSeconds);
     $('problems').replaceChildren(...s.problems.map((p) => el('li', p)));
+    $('attention').hidden = s.problems.length === 0;
+  }
+
+  // ---- the box's light and buttons ----
+
+  async function loadDevice() {
+    try {
+      device = await api('/api/device');
+    } catch (e) {
+      return;
+    }
+    renderButtons();
+    renderLed(device.led);
+  }
+
+  /** The status LED in words, and a dot that plays the same pattern. */
+  function renderLed(l) {
+    if (!l) return;
+    const words = $('led-words'), dot = $('led-dot');
+    words.dataset.signal = l.signal;
+    if (!l.steps.length) {
+      words.textContent = l.meaning.charAt(0).toUpperCase() + l.meaning.slice(1) + '.';
+      dot.hidden = true;
+      ledSteps = '';
+      return;
+    }
+    words.textContent = l.look + ': ' + l.meaning;
+    dot.hidden = false;
+    const key = JSON.stringify(l.steps);
+    if (key === ledSteps) return;
+    ledSteps = key;
+    dot.getAnimations().forEach((a) => a.cancel());
+    const period = l.steps.reduce((sum, st) => sum + st.ms, 0);
+    const brightest = l.steps.map((st) => st.to).reduce((a, b) => (level(b) > level(a) ? b : a), l.steps[0].from);
+    dot.style.background = brightest;
+    const reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (l.steps.length === 1 && l.steps[0].from === l.steps[0].to) {
+      dot.style.background = l.steps[0].from;
+    } else if (!reduced && dot.animate) {
+      // Each step holds or ramps between two keyframes; a step's end and the next one's start share an offset.
+      const frames = [];
+      let at = 0;
+      l.steps.forEach((st) => {
+        frames.push({ offset: at / period, backgroundColor: st.from });
+        at += st.ms;
+        frames.push({ offset: at / period, backgroundColor: st.to });
+      });
+      dot.animate(frames, { duration: period, iterations: Infinity });
+    }
+  }
+
+  const level = (hex) => Math.max(...[1, 3, 5].map((i) => parseInt(hex.substr(i, 2), 16)));
+
+  const GESTURE_WORDS = { short: 'press', double: 'double press', long: 'hold' };
+  const GESTURE_BUTTONS = { short: 'Press', double: 'Double', long: 'Hold' };
+
+  function renderButtons() {
+    const d = device;
+    $('buttons').replaceChildren(...d.buttons.map((b) => {
+      const li = el('li', null, 'button-row');
+      li.dataset.button = b.name;
+      const name = el('div', null, 'button-name');
+      name.append(el('strong', b.name), el('span', 'GPIO' + b.pin, 'muted'));
+      const list = el('ul', null, 'gestures');
+      b.gestures.forEach((g) => {
+        const gi = el('li');
+        gi.dataset.gesture = g.gesture;
+        const how = g.gesture === 'long' ? 'hold ' + g.holdSeconds + ' s' : GESTURE_WORDS[g.gesture];
+        const text = el('span', null, 'gesture-text');
+        text.append(el('span', how + ': ', 'muted'), el('span', g.words, 'does'));
+        gi.append(text);
+        if (d.pressable) {
+          const btn = el('button', GESTURE_BUTTONS[g.gesture], 'press owner-only');
+          btn.type = 'button';
+          btn.dataset.button = b.name;
+          btn.dataset.gesture = g.gesture;
+          btn.setAttribute('aria-label', (g.gesture === 'long' ? 'Hold ' + b.name + ' ' + g.holdSeconds + ' s' : GESTURE_BUTTONS[g.gesture] + ' ' + b.name)
+            + ': ' + g.words);
+          btn.addEventListener('click', () => pressButton(b.name, g.gesture));
+          gi.append(btn);
+        }
+        list.append(gi);
+      });
+      li.append(name, list);
+      return li;
+    }));
+    $('press-note').textContent = d.pressable
+      ? (owner ? 'No real buttons here (' + d.gpio + ' GPIO): a press on the page drives the button\'s pin, as a finger would.' : '')
+      : d.pressNote;
+  }
+
+  async function pressButton(name, gesture) {
+    try {
+      const r = await api('/api/device/buttons/' + encodeURIComponent(name), { method: 'POST', body: { gesture } });
+      answer($('press-msg'), r && r.message, true);
+    } catch (e) {
+      answer($('press-msg'), e.message, false);
+      if (e.status === 401 || e.status === 403) start();
+    }
   }
 
   // ---- the last hour ----
@@ -219,6 +402,32 @@
     while (history.length && history[0].at < cutoff) history.shift();
   }
 
+  /**
+   * The time axis: from the oldest point to now (at least two minutes, at most the hour), in whole
+   * ticks of a step chosen so the labels fit the width.
+   */
+  function axis(now, width) {
+    const have = Math.min(SPAN_MS, Math.max(MIN_SPAN_MS, history.length ? now - history[0].at : 0));
+    const maxTicks = Math.max(3, Math.min(6, Math.floor(width / 70)));
+    const step = TICK_STEPS_MS.find((ms) => Math.ceil(have / ms) <= maxTicks) || TICK_STEPS_MS[TICK_STEPS_MS.length - 1];
+    const span = Math.min(SPAN_MS, Math.ceil(have / step) * step);
+    const ticks = [];
+    for (let back = span; back > 0; back -= step) ticks.push(back);
+    // Minutes when every tick is a whole minute, else seconds; the unit on the first label only.
+    const inMinutes = step % 60000 === 0;
+    const labels = ticks.map((ms, i) => '-' + Math.round(ms / (inMinutes ? 60000 : 1000))
+      + (i === 0 ? (inMinutes ? ' min' : ' s') : ''));
+    ticks.push(0);
+    labels.push('now');
+    return { span, ticks, labels };
+  }
+
+  function spanWords(ms) {
+    if (ms >= SPAN_MS) return 'the last hour';
+    const min = Math.round(ms / 60000);
+    return 'the last ' + min + ' minutes';
+  }
+
   function drawPlot() {
     const canvas = $('plot');
     const cssWidth = canvas.clientWidth || 300, cssHeight = 180;
@@ -233,25 +442,32 @@
     const style = getComputedStyle(document.body);
     const ink = style.getPropertyValue('--muted').trim() || '#888';
     const left = 4, right = cssWidth - 4, top = 8, band = 12, bottom = cssHeight - 22 - band;
-    const now = Date.now(), from = now - SPAN_MS;
-    const x = (t) => left + (t - from) / SPAN_MS * (right - left);
+    const now = Date.now();
+    const { span, ticks, labels } = axis(now, cssWidth);
+    const from = now - span;
+    const x = (t) => left + (t - from) / span * (right - left);
     const y = (v) => top + (1 - (v + 1) / 2) * (bottom - top);
+    const heading = spanWords(span);
+    $('plot-h').textContent = heading.charAt(0).toUpperCase() + heading.slice(1);
+    canvas.setAttribute('aria-label', 'Mood over ' + heading);
+    canvas.dataset.spanSeconds = String(Math.round(span / 1000));
+    canvas.dataset.firstTick = labels[0];
+    canvas.dataset.ticks = labels.join('|');
 
     g.strokeStyle = ink;
     g.globalAlpha = 0.35;
     g.lineWidth = 1;
     g.beginPath();
     g.moveTo(left, y(0)); g.lineTo(right, y(0));
-    for (let m = 0; m <= 60; m += 15) { g.moveTo(x(from + m * 60000), top); g.lineTo(x(from + m * 60000), bottom + band); }
+    ticks.forEach((back) => { g.moveTo(x(now - back), top); g.lineTo(x(now - back), bottom + band); });
     g.stroke();
     g.globalAlpha = 1;
     g.fillStyle = ink;
     g.font = '11px system-ui, sans-serif';
     g.textBaseline = 'top';
-    ['-60 min', '-45', '-30', '-15', 'now'].forEach((label, i) => {
-      const px = x(from + i * 15 * 60000);
-      g.textAlign = i === 0 ? 'left' : i === 4 ? 'right' : 'center';
-      g.fillText(label, px, bottom + band + 6);
+    labels.forEach((label, i) => {
+      g.textAlign = i === 0 ? 'left' : i === labels.length - 1 ? 'right' : 'center';
+      g.fillText(label, x(now - ticks[i]), bottom + band + 6);
     });
 
     const pts = history.filter((p) => p.at >= from);
@@ -286,20 +502,29 @@
 
   // ---- controls ----
 
+  /**
+   * Sends a command; shows its answer beside the controls. The box answers {"ok", "message"}: 200
+   * when it was done, 409 when not (e.g. nothing to play). Returns whether it was done.
+   */
   async function control(action, body) {
     try {
-      await api('/api/controls/' + action, { method: 'POST', body });
+      const r = await api('/api/controls/' + action, { method: 'POST', body });
+      const done = !r || r.ok !== false;
+      answer($('control-msg'), r && r.message, done);
+      return done;
     } catch (e) {
-      flash(e.message);
+      answer($('control-msg'), e.message, false);
       if (e.status === 401 || e.status === 403) start();
+      return false;
     }
   }
 
-  function flash(message) {
-    const p = $('offline');
-    p.textContent = message;
-    p.hidden = false;
-    setTimeout(() => { p.hidden = true; p.textContent = 'Connection to the box lost; reconnecting…'; }, 4000);
+  /** Shows a command's answer for a few seconds in its live region (a refusal as a warning). */
+  function answer(where, message, ok) {
+    clearTimeout(where.answerTimer);
+    where.textContent = message || '';
+    where.classList.toggle('warn', !ok);
+    if (message) where.answerTimer = setTimeout(() => { where.textContent = ''; where.classList.remove('warn'); }, ANSWER_MS);
   }
 
   $('btn-toggle').addEventListener('click', () => control('toggle'));
@@ -365,12 +590,12 @@
       $('lib-tracks-list').replaceChildren(...r.tracks.map((t) => el('li', t.title + ' — ' + (t.artist || ''))));
       $('lib-tracks').hidden = false;
     } catch (e) {
-      flash(e.message);
+      $('scan-msg').textContent = e.message;
     }
   }
 
   $('btn-rescan').addEventListener('click', async () => {
-    await control('rescan');
+    if (!await control('rescan')) return;
     $('scan-msg').textContent = 'Scan started…';
     setTimeout(loadLibrary, 500);
   });

@@ -5,11 +5,13 @@
 const moodbox = (() => {
   let csrf = null;
 
+  // status 0: the box could not be reached; data: the answer's body, when it was JSON.
   class ApiError extends Error {
-    constructor(message, status, field) {
+    constructor(message, status, field, data) {
       super(message);
       this.status = status;
       this.field = field;
+      this.data = data;
     }
   }
 
@@ -29,7 +31,9 @@ const moodbox = (() => {
     let data = null;
     try { data = await response.json(); } catch (e) { /* not JSON: status says enough */ }
     if (!response.ok) {
-      throw new ApiError((data && data.error) || ('HTTP ' + response.status), response.status, data && data.field);
+      // Refusals carry "error"; a command that was not done (409) answers {"ok": false, "message"}.
+      const message = (data && (data.error || data.message)) || ('HTTP ' + response.status);
+      throw new ApiError(message, response.status, data && data.field, data);
     }
     return data;
   }
@@ -59,5 +63,13 @@ const moodbox = (() => {
     return seconds + ' s';
   }
 
-  return { api, session, setCsrf, el, duration, ApiError };
+  /** A track position as m:ss (h:mm:ss from an hour on). */
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds || 0));
+    const h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    const ss = String(s).padStart(2, '0');
+    return h > 0 ? h + ':' + String(m).padStart(2, '0') + ':' + ss : m + ':' + ss;
+  }
+
+  return { api, session, setCsrf, el, duration, clock, ApiError };
 })();

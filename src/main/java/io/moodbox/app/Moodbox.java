@@ -160,7 +160,7 @@ public final class Moodbox implements AutoCloseable {
 
             // The page: state out, commands in; settings through the same validation and atomic save.
             WebServer web = new WebServer(settings.web(), state, controls, new WebSettings(settings), library,
-                    new FramePreview(pipeline::latestFrame, () -> settings.web().preview()));
+                    new FramePreview(pipeline::latestFrame, () -> settings.web().preview()), new WebDevice(device));
             web.start();
             started.push(web);
 

@@ -6,6 +6,7 @@ import io.moodbox.web.SettingsStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The page's {@link SettingsStore} over {@link Settings}: same validation, atomic save and live apply. */
 final class WebSettings implements SettingsStore {
@@ -27,6 +28,15 @@ final class WebSettings implements SettingsStore {
         return s.origin().startsWith("env") || s.origin().equals("command line")
                 ? s.description() + " (now set by " + s.origin() + ", which overrides the file)"
                 : s.description();
+    }
+
+    @Override
+    public Optional<String> value(String key) {
+        try {
+            return Optional.ofNullable(settings.get(key));
+        } catch (RuntimeException e) {   // an unknown key: Settings names it, the page just goes without
+            return Optional.empty();
+        }
     }
 
     @Override

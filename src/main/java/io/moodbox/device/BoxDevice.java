@@ -9,11 +9,14 @@ import io.moodbox.device.DeviceConfig.LedKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -42,6 +45,8 @@ final class BoxDevice implements Device {
     private volatile boolean running;
     private volatile long polls;
     private Thread ledThread, buttonThread;
+    private final AtomicBoolean pressing = new AtomicBoolean();
+    private volatile Thread pressThread;
 
     static BoxDevice open(DeviceConfig config, GpioOpener opener, Controls controls, BoxState initial,
                           Consumer<List<String>> sink) {
@@ -91,7 +96,7 @@ final class BoxDevice implements Device {
         for (Button b : config.buttons()) {
             try {
                 Gpio.Input in = gpio.input("button-" + b.name(), b.pin(), t.activeLow());
-                long longNs = (b.longPress() == Action.SHUTDOWN ? t.shutdownHold() : t.longPress()).toNanos();
+                long longNs = longNs(b);
                 long doubleNs = b.doublePress() == Action.NONE ? 0 : t.doublePress().toNanos();
                 buttons.add(new Slot(b, in, new ButtonDetector(t.debounce().toNanos(), longNs, doubleNs,
                         t.longPress().toNanos(), g -> gesture(b, g))));
@@ -272,10 +277,138 @@ final class BoxDevice implements Device {
         return sb.toString();
     }
 
+    // ---- the page: what the LED shows, what the buttons do, and pressing them on the mock ----
+
+    @Override
+    public DeviceView view() {
+        BoxState s = state;
+        return new DeviceView(gpio == null ? "no GPIO" : gpio.describe(), pressable(), pressNote(), ledView(s),
+                config.buttons().stream().map(this::buttonView).toList());
+    }
+
+    private boolean pressable() {
+        return gpio != null && gpio.isMock() && !buttons.isEmpty();
+    }
+
+    private String pressNote() {
+        if (gpio == null)
+            return "No GPIO is open (device.provider=" + config.provider().name().toLowerCase(Locale.ROOT)
+                    + "), so there are no buttons to press.";
+        if (!gpio.isMock())
+            return "These are the box's real buttons (" + gpio.describe() + "): press them on the box. The page presses"
+                    + " buttons only on the mock GPIO of a development machine.";
+        if (buttons.isEmpty()) return "No button is set up (device.buttons), so there is nothing to press.";
+        return "";
+    }
+
+    private DeviceView.Led ledView(BoxState s) {
+        DeviceConfig.LedKind kind = config.led().kind();
+        String kindName = kind.name().toLowerCase(Locale.ROOT);
+        if (led == null) {
+            String why = gpio == null ? "no GPIO is open, so there is no status LED"
+                    : kind == LedKind.NONE ? "no status LED is fitted (device.led.type=none)"
+                    : "the status LED could not be set up (see what needs your attention)";
+            return new DeviceView.Led(kindName, "none", "no light", why, List.of());
+        }
+        LedPattern p = LedPatterns.of(s, kind);
+        List<DeviceView.Step> steps = p.steps().stream()
+                .map(st -> new DeviceView.Step(LedPatterns.css(st.from()), LedPatterns.css(st.to()), st.ms())).toList();
+        return new DeviceView.Led(kindName, p.signal().name().toLowerCase(Locale.ROOT), LedPatterns.look(s, kind),
+                LedPatterns.meaning(s), steps);
+    }
+
+    private DeviceView.ButtonView buttonView(Button b) {
+        List<DeviceView.Does> does = new ArrayList<>();
+        does.add(new DeviceView.Does(DeviceView.Gesture.SHORT, b.press().label(), words(b.press()), 0));
+        if (b.doublePress() != Action.NONE)
+            does.add(new DeviceView.Does(DeviceView.Gesture.DOUBLE, b.doublePress().label(), words(b.doublePress()), 0));
+        if (b.longPress() != Action.NONE)
+            does.add(new DeviceView.Does(DeviceView.Gesture.LONG, b.longPress().label(), words(b.longPress()),
+                    longNs(b) / 1e9));
+        return new DeviceView.ButtonView(b.name(), b.pin(), does);
+    }
+
+    private String words(Action a) {
+        return switch (a) {
+            case NONE -> "nothing";
+            case TOGGLE_PLAY -> "play or pause";
+            case PLAY -> "play";
+            case PAUSE -> "pause";
+            case NEXT -> "next track";
+            case TOGGLE_MOOD_LOCK -> "hold the mood, or let it go";
+            case TOGGLE_PRIVACY -> "privacy on or off";
+            case PRIVACY_ON -> "privacy on";
+            case VOLUME_UP -> "louder (+" + VOLUME_STEP + ")";
+            case VOLUME_DOWN -> "quieter (-" + VOLUME_STEP + ")";
+            case SHUTDOWN -> config.shutdownEnabled() ? "shut the box down"
+                    : "nothing: shutting down from a button is off (device.shutdown.enabled)";
+        };
+    }
+
+    /** How long a button must be held for its long press: longer when that shuts the box down. */
+    private long longNs(Button b) {
+        DeviceConfig.Timing t = config.timing();
+        return (b.longPress() == Action.SHUTDOWN ? t.shutdownHold() : t.longPress()).toNanos();
+    }
+
+    /** One level a page press holds a mock pin at, and for how long. */
+    record Hold(boolean pressed, long ns) {}
+
+    /**
+     * The levels a finger would give the pin for this gesture, timed from the button settings so
+     * the {@link ButtonDetector} reads it as that gesture: a click well past the debounce and well
+     * short of a long press; a hold past the long-press time; two clicks inside the double-press
+     * window. It ends released for long enough that the next press is a gesture of its own.
+     */
+    List<Hold> script(Button b, DeviceView.Gesture g) {
+        DeviceConfig.Timing t = config.timing();
+        long debounce = t.debounce().toNanos(), poll = t.poll().toNanos(), ms = 1_000_000;
+        long click = Math.min(2 * debounce + 60 * ms, t.longPress().toNanos() / 2);
+        long settle = debounce + 2 * poll + t.doublePress().toNanos() + 50 * ms;
+        return switch (g) {
+            case SHORT -> List.of(new Hold(true, click), new Hold(false, settle));
+            case LONG -> List.of(new Hold(true, longNs(b) + debounce + 2 * poll + 100 * ms), new Hold(false, settle));
+            case DOUBLE -> {
+                long gap = Math.max(t.doublePress().toNanos() / 2, 3 * debounce / 2 + poll);
+                yield List.of(new Hold(true, click), new Hold(false, gap), new Hold(true, click), new Hold(false, settle));
+            }
+        };
+    }
+
+    @Override
+    public void press(String name, DeviceView.Gesture gesture) {
+        Button b = config.buttons().stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("there is no button '" + name + "'; the buttons are "
+                        + String.join(", ", config.buttons().stream().map(Button::name).toList())));
+        if (!pressable()) throw new IllegalStateException(pressNote());
+        Slot slot = buttons.stream().filter(x -> x.config() == b).findFirst()
+                .orElseThrow(() -> new IllegalStateException("Button '" + name + "' could not be set up; see what needs your attention."));
+        if (!pressing.compareAndSet(false, true))
+            throw new IllegalStateException("A button is still being pressed; try again in a moment.");
+        List<Hold> script = script(b, gesture);
+        log.info("Page presses button '{}' ({}) on the mock GPIO", name, gesture.label());
+        pressThread = Thread.ofPlatform().name("moodbox-press").daemon().start(() -> play(slot.input(), script));
+    }
+
+    /** Plays a press on the mock pin; the button thread samples it like any other press. */
+    private void play(Gpio.Input pin, List<Hold> script) {
+        try {
+            for (Hold h : script) {
+                pin.drive(h.pressed());
+                Thread.sleep(Duration.ofNanos(h.ns()));
+            }
+        } catch (InterruptedException e) {
+            pin.drive(false);
+            Thread.currentThread().interrupt();
+        } finally {
+            pressing.set(false);
+        }
+    }
+
     @Override
     public void close() {
         running = false;
-        for (Thread t : new Thread[] {ledThread, buttonThread}) {
+        for (Thread t : new Thread[] {pressThread, ledThread, buttonThread}) {
             if (t == null) continue;
             t.interrupt();
             LockSupport.unpark(t);

@@ -14,6 +14,14 @@ interface Gpio extends AutoCloseable {
     /** An input with the pull resistor fitting the wiring; {@code active()} reads the logical level (pressed). */
     interface Input {
         boolean active();
+
+        /**
+         * On a mock GPIO only: sets the pin's level as a finger on a wired button would (pressed:
+         * the active level), so everything that reads the pin sees a real press.
+         */
+        default void drive(boolean pressed) {
+            throw new UnsupportedOperationException("only a mock pin can be driven");
+        }
     }
 
     /** Opens a pin as an output, initially off. */
@@ -24,6 +32,9 @@ interface Gpio extends AutoCloseable {
 
     /** In words, for the log and the page: {@code "gpiod gpiochip4"}, {@code "mock"}. */
     String describe();
+
+    /** Whether this is an in-memory mock, whose inputs can be {@linkplain Input#drive driven}. */
+    default boolean isMock() { return false; }
 
     @Override
     void close();

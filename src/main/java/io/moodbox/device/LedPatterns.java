@@ -102,6 +102,71 @@ final class LedPatterns {
         };
     }
 
+    /** The name of {@link #colour}'s hue, for the page. */
+    static String colourName(Emotion e) {
+        return switch (e) {
+            case ANGRY -> "red";
+            case DISGUST -> "lime";
+            case FEAR -> "purple";
+            case HAPPY -> "amber";
+            case SAD -> "blue";
+            case SURPRISE -> "pink";
+            case NEUTRAL -> "teal";
+        };
+    }
+
+    /** How the pattern for this state looks, in words: {@code "teal, steady"}. */
+    static String look(BoxState s, LedKind kind) {
+        Signal signal = signal(s);
+        if (kind != LedKind.RGB) {
+            return switch (signal) {
+                case OFF -> "off";
+                case CAMERA_LIVE -> "on, steady";
+                case FACE_SEEN -> "on, with a wink every 2 s";
+                case ERROR_LIVE -> "on, with a stutter";
+                case ERROR -> "three quick blinks every 2 s";
+                case STARTING -> "blinking once a second";
+                case PRIVACY -> "a blip every 3 s";
+                case PLAYING -> "a blink every 2 s";
+                case PAUSED -> "two blinks every 2 s";
+            };
+        }
+        String mood = colourName(s.mood() == null || s.mood().mood() == null ? Emotion.NEUTRAL : s.mood().mood());
+        return switch (signal) {
+            case OFF -> "off";
+            case CAMERA_LIVE -> "white, steady";
+            case FACE_SEEN -> mood + ", steady";
+            case ERROR_LIVE -> "white with a red flash";
+            case ERROR -> "red, three flashes every 2 s";
+            case STARTING -> "dim white, breathing";
+            case PRIVACY -> "violet blip every 3 s";
+            case PLAYING -> mood + ", breathing";
+            case PAUSED -> "dim " + mood + ", steady";
+        };
+    }
+
+    /** What the LED tells the room in this state, in words: {@code "watching, someone is here (happy)"}. */
+    static String meaning(BoxState s) {
+        return switch (signal(s)) {
+            case OFF -> s.phase() == BoxState.Phase.STOPPING ? "the box is stopping"
+                    : "not watching, no music playing";
+            case CAMERA_LIVE -> "watching, nobody seen";
+            case FACE_SEEN -> "watching, someone is here (" + s.mood().mood().label() + ")";
+            case ERROR_LIVE -> "watching, and something needs your attention";
+            case ERROR -> "something needs your attention, not watching";
+            case STARTING -> "starting up";
+            case PRIVACY -> "privacy on, the camera is off";
+            case PLAYING -> "music playing, not watching";
+            case PAUSED -> "music paused, not watching";
+        };
+    }
+
+    /** A colour as CSS writes it, {@code #rrggbb}. */
+    static String css(Rgb c) {
+        return String.format(java.util.Locale.ROOT, "#%02x%02x%02x", Math.round(c.r() * 255), Math.round(c.g() * 255),
+                Math.round(c.b() * 255));
+    }
+
     private static Rgb moodColour(BoxState s) {
         MoodState m = s.mood();
         return colour(m == null || m.mood() == null ? Emotion.NEUTRAL : m.mood());

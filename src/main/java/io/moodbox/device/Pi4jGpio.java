@@ -75,13 +75,25 @@ final class Pi4jGpio implements Gpio {
         DigitalInput in = context.create(DigitalInput.newConfigBuilder(context)
                 .id(id(name)).name(name).address(bcm)
                 .pull(activeLow ? PullResistance.PULL_UP : PullResistance.PULL_DOWN).debounce(0L));
-        if (mock && in instanceof MockDigitalInput m) m.mockState(activeLow ? DigitalState.HIGH : DigitalState.LOW);
         DigitalState active = activeLow ? DigitalState.LOW : DigitalState.HIGH;
-        return () -> in.state() == active;
+        DigitalState idle = activeLow ? DigitalState.HIGH : DigitalState.LOW;
+        MockDigitalInput m = mock && in instanceof MockDigitalInput mi ? mi : null;
+        if (m != null) m.mockState(idle);
+        return new Input() {
+            @Override public boolean active() { return in.state() == active; }
+
+            @Override public void drive(boolean pressed) {
+                if (m == null) Input.super.drive(pressed);
+                else m.mockState(pressed ? active : idle);
+            }
+        };
     }
 
     @Override
     public String describe() { return description; }
+
+    @Override
+    public boolean isMock() { return mock; }
 
     @Override
     public void close() {

@@ -2,6 +2,7 @@ package io.moodbox.web;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The owner's settings file as the page edits it. Implemented by {@code app} over
@@ -10,6 +11,11 @@ import java.util.Map;
 public interface SettingsStore {
     /** Every setting, in file order, with its current value. */
     List<Setting> list();
+
+    /** One setting's current value; empty when there is no such key. */
+    default Optional<String> value(String key) {
+        return list().stream().filter(s -> s.key().equals(key)).map(Setting::value).findFirst();
+    }
 
     /**
      * Validates all {@code changes} together; if any is bad, throws

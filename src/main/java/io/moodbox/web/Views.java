@@ -2,6 +2,7 @@ package io.moodbox.web;
 
 import io.moodbox.app.BoxState;
 import io.moodbox.camera.SourceStatus;
+import io.moodbox.device.DeviceView;
 import io.moodbox.emotion.Emotion;
 import io.moodbox.mood.MoodState;
 import io.moodbox.music.PlayerStatus;
@@ -24,7 +25,15 @@ import java.util.OptionalDouble;
 final class Views {
     private Views() {}
 
-    static Map<String, Object> status(BoxState s, HostInfo host, Instant now) {
+    /**
+     * The hysteresis the page explains the settled mood with: another mood must lead the settled one
+     * by {@code switchMargin} (probability) for {@code holdSeconds} ({@code mood.switch_margin},
+     * {@code mood.hold_s}).
+     */
+    record Settle(double switchMargin, double holdSeconds) {}
+
+    /** {@code settle} and {@code led} may be null (not known, no device). */
+    static Map<String, Object> status(BoxState s, HostInfo host, Instant now, Settle settle, DeviceView.Led led) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("phase", lower(s.phase()));
         m.put("at", iso(s.at()));
@@ -36,8 +45,9 @@ final class Views {
         m.put("privacy", s.privacy());
         m.put("problems", s.problems());
         m.put("camera", camera(s.camera()));
-        m.put("mood", mood(s.mood()));
+        m.put("mood", mood(s.mood(), settle));
         m.put("player", player(s.player()));
+        m.put("led", led == null ? null : led(led));
         return m;
     }
 
@@ -52,7 +62,12 @@ final class Views {
         return m;
     }
 
-    static Map<String, Object> mood(MoodState s) {
+    /**
+     * The room's mood. {@code mood} is the settled mood and {@code confidence} its smoothed score
+     * (the same number as its bar); {@code leaning} is the emotion with the top smoothed score, which
+     * differs from {@code mood} while another one leads but has not yet held its lead long enough.
+     */
+    static Map<String, Object> mood(MoodState s, Settle settle) {
         if (s == null) return null;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("presence", lower(s.presence()));
@@ -66,7 +81,65 @@ final class Views {
         float[] p = s.emotions();
         for (Emotion em : Emotion.values()) e.put(em.label(), round(p[em.ordinal()], 1000));
         m.put("emotions", e);
+        m.put("leaning", leaning(s).label());
+        if (settle != null) {
+            m.put("switchMargin", round(settle.switchMargin(), 1000));
+            m.put("holdSeconds", round(settle.holdSeconds(), 1000));
+        }
         m.put("at", iso(s.at()));
+        return m;
+    }
+
+    /** The emotion with the top smoothed score; the settled mood unless another scores strictly more. */
+    static Emotion leaning(MoodState s) {
+        float[] p = s.emotions();
+        Emotion top = s.mood();
+        for (Emotion e : Emotion.values()) if (p[e.ordinal()] > p[top.ordinal()]) top = e;
+        return top;
+    }
+
+    static Map<String, Object> led(DeviceView.Led l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", l.kind());
+        m.put("signal", l.signal());
+        m.put("look", l.look());
+        m.put("meaning", l.meaning());
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (DeviceView.Step st : l.steps()) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("from", st.from());
+            sm.put("to", st.to());
+            sm.put("ms", st.ms());
+            steps.add(sm);
+        }
+        m.put("steps", steps);
+        return m;
+    }
+
+    static Map<String, Object> device(DeviceView d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("gpio", d.gpio());
+        m.put("pressable", d.pressable());
+        m.put("pressNote", d.pressNote());
+        m.put("led", led(d.led()));
+        List<Map<String, Object>> buttons = new ArrayList<>();
+        for (DeviceView.ButtonView b : d.buttons()) {
+            Map<String, Object> bm = new LinkedHashMap<>();
+            bm.put("name", b.name());
+            bm.put("pin", b.pin());
+            List<Map<String, Object>> does = new ArrayList<>();
+            for (DeviceView.Does x : b.gestures()) {
+                Map<String, Object> g = new LinkedHashMap<>();
+                g.put("gesture", x.gesture().label());
+                g.put("action", x.action());
+                g.put("words", x.words());
+                g.put("holdSeconds", round(x.holdSeconds(), 100));
+                does.add(g);
+            }
+            bm.put("gestures", does);
+            buttons.add(bm);
+        }
+        m.put("buttons", buttons);
         return m;
     }
 

@@ -16,6 +16,7 @@ import io.moodbox.app.StateListener;
 import io.moodbox.app.StateModel;
 import io.moodbox.config.ConfigException;
 import io.moodbox.config.MoodboxException;
+import io.moodbox.device.DeviceView;
 import io.moodbox.music.Track;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -80,6 +82,7 @@ public final class WebServer implements AutoCloseable {
     private final SettingsStore settings;
     private final LibraryView library;
     private final PreviewSource preview;
+    private final DevicePanel device;
     private final HostInfo host;
     private final LongSupplier clockMs;
     private final OwnerAccount owner;
@@ -99,19 +102,20 @@ public final class WebServer implements AutoCloseable {
 
     /** The daemon's constructor: real clock, system thermal/uptime files, full-strength hashing. */
     public WebServer(WebConfig config, StateModel state, Controls controls, SettingsStore settings,
-                     LibraryView library, PreviewSource preview) {
-        this(config, state, controls, settings, library, preview, HostInfo.system(),
+                     LibraryView library, PreviewSource preview, DevicePanel device) {
+        this(config, state, controls, settings, library, preview, device, HostInfo.system(),
                 OwnerAccount.DEFAULT_ITERATIONS, System::currentTimeMillis);
     }
 
     WebServer(WebConfig config, StateModel state, Controls controls, SettingsStore settings, LibraryView library,
-              PreviewSource preview, HostInfo host, int hashIterations, LongSupplier clockMs) {
+              PreviewSource preview, DevicePanel device, HostInfo host, int hashIterations, LongSupplier clockMs) {
         this.config = config;
         this.state = state;
         this.controls = controls;
         this.settings = settings;
         this.library = library;
         this.preview = preview;
+        this.device = device;
         this.host = host;
         this.clockMs = clockMs;
         this.owner = new OwnerAccount(config.ownerFile(), hashIterations);
@@ -204,9 +208,10 @@ public final class WebServer implements AutoCloseable {
         r.post("/api/password", this::changePassword, Access.OWNER);
 
         r.get("/api/status", ctx -> ctx.json(status()), Access.STATUS);
-        r.get("/api/mood", ctx -> ctx.json(Views.mood(state.current().mood())), Access.STATUS);
+        r.get("/api/mood", ctx -> ctx.json(Views.mood(state.current().mood(), settle())), Access.STATUS);
         r.get("/api/history", this::history, Access.STATUS);
         r.sse("/api/events", this::openEvents, Access.STATUS);
+        r.get("/api/device", ctx -> ctx.json(Views.device(device.view())), Access.STATUS);
 
         r.get("/api/player", this::player, Access.OWNER);
         r.get("/api/library", this::library, Access.OWNER);
@@ -215,6 +220,7 @@ public final class WebServer implements AutoCloseable {
         r.post("/api/settings", this::updateSettings, Access.OWNER);
         r.post("/api/controls/{action}", this::control, Access.OWNER);
         r.get("/api/preview.jpg", this::preview, Access.OWNER);
+        r.post("/api/device/buttons/{name}", this::pressButton, Access.OWNER);
 
         // The page's own files: public, from memory (PageFiles says why not Javalin's static handler).
         r.get("/", ctx -> pageFiles.serve(ctx, "index.html"));
@@ -420,7 +426,18 @@ public final class WebServer implements AutoCloseable {
     // ---- state ----
 
     private Map<String, Object> status() {
-        return Views.status(state.current(), host, Instant.ofEpochMilli(clockMs.getAsLong()));
+        return Views.status(state.current(), host, Instant.ofEpochMilli(clockMs.getAsLong()), settle(), device.view().led());
+    }
+
+    /** The hysteresis settings, for the page's "why is it not the top score" line; null if not known. */
+    private Views.Settle settle() {
+        Optional<String> margin = settings.value("mood.switch_margin"), hold = settings.value("mood.hold_s");
+        if (margin.isEmpty() || hold.isEmpty()) return null;
+        try {
+            return new Views.Settle(Double.parseDouble(margin.get().trim()), Double.parseDouble(hold.get().trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private String statusJson() {
@@ -535,6 +552,26 @@ public final class WebServer implements AutoCloseable {
         };
         if (!reply.done()) log.info("Control {} not done: {}", action, reply.message());
         ctx.status(reply.done() ? 200 : 409).json(Map.of("ok", reply.done(), "message", reply.message()));
+    }
+
+    /**
+     * A button pressed on the page: through the mock GPIO pin, so the box takes it as a finger's
+     * press. 202 once the press has begun, 409 where the GPIO is not the mock.
+     */
+    private void pressButton(Context ctx) {
+        String name = ctx.pathParam("name");
+        String label = text(readJson(ctx), "gesture");
+        DeviceView.Gesture gesture = DeviceView.Gesture.parse(label);
+        if (gesture == null) throw new ApiError(400, "gesture must be short, long or double, was '" + label + "'", "gesture");
+        try {
+            device.press(name, gesture);
+        } catch (NoSuchElementException e) {
+            throw new ApiError(404, e.getMessage(), null);
+        } catch (IllegalStateException e) {
+            ctx.status(409).json(Map.of("ok", false, "message", e.getMessage()));
+            return;
+        }
+        ctx.status(202).json(Map.of("ok", true, "message", "Pressing '" + name + "' (" + gesture.label() + ")"));
     }
 
     private void preview(Context ctx) {

@@ -3,7 +3,8 @@
  * the box's state live (server-sent events) and turns the owner's clicks into
  * {@link io.moodbox.app.Controls} calls. Runs on its own threads ({@code moodbox-web-*}); observes
  * {@link io.moodbox.app.StateModel} from the {@code moodbox-events} thread. Settings, the music
- * library and the camera preview come in through {@link io.moodbox.web.SettingsStore},
- * {@link io.moodbox.web.LibraryView} and {@link io.moodbox.web.PreviewSource}, wired by {@code app}.
+ * library, the camera preview and the LED and buttons come in through {@link io.moodbox.web.SettingsStore},
+ * {@link io.moodbox.web.LibraryView}, {@link io.moodbox.web.PreviewSource} and
+ * {@link io.moodbox.web.DevicePanel}, wired by {@code app}.
  */
 package io.moodbox.web;

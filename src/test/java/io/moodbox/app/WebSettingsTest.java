@@ -39,4 +39,14 @@ class WebSettingsTest {
         assertTrue(e.getMessage().contains("web.port"), e.getMessage());
         assertEquals(saved, Files.readString(file));
     }
+
+    @Test
+    void oneValueIsReadByKeyAndFollowsAnUpdate() {
+        Settings settings = Settings.load(dir.resolve("moodbox.properties"), Map.of(), Map.of());
+        WebSettings store = new WebSettings(settings);
+        assertEquals(java.util.Optional.of(settings.get("mood.switch_margin")), store.value("mood.switch_margin"));
+        store.update(Map.of("mood.switch_margin", "0.2"));
+        assertEquals(0.2, Double.parseDouble(store.value("mood.switch_margin").orElseThrow()), 1e-9);
+        assertEquals(java.util.Optional.empty(), store.value("mood.no_such_key"));
+    }
 }

@@ -4,6 +4,7 @@ import io.moodbox.app.StateModel;
 import io.moodbox.emotion.Emotion;
 import io.moodbox.testing.FixedLibrary;
 import io.moodbox.testing.MemorySettingsStore;
+import io.moodbox.testing.NoDevice;
 import io.moodbox.testing.RecordingControls;
 import io.moodbox.testing.TestStates;
 import io.moodbox.web.WebConfig;
@@ -49,7 +50,7 @@ class ConsoleTest {
         controls = new RecordingControls(state);
         settings = new MemorySettingsStore();
         server = new WebServer(new WebConfig("127.0.0.1", 0, false, false, false, 60, dir.resolve("owner"), 16384),
-                state, controls, settings, new FixedLibrary(), Optional::empty).start();
+                state, controls, settings, new FixedLibrary(), Optional::empty, new NoDevice()).start();
         url = "http://127.0.0.1:" + server.port() + "/";
         // The owner sets the password on the page first.
         String body = "{\"setupCode\":\"" + server.setupCode().orElseThrow() + "\",\"password\":\"" + PASSWORD + "\"}";

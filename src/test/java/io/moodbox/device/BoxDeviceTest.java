@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -313,5 +314,187 @@ class BoxDeviceTest {
         }
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("moodbox-led") || t.getName().equals("moodbox-buttons")), "threads stopped");
+    }
+
+    // ---- the page's view, and presses from the page ----
+
+    @Test
+    void theViewSaysWhatTheLedShowsAndWhatEachButtonDoes() {
+        open();
+        DeviceView v = device.view();
+        assertEquals("mock", v.gpio());
+        assertTrue(v.pressable());
+        assertEquals("", v.pressNote());
+        assertEquals("camera_live", v.led().signal());
+        assertEquals("white, steady: watching, nobody seen", v.led().look() + ": " + v.led().meaning());
+        assertEquals(List.of(new DeviceView.Step("#ffffff", "#ffffff", 1000)), v.led().steps());
+
+        device.stateChanged(null, States.live().face(Emotion.HAPPY).build());
+        v = device.view();
+        assertEquals("amber, steady: watching, someone is here (happy)", v.led().look() + ": " + v.led().meaning());
+        assertEquals("#ffb300", v.led().steps().get(0).from(), "the mood's colour, as the LED shows it");
+        device.stateChanged(null, States.live().privacy(true).player(PlayerStatus.State.PLAYING).build());
+        assertEquals("violet blip every 3 s: privacy on, the camera is off",
+                device.view().led().look() + ": " + device.view().led().meaning());
+        device.stateChanged(null, States.live().camera(io.moodbox.camera.SourceStatus.State.OFF)
+                .player(PlayerStatus.State.PLAYING).face(Emotion.SAD).build());
+        v = device.view();
+        assertEquals("blue, breathing: music playing, not watching", v.led().look() + ": " + v.led().meaning());
+        assertEquals(2, v.led().steps().size(), "a breath: up, then down");
+
+        assertEquals(List.of("play", "next", "mood", "privacy"), v.buttons().stream().map(DeviceView.ButtonView::name).toList());
+        DeviceView.ButtonView play = v.buttons().get(0);
+        assertEquals(5, play.pin());
+        assertEquals(List.of(new DeviceView.Does(DeviceView.Gesture.SHORT, "toggle-play", "play or pause", 0)), play.gestures());
+        DeviceView.ButtonView privacy = v.buttons().get(3);
+        assertEquals(new DeviceView.Does(DeviceView.Gesture.LONG, "shutdown",
+                "nothing: shutting down from a button is off (device.shutdown.enabled)", 4.0), privacy.gestures().get(1));
+    }
+
+    @Test
+    void aSingleLedIsDescribedByItsBlinks() {
+        DeviceConfig d = DeviceConfig.defaults();
+        DeviceConfig.Led single = new DeviceConfig.Led(DeviceConfig.LedKind.SINGLE, 23, 17, 27, 22, false, 200, 1.0);
+        open(new DeviceConfig(d.provider(), d.gpioChip(), single, d.timing(), d.buttons(), false),
+                States.live().face(Emotion.HAPPY).build());
+        DeviceView.Led led = device.view().led();
+        assertEquals("single", led.kind());
+        assertEquals("on, with a wink every 2 s: watching, someone is here (happy)", led.look() + ": " + led.meaning());
+        assertEquals(List.of(new DeviceView.Step("#ffffff", "#ffffff", 1850), new DeviceView.Step("#000000", "#000000", 150)),
+                led.steps());
+    }
+
+    /** Plays a page press's script on the mock pin in simulated time, as the press thread does in real time. */
+    private void playScript(String name, DeviceView.Gesture g) {
+        for (BoxDevice.Hold h : device.script(configButton(name), g)) {
+            button(name).mockState(h.pressed() ? DigitalState.LOW : DigitalState.HIGH);
+            run(h.ns() / MS);
+        }
+    }
+
+    private DeviceConfig currentConfig;
+
+    private Button configButton(String name) {
+        return currentConfig.buttons().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aPagePressIsTimedSoTheDetectorReadsTheGestureAsked() {
+        DeviceConfig d = DeviceConfig.defaults();
+        currentConfig = new DeviceConfig(d.provider(), d.gpioChip(), d.led(), d.timing(),
+                List.of(new Button("play", 5, Action.TOGGLE_PLAY, Action.NEXT, Action.VOLUME_UP),
+                        new Button("privacy", 26, Action.TOGGLE_PRIVACY, Action.NONE, Action.SHUTDOWN)), true);
+        open(currentConfig, States.live().volume(40).build());
+        run(50);
+        playScript("play", DeviceView.Gesture.SHORT);
+        assertEquals(List.of("togglePlay"), controls.calls());
+        playScript("play", DeviceView.Gesture.DOUBLE);
+        assertEquals(List.of("togglePlay", "next"), controls.calls());
+        playScript("play", DeviceView.Gesture.LONG);
+        assertEquals(List.of("togglePlay", "next", "volume 50"), controls.calls());
+        playScript("privacy", DeviceView.Gesture.LONG);
+        assertEquals(List.of("togglePlay", "next", "volume 50", "shutdown"), controls.calls(), "held past the 4 s shutdown hold");
+    }
+
+    @Test
+    void pagePressesFollowSlowButtonTimingsToo() {
+        DeviceConfig d = DeviceConfig.defaults();
+        DeviceConfig.Timing slow = new DeviceConfig.Timing(true, Duration.ofMillis(50), Duration.ofMillis(150),
+                Duration.ofMillis(450), Duration.ofMillis(1000), Duration.ofMillis(1000));
+        currentConfig = new DeviceConfig(d.provider(), d.gpioChip(), d.led(), slow,
+                List.of(new Button("play", 5, Action.TOGGLE_PLAY, Action.NEXT, Action.VOLUME_DOWN)), false);
+        open(currentConfig, States.live().volume(40).build());
+        run(200);
+        playScript("play", DeviceView.Gesture.SHORT);
+        playScript("play", DeviceView.Gesture.DOUBLE);
+        playScript("play", DeviceView.Gesture.LONG);
+        assertEquals(List.of("togglePlay", "next", "volume 30"), controls.calls());
+    }
+
+    @Test
+    void aPressFromThePageGoesThroughTheMockPinAndTheButtonThread() throws Exception {
+        gpio = Pi4jGpio.mock();
+        GpioOpener opener = new GpioOpener(java.nio.file.Path.of("/nonexistent"), java.nio.file.Path.of("/nonexistent"),
+                chip -> { throw new AssertionError("not gpiod"); }, () -> gpio, p -> true);
+        DeviceConfig d = DeviceConfig.defaults();
+        DeviceConfig mock = new DeviceConfig(DeviceConfig.Provider.MOCK, -1, d.led(), d.timing(), d.buttons(), false);
+        BoxDevice live = BoxDevice.open(mock, opener, controls, States.live().build(), reported::add);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (live.polls() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            live.press("next", DeviceView.Gesture.SHORT);
+            var busy = assertThrows(IllegalStateException.class, () -> live.press("play", DeviceView.Gesture.SHORT));
+            assertTrue(busy.getMessage().contains("still being pressed"), busy.getMessage());
+            boolean sawPinPressed = false;
+            while (controls.calls().isEmpty() && System.nanoTime() < deadline) {
+                sawPinPressed |= button("next").state() == DigitalState.LOW;
+                Thread.sleep(2);
+            }
+            assertTrue(sawPinPressed, "the press drove the mock pin to its active (low) level");
+            assertEquals(List.of("next"), controls.calls(), "moodbox-buttons read the pin and called Controls");
+            assertEquals(DigitalState.HIGH, button("next").state(), "released again");
+            while (System.nanoTime() < deadline) {
+                try {
+                    live.press("play", DeviceView.Gesture.SHORT);
+                    break;
+                } catch (IllegalStateException stillBusy) {
+                    Thread.sleep(20);
+                }
+            }
+            while (controls.calls().size() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertEquals(List.of("next", "togglePlay"), controls.calls());
+            var unknown = assertThrows(java.util.NoSuchElementException.class, () -> live.press("volume", DeviceView.Gesture.SHORT));
+            assertEquals("there is no button 'volume'; the buttons are play, next, mood, privacy", unknown.getMessage());
+        } finally {
+            live.close();
+        }
+    }
+
+    @Test
+    void realOrAbsentGpioShowsTheButtonsButRefusesAPress() {
+        Gpio gpiod = new Gpio() {
+            @Override public Output output(String name, int bcm, boolean activeLow) { return on -> { }; }
+            @Override public Input input(String name, int bcm, boolean activeLow) { return () -> false; }
+            @Override public String describe() { return "gpiod gpiochip0"; }
+            @Override public void close() { }
+        };
+        device = new BoxDevice(DeviceConfig.defaults(), gpiod, null, controls, States.live().build(), reported::add, clock::get);
+        DeviceView v = device.view();
+        assertFalse(v.pressable());
+        assertTrue(v.pressNote().startsWith("These are the box's real buttons (gpiod gpiochip0): press them on the box."),
+                v.pressNote());
+        assertEquals(4, v.buttons().size(), "the buttons are still shown");
+        assertEquals("white, steady", v.led().look());
+        var real = assertThrows(IllegalStateException.class, () -> device.press("play", DeviceView.Gesture.SHORT));
+        assertEquals(v.pressNote(), real.getMessage());
+        assertThrows(java.util.NoSuchElementException.class, () -> device.press("volume", DeviceView.Gesture.SHORT));
+        device.close();
+
+        device = new BoxDevice(DeviceConfig.defaults(), null, "No GPIO chip found", controls, States.live().build(),
+                reported::add, clock::get);
+        v = device.view();
+        assertFalse(v.pressable());
+        assertEquals("no GPIO", v.gpio());
+        assertEquals("No GPIO is open (device.provider=auto), so there are no buttons to press.", v.pressNote());
+        assertEquals(new DeviceView.Led("rgb", "none", "no light", "no GPIO is open, so there is no status LED", List.of()), v.led());
+        assertThrows(IllegalStateException.class, () -> device.press("play", DeviceView.Gesture.LONG));
+        assertEquals(List.of(), controls.calls());
+    }
+
+    @Test
+    void theMockPinIsDrivenAtTheWiredLevel() {
+        gpio = Pi4jGpio.mock();
+        Gpio.Input low = gpio.input("low", 5, true), high = gpio.input("high", 6, false);
+        assertFalse(low.active() || high.active(), "idle at the pull resistor's level");
+        low.drive(true);
+        high.drive(true);
+        assertTrue(low.active() && high.active());
+        assertEquals(DigitalState.LOW, gpio.context().io(Pi4jGpio.id("low"), MockDigitalInput.class).state(), "active-low pressed: LOW");
+        assertEquals(DigitalState.HIGH, gpio.context().io(Pi4jGpio.id("high"), MockDigitalInput.class).state());
+        low.drive(false);
+        assertFalse(low.active());
+        assertTrue(gpio.isMock());
+        gpio.close();
+        gpio = null;
     }
 }

@@ -35,4 +35,16 @@ public final class TestStates {
     public static BoxState withMood(BoxState s, Emotion mood, int faces) {
         return new BoxState(s.phase(), s.camera(), s.privacy(), mood(mood, faces), s.player(), s.fps(), s.problems(), s.startedAt(), s.at());
     }
+
+    /**
+     * Someone is here, the settled mood is {@code settled} (scoring 9%), but {@code top} scores more
+     * (22%): another expression leads and has not yet held its lead long enough to take over.
+     */
+    public static MoodState leaning(Emotion settled, Emotion top) {
+        float[] p = new float[Emotion.values().length];
+        java.util.Arrays.fill(p, 0.69f / (p.length - 2));
+        p[settled.ordinal()] = 0.09f;
+        p[top.ordinal()] = 0.22f;
+        return new MoodState(MoodState.Presence.PRESENT, settled, p, 0, 0, 0.09, 1, false, Instant.now());
+    }
 }

@@ -1,8 +1,11 @@
 package io.moodbox.web;
 
 import io.moodbox.testing.Required;
-
+import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.Emotion;
+import io.moodbox.mood.MoodState;
+import io.moodbox.music.PlayerStatus;
+import io.moodbox.testing.FixedLibrary;
 import io.moodbox.testing.TestStates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -110,6 +114,7 @@ class PageTest {
         wait.until(d -> t.controls.calls().containsAll(List.of("next", "lock true")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("mood-sub"), "held"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("library"), "Happy"));
+        assertEquals("-60 min", driver.findElement(By.id("plot")).getDomAttribute("data-first-tick"), "an hour of history");
         driver.executeScript("window.scrollTo(0, 0)");
         shot("page-phone.png");
         driver.manage().window().setSize(new Dimension(412, 2400)); // the whole page, phone width
@@ -169,6 +174,206 @@ class PageTest {
         t.state.update(s -> TestStates.withMood(s, Emotion.SAD, 1));
         wait.until(textIs("mood-label", "sad"));
         shot("page-anonymous-phone.png");
+    }
+
+    @Test
+    void theMoodCardSaysWhyTheSettledMoodIsNotTheTopScoreAndThePlotFitsAShortHistory() throws Exception {
+        t = new TestServer(dir, true);
+        seed(34);   // 170 s: a box that started three minutes ago
+        driver.manage().window().setSize(new Dimension(412, 915));
+        driver.get(t.base() + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.until(textIs("mood-label", "neutral"));
+        WebElement plot = driver.findElement(By.id("plot"));
+        wait.until(d -> plot.getDomAttribute("data-first-tick") != null);
+        assertEquals("-3 min", plot.getDomAttribute("data-first-tick"), "the axis starts at the oldest point, not an hour ago");
+        assertEquals("180", plot.getDomAttribute("data-span-seconds"));
+        assertEquals("-3 min|-2|-1|now", plot.getDomAttribute("data-ticks"));
+        assertEquals("The last 3 minutes", driver.findElement(By.id("plot-h")).getText());
+        assertFalse(driver.findElement(By.id("mood-leaning-box")).isDisplayed(), "the top score is the settled mood");
+        assertEquals("its score now 70%", driver.findElement(By.id("mood-sub")).getText(), "the same number as its bar");
+
+        // Sad leads, but has not held its lead long enough: the page says so, with the live settings.
+        t.state.update(s -> withMood(s, TestStates.leaning(Emotion.SURPRISE, Emotion.SAD)));
+        wait.until(textIs("mood-label", "surprise"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("mood-leaning-box")));
+        assertEquals("sad (22%)", driver.findElement(By.id("mood-leaning")).getDomProperty("textContent"));
+        assertEquals("its score now 9%", driver.findElement(By.id("mood-sub")).getText());
+        assertEquals("9%", driver.findElement(By.cssSelector("#emotions li[data-emotion=surprise] .pct")).getText());
+        assertEquals("Sad leads surprise by 13 points. The box changes the settled mood only when another one leads it"
+                + " by 10 points for 0.4 s, so a passing look doesn't change the music.",
+                driver.findElement(By.id("mood-why")).getText());
+        driver.executeScript("document.getElementById('mood-h').scrollIntoView(); window.scrollBy(0, -70)");
+        shot("page-leaning-phone.png");
+        t.settings.update(Map.of("mood.switch_margin", "0.15"));
+        t.state.update(s -> withMood(s, TestStates.leaning(Emotion.SURPRISE, Emotion.SAD)).withFps(9.0));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("mood-why"), "by 15 points for 0.4 s"));
+
+        // Nobody here: no leaning, whatever the numbers say.
+        MoodState away = TestStates.leaning(Emotion.SURPRISE, Emotion.SAD);
+        t.state.update(s -> withMood(s, new MoodState(MoodState.Presence.NOBODY, away.mood(), away.emotions(), 0, 0, 0, 0,
+                false, away.at())));
+        wait.until(textIs("mood-label", "nobody here"));
+        assertFalse(driver.findElement(By.id("mood-leaning-box")).isDisplayed());
+        t.state.update(s -> TestStates.withMood(s, Emotion.HAPPY, 1));
+        wait.until(textIs("mood-label", "happy"));
+        assertFalse(driver.findElement(By.id("mood-leaning-box")).isDisplayed(), "settled and top agree again");
+    }
+
+    @Test
+    void nowPlayingRunsOnWhilePlayingStopsWhenPausedAndSaysWhereTheSoundGoes() throws Exception {
+        t = new TestServer(dir, true);
+        driver.manage().window().setSize(new Dimension(412, 915));
+        driver.get(t.base() + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.until(textIs("duration", "3:20"));
+        // Playing at 0:12 and no position event since: the page runs on by itself.
+        wait.until(textIs("elapsed", "0:13"));
+        t.state.update(s -> withPlayer(s, new PlayerStatus(PlayerStatus.State.PAUSED, FixedLibrary.SUNNY, "fits the happy room", 40, 30)));
+        wait.until(textIs("elapsed", "0:30"));
+        Thread.sleep(1500);
+        assertEquals("0:30", driver.findElement(By.id("elapsed")).getText(), "paused: it stays put");
+        String width = (String) driver.executeScript("return document.getElementById('progress-fill').style.width");
+        assertEquals("15%", width, "30 s of 200 s");
+        assertEquals("0:30 of 3:20", driver.findElement(By.id("progress-bar")).getDomAttribute("aria-valuetext"));
+        assertFalse(driver.findElement(By.id("sound")).isDisplayed(), "no output reported, no sound line");
+
+        String why = "No speaker: the sound card 'USB Audio' is gone; plug it back in or choose another in Settings (music.output).";
+        t.state.update(s -> withPlayer(s, new PlayerStatus(PlayerStatus.State.NO_DEVICE, FixedLibrary.SUNNY, why, 40, 30)));
+        wait.until(textIs("sound", "Sound: " + why));
+        assertEquals("", driver.findElement(By.id("reason")).getText(), "the reason is the sound line, not a 'Why:'");
+        assertTrue(driver.findElement(By.id("sound")).getDomAttribute("class").contains("warn"));
+    }
+
+    @Test
+    void withoutASoundCardThePageSaysSoAndAControlsAnswerShowsBesideIt() throws Exception {
+        t = new TestServer(dir, false);
+        t.state.update(s -> withPlayer(s, new PlayerStatus(PlayerStatus.State.PLAYING, FixedLibrary.SUNNY, "fits the happy room",
+                40, 12, "none: no sound card was found", false)));
+        logInAsOwner();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.until(textIs("sound", "Sound: none: no sound card was found"));
+        assertTrue(driver.findElement(By.id("sound-note")).isDisplayed(), "silent: a visible note");
+        assertTrue(driver.findElement(By.id("sound-note")).getText().contains("plays on silently"));
+
+        // Done: the box's own words, neutral.
+        driver.findElement(By.id("btn-next")).click();
+        wait.until(textIs("control-msg", "recorded next"));
+        assertFalse(driver.findElement(By.id("control-msg")).getDomAttribute("class").contains("warn"));
+        // Not done (HTTP 409): the reason, as a warning, never "ok".
+        t.controls.answerWith(io.moodbox.app.Controls.Reply.refused("Nothing to skip to: the music library is empty."));
+        driver.findElement(By.id("btn-next")).click();
+        wait.until(textIs("control-msg", "Nothing to skip to: the music library is empty."));
+        assertTrue(driver.findElement(By.id("control-msg")).getDomAttribute("class").contains("warn"));
+        assertNoScriptErrors();
+    }
+
+    @Test
+    void onTheMockGpioTheOwnerSeesTheLedAndPressesTheButtons() throws Exception {
+        t = new TestServer(dir, false, DeviceConfig.Provider.MOCK);
+        t.state.update(s -> s.withProblems(List.of("The camera stopped: /dev/video0 is gone. Plug it back in.")));
+        driver.manage().window().setSize(new Dimension(1280, 1400));
+        logInAsOwner();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#buttons button.press")));
+        assertEquals("Needs your attention", driver.findElement(By.id("attention-h")).getText());
+        assertTrue(driver.findElement(By.id("problems")).getText().contains("/dev/video0 is gone"));
+        wait.until(textIs("led-words", "white with a red flash: watching, and something needs your attention"));
+        t.state.update(s -> s.withProblems(List.of()));
+        wait.until(textIs("led-words", "teal, steady: watching, someone is here (neutral)"));
+        assertFalse(driver.findElement(By.id("attention")).isDisplayed(), "no heading when nothing needs attention");
+        wait.until(d -> "rgba(0, 217, 191, 1)".equals(d.findElement(By.id("led-dot")).getCssValue("background-color")));
+        assertEquals("play or pause", driver.findElement(By.cssSelector("#buttons li[data-button=play] li[data-gesture=short] .does")).getText());
+        assertEquals("hold 4 s:", driver.findElement(By.cssSelector("#buttons li[data-button=privacy] li[data-gesture=long] .muted")).getText());
+        shot("page-device-desktop.png");
+
+        // A short press on "play": through the mock pin, the button thread and its detector, to Controls.
+        press("play", "short");
+        wait.until(d -> t.controls.calls().equals(List.of("toggle")));
+        assertTrue(driver.findElement(By.id("press-msg")).getText().startsWith("Pressing 'play' (short)"));
+
+        // Holding "privacy" for its shutdown hold: no click, no shutdown (off), and the buttons are busy meanwhile.
+        press("privacy", "long");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("press-msg"), "Pressing 'privacy' (long)"));
+        press("next", "short");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("press-msg"), "still being pressed"));
+        assertTrue(driver.findElement(By.id("press-msg")).getDomAttribute("class").contains("warn"), "a refusal is a warning");
+        Thread.sleep(5000);
+        assertEquals(List.of("toggle"), t.controls.calls(), "a 4 s hold is neither a click nor (with shutdown off) a shutdown");
+        press("next", "short");
+        wait.until(d -> t.controls.calls().equals(List.of("toggle", "next")));
+
+        // The privacy LED: the dot plays the pattern.
+        t.state.update(s -> new io.moodbox.app.BoxState(s.phase(), new io.moodbox.camera.SourceStatus(io.moodbox.camera.SourceStatus.State.OFF, "demo", "", 0, s.at()),
+                true, s.mood(), s.player(), s.fps(), s.problems(), s.startedAt(), s.at()));
+        wait.until(textIs("led-words", "violet blip every 3 s: privacy on, the camera is off"));
+        assertEquals(1L, driver.executeScript("return document.getElementById('led-dot').getAnimations().length"));
+        assertNoScriptErrors();
+    }
+
+    @Test
+    void withoutTheMockGpioThePageShowsTheButtonsButOffersNoPress() throws Exception {
+        t = new TestServer(dir, false, DeviceConfig.Provider.NONE);
+        driver.manage().window().setSize(new Dimension(412, 915));
+        logInAsOwner();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("buttons"), "privacy on or off"));
+        assertTrue(driver.findElements(By.cssSelector("#buttons button")).isEmpty(), "nothing to press");
+        assertEquals("No GPIO is open (device.provider=none), so there are no buttons to press.",
+                driver.findElement(By.id("press-note")).getText());
+        assertEquals("No GPIO is open, so there is no status LED.", driver.findElement(By.id("led-words")).getText());
+        assertFalse(driver.findElement(By.id("led-dot")).isDisplayed());
+        Object status = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "moodbox.api('/api/device/buttons/play', {method: 'POST', body: {gesture: 'short'}})"
+                + ".then(() => done('done'), (e) => done(e.status + ' ' + e.message));");
+        assertEquals("409 No GPIO is open (device.provider=none), so there are no buttons to press.", status,
+                "the refusal's message reaches the page (ApiError takes 'message' when there is no 'error')");
+        assertTrue(t.controls.calls().isEmpty());
+    }
+
+    private void press(String button, String gesture) {
+        driver.findElement(By.cssSelector("#buttons button.press[data-button=" + button + "][data-gesture=" + gesture + "]")).click();
+    }
+
+    /** Sets the password over HTTP and hands this browser the session cookie. */
+    private void logInAsOwner() throws Exception {
+        t.setUp();
+        driver.get(t.base() + "/icon.svg");
+        driver.manage().deleteAllCookies();
+        String[] c = t.cookie.split("=", 2);
+        driver.manage().addCookie(new Cookie(c[0], c[1], "/"));
+        driver.get(t.base() + "/");
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
+    }
+
+    private void assertNoScriptErrors() {
+        List<String> problems = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .filter(m -> !m.contains("the server responded with a status of 4")) // expected refusals
+                .toList();
+        assertEquals(List.of(), problems, "no script errors or CSP violations");
+    }
+
+    private static io.moodbox.app.BoxState withMood(io.moodbox.app.BoxState s, MoodState m) {
+        return new io.moodbox.app.BoxState(s.phase(), s.camera(), s.privacy(), m, s.player(), s.fps(), s.problems(), s.startedAt(), s.at());
+    }
+
+    private static io.moodbox.app.BoxState withPlayer(io.moodbox.app.BoxState s, PlayerStatus p) {
+        return s.withPlayer(p);
+    }
+
+    /** {@code points} plot points, 5 s apart, ending now: a box that has been up that long. */
+    private void seed(int points) {
+        var base = t.state.current();
+        java.time.Instant now = java.time.Instant.now();
+        t.server.history().clear();
+        for (int i = 0; i < points; i++) {
+            var s = TestStates.withMood(base, Emotion.NEUTRAL, 1);
+            t.server.history().record(new io.moodbox.app.BoxState(s.phase(), s.camera(), s.privacy(), s.mood(), s.player(),
+                    s.fps(), s.problems(), s.startedAt(), now.minusSeconds(5L * (points - i))));
+        }
+        t.server.history().record(base);
     }
 
     /** An hour of a room drifting from calm to happy and back, so the plot has something to show. */

@@ -2,6 +2,7 @@ package io.moodbox.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.moodbox.config.MoodboxException;
+import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.Emotion;
 import io.moodbox.testing.TestStates;
 import org.junit.jupiter.api.AfterEach;
@@ -388,7 +389,8 @@ class WebServerTest {
     void aTakenPortFailsWithAClearMessage() throws Exception {
         t = new TestServer(dir, false);
         WebConfig same = new WebConfig("127.0.0.1", t.server.port(), false, false, false, 60, dir.resolve("o2"), 4096);
-        var second = new WebServer(same, t.state, t.controls, t.settings, t.library, java.util.Optional::empty);
+        var second = new WebServer(same, t.state, t.controls, t.settings, t.library, java.util.Optional::empty,
+                new io.moodbox.testing.NoDevice());
         var e = assertThrows(MoodboxException.class, second::start);
         assertTrue(e.getMessage().contains("web.port " + t.server.port()), e.getMessage());
         second.close();
@@ -412,6 +414,91 @@ class WebServerTest {
         assertEquals(200, t.get("/api/settings").statusCode());
         t.cookie = null;
         assertEquals(200, t.login("a brand new password").statusCode());
+    }
+
+    @Test
+    void theDeviceViewIsForStatusReadersAndPressesAreTheOwners() throws Exception {
+        t = new TestServer(dir, false, DeviceConfig.Provider.MOCK);
+        assertEquals(401, t.get("/api/device").statusCode());
+        assertEquals(401, t.post("/api/device/buttons/next", "{\"gesture\":\"short\"}").statusCode());
+        t.setUp();
+        JsonNode d = TestServer.json(t.get("/api/device"));
+        assertEquals("mock", d.get("gpio").asText());
+        assertTrue(d.get("pressable").asBoolean());
+        assertEquals("face_seen", d.at("/led/signal").asText(), "live, someone present");
+        assertEquals("teal, steady", d.at("/led/look").asText());
+        assertEquals("play", d.at("/buttons/0/name").asText());
+        assertEquals("short", d.at("/buttons/0/gestures/0/gesture").asText());
+        assertEquals("play or pause", d.at("/buttons/0/gestures/0/words").asText());
+        assertEquals(4.0, d.at("/buttons/3/gestures/1/holdSeconds").asDouble(), "privacy's long press is the shutdown hold");
+
+        JsonNode status = TestServer.json(t.get("/api/status"));
+        assertEquals("watching, someone is here (neutral)", status.at("/led/meaning").asText(), "the LED rides along with the state");
+        t.close();
+
+        t = new TestServer(dir, true, DeviceConfig.Provider.MOCK);
+        assertEquals(200, t.get("/api/device").statusCode(), "anonymous status readers see the LED and buttons");
+        assertEquals(401, t.post("/api/device/buttons/next", "{\"gesture\":\"short\"}").statusCode(), "but only the owner presses");
+        assertTrue(t.controls.calls().isEmpty());
+    }
+
+    @Test
+    void aButtonPressNeedsCsrfAGestureAndAButton() throws Exception {
+        t = new TestServer(dir, false, DeviceConfig.Provider.MOCK);
+        t.setUp();
+        assertEquals(403, t.post("/api/device/buttons/next", "{\"gesture\":\"short\"}", false).statusCode());
+        var crossSite = t.http.send(t.request("/api/device/buttons/next").header(WebServer.CSRF_HEADER, t.csrf)
+                .header("Content-Type", "application/json").header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"gesture\":\"short\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, crossSite.statusCode());
+
+        var bad = t.post("/api/device/buttons/next", "{\"gesture\":\"triple\"}");
+        assertEquals(400, bad.statusCode());
+        assertEquals("gesture", TestServer.json(bad).get("field").asText());
+        assertEquals(400, t.post("/api/device/buttons/next", "{}").statusCode());
+        var unknown = t.post("/api/device/buttons/volume", "{\"gesture\":\"short\"}");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(TestServer.json(unknown).get("error").asText().contains("play, next, mood, privacy"), unknown.body());
+        assertTrue(t.controls.calls().isEmpty(), "nothing was pressed");
+
+        var ok = t.post("/api/device/buttons/next", "{\"gesture\":\"short\"}");
+        assertEquals(202, ok.statusCode(), ok.body());
+        assertTrue(TestServer.json(ok).get("ok").asBoolean());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (t.controls.calls().isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(java.util.List.of("next"), t.controls.calls(), "the button thread took the press from the mock pin");
+    }
+
+    @Test
+    void withoutTheMockGpioAPressIsRefusedWith409() throws Exception {
+        t = new TestServer(dir, false, DeviceConfig.Provider.NONE);
+        t.setUp();
+        JsonNode d = TestServer.json(t.get("/api/device"));
+        assertFalse(d.get("pressable").asBoolean());
+        assertEquals(4, d.get("buttons").size(), "what the buttons would do is still shown");
+        var refused = t.post("/api/device/buttons/play", "{\"gesture\":\"short\"}");
+        assertEquals(409, refused.statusCode());
+        JsonNode r = TestServer.json(refused);
+        assertFalse(r.get("ok").asBoolean());
+        assertEquals(d.get("pressNote").asText(), r.get("message").asText());
+        assertTrue(r.get("message").asText().startsWith("No GPIO is open"), r.toString());
+        assertTrue(t.controls.calls().isEmpty());
+    }
+
+    @Test
+    void theMoodSaysWhatLeadsAndTheHysteresisSettings() throws Exception {
+        t = new TestServer(dir, true);
+        JsonNode m = TestServer.json(t.get("/api/mood"));
+        assertEquals("neutral", m.get("leaning").asText());
+        assertEquals(0.1, m.get("switchMargin").asDouble(), 1e-9);
+        assertEquals(0.4, m.get("holdSeconds").asDouble(), 1e-9);
+        t.state.update(s -> new io.moodbox.app.BoxState(s.phase(), s.camera(), s.privacy(),
+                TestStates.leaning(Emotion.SURPRISE, Emotion.SAD), s.player(), s.fps(), s.problems(), s.startedAt(), s.at()));
+        t.settings.update(java.util.Map.of("mood.switch_margin", "0.15"));
+        JsonNode s = TestServer.json(t.get("/api/status"));
+        assertEquals("surprise", s.at("/mood/mood").asText());
+        assertEquals("sad", s.at("/mood/leaning").asText());
+        assertEquals(0.15, s.at("/mood/switchMargin").asDouble(), 1e-9, "the live setting");
     }
 
     private static String nextData(BlockingQueue<String> lines) throws InterruptedException {

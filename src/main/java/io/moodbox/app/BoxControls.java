@@ -1,5 +1,6 @@
 package io.moodbox.app;
 
+import io.moodbox.box.Controls;
 import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;
 import io.moodbox.mood.MoodBoard;

@@ -1,6 +1,10 @@
 package io.moodbox.app;
 
-import io.moodbox.app.BoxState.Phase;
+import io.moodbox.box.BoxState;
+import io.moodbox.box.Controls;
+import io.moodbox.box.StateListener;
+import io.moodbox.box.StateModel;
+import io.moodbox.box.BoxState.Phase;
 import io.moodbox.camera.SourceStatus;
 import io.moodbox.config.ConfigException;
 import io.moodbox.config.Settings;

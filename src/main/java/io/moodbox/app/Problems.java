@@ -1,5 +1,6 @@
 package io.moodbox.app;
 
+import io.moodbox.box.StateModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.moodbox.device;
 
-import io.moodbox.app.BoxState;
-import io.moodbox.app.Controls;
+import io.moodbox.box.BoxState;
+import io.moodbox.box.Controls;
 import io.moodbox.device.ButtonDetector.Gesture;
 import io.moodbox.device.DeviceConfig.Action;
 import io.moodbox.device.DeviceConfig.Button;

@@ -1,8 +1,8 @@
 package io.moodbox.device;
 
-import io.moodbox.app.BoxState;
-import io.moodbox.app.Controls;
-import io.moodbox.app.StateListener;
+import io.moodbox.box.BoxState;
+import io.moodbox.box.Controls;
+import io.moodbox.box.StateListener;
 
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
 package io.moodbox.device;
 
-import io.moodbox.app.BoxState;
-import io.moodbox.app.Controls;
+import io.moodbox.box.BoxState;
+import io.moodbox.box.Controls;
 import io.moodbox.camera.SourceStatus;
 import io.moodbox.device.DeviceConfig.Provider;
 import io.moodbox.emotion.Emotion;

@@ -1,6 +1,6 @@
 package io.moodbox.device;
 
-import io.moodbox.app.BoxState;
+import io.moodbox.box.BoxState;
 import io.moodbox.device.DeviceConfig.LedKind;
 import io.moodbox.device.LedPattern.Signal;
 import io.moodbox.device.LedPattern.Step;

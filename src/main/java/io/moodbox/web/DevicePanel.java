@@ -13,7 +13,7 @@ public interface DevicePanel {
 
     /**
      * Presses a button as a finger would, through the mock GPIO pin, so the button's own detection
-     * and its {@link io.moodbox.app.Controls} call run as with hardware; returns at once.
+     * and its {@link io.moodbox.box.Controls} call run as with hardware; returns at once.
      *
      * @throws java.util.NoSuchElementException when there is no button by that name
      * @throws IllegalStateException when the GPIO is not the mock (or a press is still going on);

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The music library as the page shows it. Implemented by {@code app} over the music stage;
  * called on web request threads, so it must be thread-safe and must not block on a scan.
- * A re-scan is started through {@link io.moodbox.app.Controls#rescan()}.
+ * A re-scan is started through {@link io.moodbox.box.Controls#rescan()}.
  */
 public interface LibraryView {
     /** Every track by its mood label ("happy", "calm", ...), in the library's order. */

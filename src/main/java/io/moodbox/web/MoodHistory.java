@@ -1,6 +1,6 @@
 package io.moodbox.web;
 
-import io.moodbox.app.BoxState;
+import io.moodbox.box.BoxState;
 import io.moodbox.mood.MoodState;
 
 import java.util.ArrayList;

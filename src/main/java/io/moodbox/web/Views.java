@@ -1,6 +1,6 @@
 package io.moodbox.web;
 
-import io.moodbox.app.BoxState;
+import io.moodbox.box.BoxState;
 import io.moodbox.camera.SourceStatus;
 import io.moodbox.device.DeviceView;
 import io.moodbox.emotion.Emotion;

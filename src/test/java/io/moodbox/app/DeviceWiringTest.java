@@ -1,5 +1,6 @@
 package io.moodbox.app;
 
+import io.moodbox.box.BoxState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.moodbox.app;
 
+import io.moodbox.box.BoxState;
 import io.moodbox.camera.Frame;
 import io.moodbox.camera.SourceStatus;
 import io.moodbox.config.Settings;

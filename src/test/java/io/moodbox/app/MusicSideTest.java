@@ -1,5 +1,7 @@
 package io.moodbox.app;
 
+import io.moodbox.box.BoxState;
+import io.moodbox.box.Controls;
 import io.moodbox.config.Settings;
 import io.moodbox.emotion.Emotion;
 import io.moodbox.music.MusicConfig;

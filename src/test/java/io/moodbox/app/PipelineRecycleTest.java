@@ -1,5 +1,7 @@
 package io.moodbox.app;
 
+import io.moodbox.box.BoxState;
+import io.moodbox.box.StateModel;
 import io.moodbox.camera.Frame;
 import io.moodbox.camera.SourceStatus;
 import io.moodbox.mood.FaceReading;

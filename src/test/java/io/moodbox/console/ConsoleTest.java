@@ -1,6 +1,6 @@
 package io.moodbox.console;
 
-import io.moodbox.app.StateModel;
+import io.moodbox.box.StateModel;
 import io.moodbox.emotion.Emotion;
 import io.moodbox.testing.FixedLibrary;
 import io.moodbox.testing.MemorySettingsStore;

@@ -3,7 +3,7 @@ package io.moodbox.device;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
-import io.moodbox.app.BoxState;
+import io.moodbox.box.BoxState;
 import io.moodbox.device.DeviceConfig.Action;
 import io.moodbox.device.DeviceConfig.Button;
 import io.moodbox.device.LedPattern.Signal;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The device end to end on Pi4J's mock provider: mock input levels in, {@link io.moodbox.app.Controls}
+ * The device end to end on Pi4J's mock provider: mock input levels in, {@link io.moodbox.box.Controls}
  * calls out; state changes in, mock output levels out. A simulated clock makes every timing exact.
  */
 class BoxDeviceTest {

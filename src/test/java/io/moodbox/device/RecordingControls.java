@@ -1,6 +1,6 @@
 package io.moodbox.device;
 
-import io.moodbox.app.Controls;
+import io.moodbox.box.Controls;
 
 import java.util.ArrayList;
 import java.util.List;

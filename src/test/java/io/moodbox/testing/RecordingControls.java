@@ -1,8 +1,8 @@
 package io.moodbox.testing;
 
-import io.moodbox.app.BoxState;
-import io.moodbox.app.Controls;
-import io.moodbox.app.StateModel;
+import io.moodbox.box.BoxState;
+import io.moodbox.box.Controls;
+import io.moodbox.box.StateModel;
 import io.moodbox.mood.MoodState;
 import io.moodbox.music.PlayerStatus;
 

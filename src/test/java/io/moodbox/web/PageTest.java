@@ -261,7 +261,7 @@ class PageTest {
         wait.until(textIs("control-msg", "recorded next"));
         assertFalse(driver.findElement(By.id("control-msg")).getDomAttribute("class").contains("warn"));
         // Not done (HTTP 409): the reason, as a warning, never "ok".
-        t.controls.answerWith(io.moodbox.app.Controls.Reply.refused("Nothing to skip to: the music library is empty."));
+        t.controls.answerWith(io.moodbox.box.Controls.Reply.refused("Nothing to skip to: the music library is empty."));
         driver.findElement(By.id("btn-next")).click();
         wait.until(textIs("control-msg", "Nothing to skip to: the music library is empty."));
         assertTrue(driver.findElement(By.id("control-msg")).getDomAttribute("class").contains("warn"));
@@ -304,7 +304,7 @@ class PageTest {
         wait.until(d -> t.controls.calls().equals(List.of("toggle", "next")));
 
         // The privacy LED: the dot plays the pattern.
-        t.state.update(s -> new io.moodbox.app.BoxState(s.phase(), new io.moodbox.camera.SourceStatus(io.moodbox.camera.SourceStatus.State.OFF, "demo", "", 0, s.at()),
+        t.state.update(s -> new io.moodbox.box.BoxState(s.phase(), new io.moodbox.camera.SourceStatus(io.moodbox.camera.SourceStatus.State.OFF, "demo", "", 0, s.at()),
                 true, s.mood(), s.player(), s.fps(), s.problems(), s.startedAt(), s.at()));
         wait.until(textIs("led-words", "violet blip every 3 s: privacy on, the camera is off"));
         assertEquals(1L, driver.executeScript("return document.getElementById('led-dot').getAnimations().length"));
@@ -355,11 +355,11 @@ class PageTest {
         assertEquals(List.of(), problems, "no script errors or CSP violations");
     }
 
-    private static io.moodbox.app.BoxState withMood(io.moodbox.app.BoxState s, MoodState m) {
-        return new io.moodbox.app.BoxState(s.phase(), s.camera(), s.privacy(), m, s.player(), s.fps(), s.problems(), s.startedAt(), s.at());
+    private static io.moodbox.box.BoxState withMood(io.moodbox.box.BoxState s, MoodState m) {
+        return new io.moodbox.box.BoxState(s.phase(), s.camera(), s.privacy(), m, s.player(), s.fps(), s.problems(), s.startedAt(), s.at());
     }
 
-    private static io.moodbox.app.BoxState withPlayer(io.moodbox.app.BoxState s, PlayerStatus p) {
+    private static io.moodbox.box.BoxState withPlayer(io.moodbox.box.BoxState s, PlayerStatus p) {
         return s.withPlayer(p);
     }
 
@@ -370,7 +370,7 @@ class PageTest {
         t.server.history().clear();
         for (int i = 0; i < points; i++) {
             var s = TestStates.withMood(base, Emotion.NEUTRAL, 1);
-            t.server.history().record(new io.moodbox.app.BoxState(s.phase(), s.camera(), s.privacy(), s.mood(), s.player(),
+            t.server.history().record(new io.moodbox.box.BoxState(s.phase(), s.camera(), s.privacy(), s.mood(), s.player(),
                     s.fps(), s.problems(), s.startedAt(), now.minusSeconds(5L * (points - i))));
         }
         t.server.history().record(base);
@@ -385,7 +385,7 @@ class PageTest {
         for (int i = 0; i < MoodHistory.CAPACITY; i++) {
             Emotion e = story[i * story.length / MoodHistory.CAPACITY];
             var s = TestStates.withMood(base, e, 1 + i % 3);
-            t.server.history().record(new io.moodbox.app.BoxState(s.phase(), s.camera(), s.privacy(), s.mood(), s.player(),
+            t.server.history().record(new io.moodbox.box.BoxState(s.phase(), s.camera(), s.privacy(), s.mood(), s.player(),
                     s.fps(), s.problems(), s.startedAt(), now.minusSeconds(5L * (MoodHistory.CAPACITY - i))));
         }
         t.server.history().record(base);

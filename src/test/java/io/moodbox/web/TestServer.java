@@ -2,7 +2,7 @@ package io.moodbox.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.moodbox.app.StateModel;
+import io.moodbox.box.StateModel;
 import io.moodbox.device.Device;
 import io.moodbox.device.DeviceConfig;
 import io.moodbox.device.DeviceView;

@@ -197,7 +197,7 @@ class WebServerTest {
         assertEquals(200, done.statusCode());
         assertTrue(TestServer.json(done).get("ok").asBoolean());
         assertEquals("recorded play", TestServer.json(done).get("message").asText());
-        t.controls.answerWith(io.moodbox.app.Controls.Reply.refused("Nothing to play: the music library is empty."));
+        t.controls.answerWith(io.moodbox.box.Controls.Reply.refused("Nothing to play: the music library is empty."));
         var refused = t.post("/api/controls/next", "");
         assertEquals(409, refused.statusCode(), "not done is not ok");
         assertFalse(TestServer.json(refused).get("ok").asBoolean());
@@ -492,7 +492,7 @@ class WebServerTest {
         assertEquals("neutral", m.get("leaning").asText());
         assertEquals(0.1, m.get("switchMargin").asDouble(), 1e-9);
         assertEquals(0.4, m.get("holdSeconds").asDouble(), 1e-9);
-        t.state.update(s -> new io.moodbox.app.BoxState(s.phase(), s.camera(), s.privacy(),
+        t.state.update(s -> new io.moodbox.box.BoxState(s.phase(), s.camera(), s.privacy(),
                 TestStates.leaning(Emotion.SURPRISE, Emotion.SAD), s.player(), s.fps(), s.problems(), s.startedAt(), s.at()));
         t.settings.update(java.util.Map.of("mood.switch_margin", "0.15"));
         JsonNode s = TestServer.json(t.get("/api/status"));

@@ -1,4 +1,4 @@
-package io.moodbox.app;
+package io.moodbox.box;
 
 import io.moodbox.camera.SourceStatus;
 import io.moodbox.mood.MoodState;

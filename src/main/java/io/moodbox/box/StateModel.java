@@ -1,4 +1,4 @@
-package io.moodbox.app;
+package io.moodbox.box;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package io.moodbox.app;
+package io.moodbox.box;
 
 /** Told of every change to the {@link BoxState}, on the state model's one events thread. Must not block. */
 public interface StateListener {

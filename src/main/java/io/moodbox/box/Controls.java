@@ -1,4 +1,4 @@
-package io.moodbox.app;
+package io.moodbox.box;
 
 /**
  * Every command the owner can give, from a button, the web page or the console. The only way

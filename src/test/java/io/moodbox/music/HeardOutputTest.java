@@ -9,13 +9,9 @@ import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleUnaryOperator;
 
@@ -65,29 +61,6 @@ class HeardOutputTest {
     }
 
     private static double timecodeAt(double hz) { return (hz - 300) / 100; }
-
-    static final class ListSource implements TrackSource {
-        final Deque<Track> tracks;
-        final List<Track> all;
-        final List<String> finished = Collections.synchronizedList(new ArrayList<>());
-
-        ListSource(Track... t) {
-            tracks = new ArrayDeque<>(List.of(t));
-            all = List.of(t);
-        }
-
-        @Override
-        public synchronized Optional<TrackPicker.Pick> next() {
-            Track t = tracks.pollFirst();
-            return t == null ? Optional.empty() : Optional.of(new TrackPicker.Pick(t, 0, 0, "test pick " + t.id()));
-        }
-
-        @Override
-        public Optional<Track> find(String id) { return all.stream().filter(t -> t.id().equals(id)).findFirst(); }
-
-        @Override
-        public void finished(Track track, boolean skipped) { finished.add(track.id() + (skipped ? " skipped" : " played")); }
-    }
 
     private MusicConfig config(int volume, int maxStart, MusicConfig.MoodChange change, int fadeMs, MusicConfig.Normalise n) {
         MusicConfig d = MusicConfig.defaults(dir, dir.resolve("state"));
@@ -144,13 +117,7 @@ class HeardOutputTest {
         }
     }
 
-    /** Peak of |x| in the 10 ms window starting at {@code t} seconds. */
-    static double peak(float[] x, double t) {
-        int a = (int) (t * RATE), b = Math.min(x.length, a + RATE / 100);
-        double p = 0;
-        for (int i = Math.max(0, a); i < b; i++) p = Math.max(p, Math.abs(x[i]));
-        return p;
-    }
+    static double peak(float[] x, double t) { return PlayerTest.peak(x, t); }
 
     /** Frequency from zero crossings over {@code seconds} starting at {@code t}. */
     static double hz(float[] x, double t, double seconds) {
@@ -172,7 +139,7 @@ class HeardOutputTest {
     void aMoodFadeGoesDownAndUpInStraightLinesOverTheFadeTime() throws Exception {
         Track a = sine("a", 441, 6), b = sine("b", 882, 6);
         Path wav = dir.resolve("fade.wav");
-        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 1000), wav, new ListSource(a, b), true);
+        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 1000), wav, new PlayerTest.ListSource(a, b), true);
         await(() -> heardSeconds(wav) >= 1.5, "a to be heard for 1.5 s");
         p.moodChanged();
         await(() -> heardSeconds(wav) >= 5, "the fade and 3 s of b to be heard");
@@ -201,7 +168,7 @@ class HeardOutputTest {
         // any gap, repeated or lost buffer, or step at the join shows as a jump or a flat run.
         Track a = sine("a", 441, 1), b = sine("b", 441, 1);
         Path wav = dir.resolve("join.wav");
-        ListSource src = new ListSource(a, b);
+        PlayerTest.ListSource src = new PlayerTest.ListSource(a, b);
         Player p = player(config(100, 100, MusicConfig.MoodChange.TRACK_END, 1000), wav, src, true);
         await(() -> src.finished.size() == 2, "both tracks");
         stopAfterBuffer(p);
@@ -220,7 +187,7 @@ class HeardOutputTest {
     void aRestartResumesWhereItStoppedAndNeverStartsLouderThanTheCap() throws Exception {
         Track r = timecode("r", 20);
         Path first = dir.resolve("first.wav"), second = dir.resolve("second.wav");
-        Player p = player(config(100, 100, MusicConfig.MoodChange.TRACK_END, 1000), first, new ListSource(r), true);
+        Player p = player(config(100, 100, MusicConfig.MoodChange.TRACK_END, 1000), first, new PlayerTest.ListSource(r), true);
         p.setVolume(90);
         await(() -> heardSeconds(first) >= 6, "6 s heard");
         p.close();   // a clean stop: the state is saved, the unheard buffer is lost as with a real line
@@ -230,7 +197,7 @@ class HeardOutputTest {
         double stoppedAt = timecodeAt(hz(x1, end1 - 0.06, 0.05)) + 0.035;   // window centre -> its end
 
         MusicConfig capped = config(100, 40, MusicConfig.MoodChange.TRACK_END, 1000);
-        Player p2 = player(capped, second, new ListSource(r), false);
+        Player p2 = player(capped, second, new PlayerTest.ListSource(r), false);
         assertEquals(40, p2.status().volumePercent(), "restored 90% capped at music.max-start-volume");
         await(() -> heardSeconds(second) >= 2, "the second run to play on");
         stopAfterBuffer(p2);
@@ -264,7 +231,7 @@ class HeardOutputTest {
         assertTrue(Double.isNaN(plain.gainDb()), "no tag, no gain");
 
         Path wav = dir.resolve("rg.wav");
-        ListSource src = new ListSource(tagged, plain);
+        PlayerTest.ListSource src = new PlayerTest.ListSource(tagged, plain);
         Player p = player(c, wav, src, true);
         await(() -> src.finished.size() == 2, "both tracks");
         stopAfterBuffer(p);

@@ -145,7 +145,7 @@ class OutputsTest {
         MusicConfig d = MusicConfig.defaults(dir, dir.resolve("state"));
         float[] tone = new float[44100];
         Track a = track("a", tone), b = track("b", tone), c = track("c", tone);
-        HeardOutputTest.ListSource src = new HeardOutputTest.ListSource(a, b, c);
+        PlayerTest.ListSource src = new PlayerTest.ListSource(a, b, c);
         RecordingPlayer never = new RecordingPlayer(1);
         never.failOpens(Integer.MAX_VALUE);
         try (Player p = new StreamPlayer(d, never, src, 60_000, true)) {

@@ -92,7 +92,7 @@ class PlayerTest {
     }
 
     /** Peak of |x| in the 10 ms window starting at {@code t} seconds. */
-    private static double peak(float[] x, double t) {
+    static double peak(float[] x, double t) {
         int a = (int) (t * RATE), b = Math.min(x.length, a + RATE / 100);
         double p = 0;
         for (int i = a; i < b; i++) p = Math.max(p, Math.abs(x[i]));
@@ -101,9 +101,7 @@ class PlayerTest {
 
     /** Frequency from zero crossings over 100 ms at {@code t}. */
     private static double hz(float[] x, double t) {
-        int a = (int) (t * RATE), b = Math.min(x.length, a + RATE / 10), crossings = 0;
-        for (int i = a + 1; i < b; i++) if ((x[i - 1] < 0) != (x[i] < 0)) crossings++;
-        return crossings / 2.0 / ((b - a) / (double) RATE);
+        return HeardOutputTest.hz(x, t, 0.1);
     }
 
     @Test

@@ -58,7 +58,7 @@ class AnalyzerTest {
 
     @Test
     void louderAndFasterMeansMoreArousal() {
-        // Without drums: a quiet kick-snare backbeat can be heard at half tempo (see README).
+        // Without drums: a quiet kick-snare backbeat can be heard at half tempo (see docs/music.md).
         Piece slowQuiet = new Piece("e1", "calm", 80, true, 0, Timbre.WARM, 0.2, 1, false, 12);
         Piece fastQuiet = new Piece("e1", "calm", 150, true, 0, Timbre.WARM, 0.2, 1, false, 12);
         Piece slowLoud = new Piece("e1", "calm", 80, true, 0, Timbre.WARM, 0.9, 1, false, 12);

@@ -28,7 +28,7 @@ class BlazeFaceDetectorTest {
             assertEquals(List.of(), finder.find(new Frame(0, 0, 640, 480, new byte[640 * 480 * 3])));
         }
         System.out.printf("blazeface on %d large faces: recall %.3f precision %.3f%n", score.truth(), score.recall(), score.precision());
-        // Floors under the measured figures (README): BlazeFace finds about half of FER's large faces.
+        // Floors under the measured figures (docs/seeing.md): BlazeFace finds about half of FER's large faces.
         assertTrue(score.recall() >= 0.3, "recall " + score.recall());
         assertTrue(score.precision() >= 0.9, "precision " + score.precision());
     }

@@ -36,7 +36,7 @@ class FaceFinderTest {
             }
         }
         System.out.printf("haar@640 on %d faces: recall %.3f precision %.3f%n", score.truth(), score.recall(), score.precision());
-        // Floors sit under the measured figures (README): Haar misses many of FER's harder faces.
+        // Floors sit under the measured figures (docs/seeing.md): Haar misses many of FER's harder faces.
         assertTrue(score.recall() >= 0.65, "recall " + score.recall());
         assertTrue(score.precision() >= 0.95, "precision " + score.precision());
     }

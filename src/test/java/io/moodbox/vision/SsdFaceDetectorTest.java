@@ -134,7 +134,7 @@ class SsdFaceDetectorTest {
         }
         System.out.printf("ssd+haar on %d faces: recall %.3f precision %.3f, %d boxes in 5 empty rooms%n",
                 score.truth(), score.recall(), score.precision(), falseBoxes);
-        // Floors under the measured figures (README: 95.4% recall, 98.3% precision on 300 scenes).
+        // Floors under the measured figures (docs/seeing.md: 95.4% recall, 98.3% precision on 300 scenes).
         assertTrue(score.recall() >= 0.88, "recall " + score.recall());
         assertTrue(score.precision() >= 0.92, "precision " + score.precision());
         assertEquals(0, falseBoxes);

@@ -36,7 +36,7 @@ final class BlazeFaceDetector implements FaceDetector {
     private static final Logger log = LoggerFactory.getLogger(BlazeFaceDetector.class);
     static final String RESOURCE = "face_detection_full_range.tflite";
     static final int INPUT = 192, GRID = 48, ANCHORS = GRID * GRID, COORDS = 16;
-    /** Measured on generated scenes (README): the FER crop is 1.12 times BlazeFace's box, centred 4% higher. */
+    /** Measured on generated scenes (docs/seeing.md): the FER crop is 1.12 times BlazeFace's box, centred 4% higher. */
     static final CropGeometry GEOMETRY = new CropGeometry(1.12, 0.0, -0.04);
     private static final double NMS_IOU = 0.3;
 

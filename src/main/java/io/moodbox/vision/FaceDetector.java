@@ -27,7 +27,7 @@ interface FaceDetector extends AutoCloseable {
         }
     }
 
-    /** How a FER2013-style crop is placed around this detector's box (measured, see README). */
+    /** How a FER2013-style crop is placed around this detector's box (measured, see docs/seeing.md). */
     CropGeometry crop();
 
     String name();

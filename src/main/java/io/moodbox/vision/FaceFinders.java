@@ -30,7 +30,7 @@ public final class FaceFinders {
                 yield new BlazeFaceDetector(config.blazefaceModel(), config.minConfidence());
             }
             case SSD -> ssdOrCascades(config);
-            // Measured on generated FER scenes (README): the SSD with the frontal cascade finds 95% of
+            // Measured on generated FER scenes (docs/seeing.md): the SSD with the frontal cascade finds 95% of
             // FER's faces at 98% precision, the SSD alone 93%, the union of two cascades 73-78%, one
             // cascade 65-70%, BlazeFace 27-42%. That search costs about twice the two cascades', paid
             // only on the frames that search the whole frame; the cascades follow the known faces between.

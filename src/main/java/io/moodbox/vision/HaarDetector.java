@@ -33,14 +33,14 @@ final class HaarDetector implements FaceDetector {
     static final String PROFILE = "haarcascades/haarcascade_profileface.xml";
     /**
      * The cascade's box is the FER crop: on generated scenes the true box is 1.00-1.03 times its
-     * side with the centre within 1% (DetectorComparisonBench; README), so no margin is added.
+     * side with the centre within 1% (DetectorComparisonBench; docs/seeing.md), so no margin is added.
      */
     static final CropGeometry GEOMETRY = new CropGeometry(1.0, 0.0, 0.0);
     /**
      * Around a known face the region is scaled so that the face is {@code NEAR_FACE_PX} wide, and
      * only sizes within {@code NEAR_RANGE} of it are tried, in steps of {@code NEAR_STEP}: a few
      * small windows instead of the frame's whole pyramid. Measured on generated scenes
-     * (README): larger or finer costs several times more and finds the same faces.
+     * (docs/seeing.md): larger or finer costs several times more and finds the same faces.
      */
     static final double NEAR_FACE_PX = 32, NEAR_RANGE = 1.2, NEAR_STEP = 1.1;
 
@@ -54,7 +54,7 @@ final class HaarDetector implements FaceDetector {
 
     HaarDetector(int detectWidth, int minFacePx) {
         // Scale step 1.2 and 3 neighbours: measured against 1.1 / 4 on generated scenes, the same
-        // recall at 60% of the CPU time (README).
+        // recall at 60% of the CPU time (docs/seeing.md).
         this(CASCADE, detectWidth, minFacePx, 1.2, 3, false, false);
     }
 

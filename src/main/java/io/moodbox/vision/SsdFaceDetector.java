@@ -39,7 +39,7 @@ final class SsdFaceDetector implements FaceDetector {
     static final String WEIGHTS = "ssd_mobilenetv1_model.bin", MANIFEST = "ssd_mobilenetv1_model-weights_manifest.json";
     static final int WIDTH = SsdMobilenetModel.WIDTH, HEIGHT = SsdMobilenetModel.HEIGHT;
     /**
-     * The score a detection needs. Measured on generated scenes (README, DetectorComparisonBench):
+     * The score a detection needs. Measured on generated scenes (docs/seeing.md, DetectorComparisonBench):
      * 0.1 finds 95.9% of FER's faces at 96.3% precision, 0.15 93.8% at 98.7%, 0.3 85.1%, 0.5
      * (face-api's default) 68.9%; no empty room got a box at any of these.
      */

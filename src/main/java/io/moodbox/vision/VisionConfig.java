@@ -19,7 +19,7 @@ import java.util.Locale;
 public record VisionConfig(Detector detector, int detectWidth, int minFacePx, double minConfidence, int maxFaces,
                            Path blazefaceModel, int fullSearchEvery, SsdPrecision ssdPrecision) {
 
-    /** How the SSD face model computes (README: int8 finds as many faces in far less memory). */
+    /** How the SSD face model computes (docs/seeing.md: int8 finds as many faces in far less memory). */
     public enum SsdPrecision {
         INT8, FLOAT32;
 
@@ -34,7 +34,7 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
         }
     }
 
-    /** The measured default precision (README, vision section). */
+    /** The measured default precision (docs/seeing.md). */
     public static final SsdPrecision DEFAULT_SSD_PRECISION = SsdPrecision.INT8;
 
     /** With the default SSD precision. */
@@ -77,7 +77,7 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
 
     /**
      * The defaults: the best measured detector, 400 px detection width, faces from 48 px, up to 8,
-     * the whole frame searched every 10th frame (README: the bench's speed and recall).
+     * the whole frame searched every 10th frame (docs/seeing.md: the bench's speed and recall).
      */
     public static VisionConfig defaults() {
         return new VisionConfig(Detector.AUTO, 400, 48, 0.5, 8, null, 10);

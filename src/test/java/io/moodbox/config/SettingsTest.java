@@ -242,6 +242,68 @@ class SettingsTest {
     }
 
     @Test
+    void aFileThatNoLongerParsesRunsOnItsLastGoodCopyAndASaveMendsIt() throws IOException {
+        Path f = file("# mine\nmood.hold_s = 2\nprivacy.enabled = true\n");
+        Settings.load(f, Map.of(), Map.of());
+        Path lastGood = dir.resolve("moodbox.properties.last-good");
+        assertEquals(Files.readString(f), Files.readString(lastGood), "a clean load keeps a good copy");
+
+        byte[] corrupt = "mood.hold_s = \\u12G4\n".getBytes();
+        Files.write(f, corrupt);
+        Settings s = Settings.load(f, Map.of(), Map.of());
+        assertEquals(Duration.ofSeconds(2), s.mood().minHold(), "from the last good copy");
+        assertTrue(s.daemon().privacy());
+        String p = s.problems().getFirst();
+        assertTrue(p.contains(f.toString()) && p.contains("does not parse") && p.contains("last good copy")
+                && p.contains("moodbox.properties.broken"), p);
+        assertArrayEquals(corrupt, Files.readAllBytes(dir.resolve("moodbox.properties.broken")), "what was there is kept");
+        assertArrayEquals(corrupt, Files.readAllBytes(f), "the owner's file is not rewritten behind their back");
+
+        s.update(Map.of("mood.half_life_s", "3"));
+        assertTrue(s.problems().isEmpty(), s.problems().toString());
+        Settings mended = Settings.load(f, Map.of(), Map.of());
+        assertEquals(Duration.ofSeconds(3), mended.mood().halfLife());
+        assertEquals(Duration.ofSeconds(2), mended.mood().minHold(), "the save started from the last good copy");
+        assertTrue(mended.daemon().privacy());
+        assertTrue(Files.readString(f).contains("# mine"), "and kept its comments: " + Files.readString(f));
+    }
+
+    @Test
+    void aValueThatNoLongerValidatesFallsBackToItsLastGoodValueElseItsDefault() throws IOException {
+        Path f = file("mood.hold_s = 2\n");
+        Settings.load(f, Map.of(), Map.of());
+        Files.writeString(f, "mood.hold_s = forever\ncamera.fps = 0\n");
+        Settings s = Settings.load(f, Map.of(), Map.of());
+        assertEquals(Duration.ofSeconds(2), s.mood().minHold());
+        assertEquals(15, s.camera().fps());
+        assertTrue(s.problems().stream().anyMatch(p -> p.contains("mood.hold_s") && p.contains("its last good value '2'")), s.problems().toString());
+        assertTrue(s.problems().stream().anyMatch(p -> p.contains("camera.fps") && p.contains("its default '15'")), s.problems().toString());
+        assertEquals("mood.hold_s = 2\n", Files.readString(dir.resolve("moodbox.properties.last-good")), "the good copy stays");
+    }
+
+    @Test
+    void aSaveThatCannotBeWrittenChangesNothingAndStaysAProblemUntilOneSucceeds() throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("etc"));
+        Path f = Files.writeString(sub.resolve("moodbox.properties"), "mood.hold_s = 1\n");
+        Settings s = Settings.load(f, Map.of(), Map.of());
+        // The folder is taken away and a plain file stands in its place: every write fails (tests run as root,
+        // so permissions cannot do this; DaemonFaultsTest fills a real disk where it may mount one).
+        Path moved = Files.move(sub, dir.resolve("etc-away"));
+        Files.writeString(sub, "not a folder");
+        ConfigException.NotSaved e = assertThrows(ConfigException.NotSaved.class, () -> s.update(Map.of("mood.hold_s", "3")));
+        assertTrue(e.getMessage().contains("nothing was changed"), e.getMessage());
+        assertEquals(Duration.ofSeconds(1), s.mood().minHold());
+        assertTrue(s.problems().getFirst().contains("could not be saved"), s.problems().toString());
+        assertEquals("mood.hold_s = 1\n", Files.readString(moved.resolve("moodbox.properties")));
+
+        Files.delete(sub);
+        Files.move(moved, sub);
+        s.update(Map.of("mood.hold_s", "3"));
+        assertTrue(s.problems().isEmpty(), s.problems().toString());
+        assertEquals(Duration.ofSeconds(3), s.mood().minHold());
+    }
+
+    @Test
     void theConfigReferenceListsEveryKey() throws IOException {
         String doc = Files.readString(Path.of("docs/config.md"));
         for (Setting k : Settings.defaults().view())

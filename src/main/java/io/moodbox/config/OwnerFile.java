@@ -74,6 +74,29 @@ final class OwnerFile {
 
     private Path sibling(String suffix) { return file.resolveSibling(file.getFileName() + suffix); }
 
+    /**
+     * Removes temporary files a save left when the box was killed in the middle of it (the rename
+     * never happened, so the owner's file is whole); only those over a minute old, as another
+     * process (the console) may be saving right now.
+     */
+    void removeStaleTemporaries() {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) return;
+        String prefix = "." + file.getFileName();
+        long before = System.currentTimeMillis() - 60_000;
+        try (var s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix)
+                && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path p : s) {
+                if (Files.getLastModifiedTime(p).toMillis() < before) {
+                    Files.deleteIfExists(p);
+                    log.info("Removed {}, left by a save that was cut short", p);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("Could not look for leftover temporary files in {}", dir, e);
+        }
+    }
+
     /** The owner's file; unknown keys are logged and left out. */
     Read read() { return read(file, true); }
 

@@ -201,6 +201,7 @@ public final class Settings {
         Settings s = new Settings(keys, ownerFile, Map.copyOf(env), Map.copyOf(commandLine));
         synchronized (s) {
             FileStamp stamp = FileStamp.of(ownerFile);
+            s.owner.removeStaleTemporaries();
             s.loadFile(s.owner.read(), true);
             s.seen = stamp;
         }
@@ -361,6 +362,13 @@ public final class Settings {
         pending = null;
         seen = now;
         OwnerFile.Read read = owner.read();
+        if (!read.exists() && !fileValues.isEmpty()) {
+            // Gone (deleted, or its folder unmounted): a missing file is not an instruction to run on the defaults.
+            log.error("Settings file {} is gone; keeping the current settings", owner.path());
+            setFileProblems(List.of("The settings file " + owner.path() + " is gone. The box keeps its current settings; "
+                    + "save any setting on this page to write the file again."), ignored);
+            return Set.of();
+        }
         if (!read.ok()) {
             String p = "The settings file " + owner.path() + " was changed but cannot be used: " + read.error()
                     + ". The box keeps its previous settings; correct the file, or save any setting on this page to rewrite it.";

@@ -177,7 +177,8 @@ final class OwnerAccount {
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix"))
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                ByteBuffer buf = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) ch.write(buf);   // a nearly full disk writes short: the next write says ENOSPC
                 ch.force(true);
             }
             try {

@@ -38,19 +38,30 @@ public final class AudioFaults {
 
     /** The same tone as an MP3 (LAME through FFmpeg) without tags of its own: put {@link #id3} in front for those. */
     public static byte[] mp3(double seconds, double hz) throws IOException {
+        return encode("mp3", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MP3, seconds, hz);
+    }
+
+    /** The same tone as FLAC, whose header knows its length: cut short, it is found truncated. */
+    public static byte[] flac(double seconds, double hz) throws IOException {
+        return encode("flac", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_FLAC, seconds, hz);
+    }
+
+    private static byte[] encode(String format, int codec, double seconds, double hz) throws IOException {
         int rate = 22050, n = (int) (rate * seconds);
         short[] pcm = new short[n];
         for (int i = 0; i < n; i++) pcm[i] = (short) (3000 * Math.sin(2 * Math.PI * hz * i / rate));
-        Path tmp = Files.createTempFile("moodbox-tone", ".mp3");
+        Path tmp = Files.createTempFile("moodbox-tone", "." + format);
         try {
             org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(tmp.toFile(), 1);
             try {
-                r.setFormat("mp3");
-                r.setAudioCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MP3);
+                r.setFormat(format);
+                r.setAudioCodec(codec);
                 r.setSampleRate(rate);
                 r.setAudioBitrate(64_000);
-                r.setOption("id3v2_version", "0");
-                r.setOption("write_xing", "0");
+                if (format.equals("mp3")) {
+                    r.setOption("id3v2_version", "0");
+                    r.setOption("write_xing", "0");
+                }
                 r.start();
                 r.recordSamples(rate, 1, java.nio.ShortBuffer.wrap(pcm));
                 r.stop();

@@ -7,11 +7,13 @@ import io.moodbox.box.StateModel;
 import io.moodbox.box.BoxState.Phase;
 import io.moodbox.camera.SourceStatus;
 import io.moodbox.config.ConfigException;
+import io.moodbox.config.MoodboxException;
 import io.moodbox.config.Settings;
 import io.moodbox.camera.CameraConfig;
 import io.moodbox.camera.FrameSources;
 import io.moodbox.device.Device;
 import io.moodbox.emotion.EmotionClassifier;
+import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodBoard;
 import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
@@ -25,6 +27,7 @@ import io.moodbox.music.TrackSource;
 import io.moodbox.music.PlayerStatus;
 import io.moodbox.vision.FaceFinder;
 import io.moodbox.vision.FaceFinders;
+import io.moodbox.vision.VisionConfig;
 import io.moodbox.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +65,14 @@ public final class Moodbox implements AutoCloseable {
      * ({@code null}: no camera) and how a frame becomes faces' expressions ({@code null}: this
      * build cannot analyse frames).
      */
-    record Parts(FrameFeed.Opener source, Analyzer analyzer) {}
+    record Parts(FrameFeed.Opener source, Analyzer analyzer, List<String> problems) {
+        Parts {
+            problems = List.copyOf(problems);
+        }
+
+        /** Parts that all came up as configured. */
+        Parts(FrameFeed.Opener source, Analyzer analyzer) { this(source, analyzer, List.of()); }
+    }
 
     private final Settings settings;
     private final StateModel state;
@@ -111,6 +122,9 @@ public final class Moodbox implements AutoCloseable {
                     MoodState.initial(now), PlayerStatus.stopped(0), 0, List.of(), now, now));
             started.push(state);
             Problems problems = new Problems(state);
+            // What the settings file or the chosen parts could not honour: the box runs anyway and says so.
+            problems.set("settings", settings.problems());
+            problems.set("parts", parts.problems());
 
             // The room's mood: tracked on moodbox-vision, told to listeners on moodbox-mood-events.
             ExecutorService moodEvents = Executors.newSingleThreadExecutor(named("moodbox-mood-events"));
@@ -163,9 +177,7 @@ public final class Moodbox implements AutoCloseable {
             state.addListener(device);
 
             // The page: state out, commands in; settings through the same validation and atomic save.
-            WebServer web = new WebServer(settings.web(), state, controls, new WebSettings(settings), library,
-                    new FramePreview(pipeline::latestFrame, () -> settings.web().preview()), new WebDevice(device));
-            web.start();
+            WebServer web = startWeb(settings, settings.web(), state, controls, library, pipeline, problems, new WebDevice(device));
             started.push(web);
 
             Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, controls, library, web, systemd, started, stop);
@@ -203,6 +215,27 @@ public final class Moodbox implements AutoCloseable {
 
     /** How often auto looks for a sound card again while silent (AutoSink.PROBE_EVERY_NS). */
     private static final int AUTO_PROBE_SECONDS = 30;
+
+    /**
+     * The page on the configured address. If the owner's file chose one that cannot be bound
+     * (taken, or a port below 1024 for an unprivileged service), the page comes up on the shipped
+     * default instead, so the owner can still log in and mend it.
+     */
+    private static WebServer startWeb(Settings settings, io.moodbox.web.WebConfig config, StateModel state, Controls controls,
+                                      LibraryService library, Pipeline pipeline, Problems problems, WebDevice device) {
+        FramePreview preview = new FramePreview(pipeline::latestFrame, () -> settings.web().preview());
+        try {
+            return new WebServer(config, state, controls, new WebSettings(settings), library, preview, device).start();
+        } catch (MoodboxException e) {
+            var fallback = settings.webAtDefaultAddress();
+            if (fallback.isEmpty()) throw e;
+            log.error("{}; serving the page on {} port {} instead", e.getMessage(), fallback.get().bind(), fallback.get().port());
+            WebServer other = new WebServer(fallback.get(), state, controls, new WebSettings(settings), library, preview, device).start();
+            problems.set("web", "The page could not listen on " + config.bind() + " port " + config.port()
+                    + " (in use, or not allowed), so it is on port " + other.port() + " for now. Choose another port in Settings.");
+            return other;
+        }
+    }
 
     /** A pipeline thread that has not gone round its loop for this long is stuck (systemd's watchdog). */
     static final Duration STUCK_AFTER = Duration.ofSeconds(10);
@@ -283,9 +316,7 @@ public final class Moodbox implements AutoCloseable {
     private void watchSettings(Problems problems) {
         try {
             settings.reloadIfChanged();
-            settings.fileError().ifPresentOrElse(
-                    e -> problems.set("settings", "The settings file has an error, previous settings kept: " + e),
-                    () -> problems.clear("settings"));
+            problems.set("settings", settings.problems());
         } catch (RuntimeException e) {
             log.warn("Checking the settings file failed", e);
         }
@@ -344,9 +375,30 @@ public final class Moodbox implements AutoCloseable {
 
             @Override public String name() { return camera.describe(); }
         };
-        FaceFinder finder = FaceFinders.open(settings.vision());
+        List<String> problems = new ArrayList<>();
+        FaceFinder finder;
         try {
-            return new Parts(source, new FaceAnalyzer(finder, EmotionClassifier.open(settings.emotion())));
+            finder = FaceFinders.open(settings.vision());
+        } catch (MoodboxException e) {
+            // A face model named in the settings that does not load must not keep the box from starting.
+            log.error("The face detector could not start ({}); using the bundled detectors (vision.detector=auto) instead", e.getMessage());
+            problems.add("The face detector chosen in the settings could not start (" + e.getMessage() + "). The box uses its "
+                    + "built-in detectors for now; check vision.detector and vision.blazeface_model on the Settings page.");
+            finder = FaceFinders.open(settings.vision().withDetector(VisionConfig.Detector.AUTO));
+        }
+        try {
+            EmotionClassifier classifier;
+            try {
+                classifier = EmotionClassifier.open(settings.emotion());
+            } catch (MoodboxException e) {
+                log.error("emotion.model {} does not load ({}); using the model bundled in the jar instead",
+                        settings.emotion().model(), e.getMessage());
+                problems.add("The emotion model " + settings.emotion().model() + " could not be loaded (" + e.getMessage()
+                        + "). The box reads faces with its built-in model for now; set emotion.model on the Settings page to a "
+                        + "working .tflite file (the shipped one is " + EmotionConfig.DEFAULT_MODEL + ").");
+                classifier = EmotionClassifier.bundled(settings.emotion());
+            }
+            return new Parts(source, new FaceAnalyzer(finder, classifier), problems);
         } catch (RuntimeException e) {
             finder.close();
             throw e;

@@ -25,6 +25,8 @@ final class WebSettings implements SettingsStore {
     }
 
     private static String describe(io.moodbox.config.Setting s) {
+        if (s.origin().equals(Settings.IGNORED))
+            return s.description() + " (the value in the settings file is not valid, so the box uses this one; save a value here to mend it)";
         return s.origin().startsWith("env") || s.origin().equals("command line")
                 ? s.description() + " (now set by " + s.origin() + ", which overrides the file)"
                 : s.description();

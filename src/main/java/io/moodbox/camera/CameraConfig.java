@@ -44,6 +44,14 @@ public record CameraConfig(Kind kind, String device, int width, int height, int 
         if ((kind == Kind.V4L2 || kind == Kind.FILE || kind == Kind.FOLDER) && device.isEmpty())
             throw new ConfigException("camera.source must name the " + (kind == Kind.V4L2 ? "V4L2 device (e.g. /dev/video0)"
                     : kind == Kind.FILE ? "video file" : "image folder") + "; it was empty");
+        if (kind == Kind.V4L2 || kind == Kind.FILE || kind == Kind.FOLDER) {
+            String normal = normalise(device);
+            // A device is a node under /dev: "/dev/../../etc/shadow" is not one, whatever it starts with.
+            if (kind == Kind.V4L2 && !normal.startsWith("/dev/"))
+                throw new ConfigException("camera.source " + device + " resolves to " + normal + ", which is not a device "
+                        + "under /dev; a webcam is /dev/videoN (or /dev/v4l/by-id/...)");
+            device = normal;
+        }
         if (kind == Kind.CSI && !device.isEmpty() && !device.matches("\\d{1,2}"))
             throw new ConfigException("camera.source csi:N needs the CSI camera index N = 0..99, was '" + device + "'");
         if (width < 64 || width > 4096 || width % 2 != 0)
@@ -83,11 +91,31 @@ public record CameraConfig(Kind kind, String device, int width, int height, int 
         else if (lower.equals("csi")) { kind = Kind.CSI; device = "0"; }
         else if (lower.startsWith("csi:")) { kind = Kind.CSI; device = s.substring(4); }
         else if (lower.startsWith("v4l2:")) { kind = Kind.V4L2; device = s.substring(5); }
-        else if (s.startsWith("/dev/video")) { kind = Kind.V4L2; device = s; }
-        else if (Files.isDirectory(Path.of(s))) { kind = Kind.FOLDER; device = s; }
+        else if (isDevice(s)) { kind = Kind.V4L2; device = s; }
+        else if (Files.isDirectory(Path.of(normalise(s)))) { kind = Kind.FOLDER; device = s; }
         else { kind = Kind.FILE; device = s; }
         return new CameraConfig(kind, device, base.width, base.height, base.fps, base.loop, base.realtime,
                 base.retryMin, base.retryMax);
+    }
+
+    /**
+     * A webcam node as written: {@code /dev/videoN} or {@code /dev/v4l/...} once normalised, and
+     * anything under {@code /dev/} that climbs out of it (refused by the constructor, naming it).
+     */
+    private static boolean isDevice(String s) {
+        if (!s.startsWith("/dev/")) return false;
+        String n = normalise(s);
+        return n.startsWith("/dev/video") || n.startsWith("/dev/v4l/") || !n.startsWith("/dev/");
+    }
+
+    /** The path with "." and ".." resolved, as the next start opens it. */
+    private static String normalise(String path) {
+        try {
+            String n = Path.of(path).normalize().toString();
+            return n.isEmpty() ? "." : n;
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException("camera.source is not a usable path (" + e.getReason() + ")");
+        }
     }
 
     /** Short name for logs and the page: "v4l2 /dev/video0", "demo". */

@@ -1,5 +1,6 @@
 package io.moodbox.camera;
 
+import io.moodbox.config.ConfigException;
 import io.moodbox.dataset.Fer2013;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,50 @@ public final class FrameSources {
             case FOLDER -> new FolderSource(config);
             case DEMO -> new DemoSource(config);
         };
+    }
+
+    /**
+     * Checks, before a save, that {@code camera.source} names what it means, as the next start
+     * would open it: a video file FFmpeg decodes a frame of, a folder holding images, a device
+     * node under {@code /dev} (not opened: the running box may hold it, and a webcam may be
+     * plugged in later), the FER2013 data for {@code demo}. Throws {@link ConfigException} naming
+     * the key; takes up to a second (it opens the file).
+     */
+    public static void check(CameraConfig config) {
+        Path path = Path.of(config.device().isEmpty() ? "." : config.device());
+        switch (config.kind()) {
+            case AUTO, NONE, CSI -> { }
+            case DEMO -> {
+                if (Fer2013.locate().isEmpty())
+                    throw new ConfigException("camera.source demo needs the FER2013 data, which this box does not have ("
+                            + Fer2013.ENV + " or ../shared/datasets/fer2013.bin.gz); choose auto, none, a camera, a video file or an image folder");
+            }
+            case V4L2 -> {
+                if (Files.isRegularFile(path) || Files.isDirectory(path))
+                    throw new ConfigException("camera.source " + path + " is a " + (Files.isDirectory(path) ? "folder" : "file")
+                            + ", not a camera device; a webcam is /dev/videoN");
+            }
+            case FILE, FOLDER -> {
+                if (!Files.exists(path))
+                    throw new ConfigException("camera.source " + path + " does not exist; give a video file, an image folder, "
+                            + "/dev/videoN, csi, demo, auto or none");
+                if (!Files.isReadable(path))
+                    throw new ConfigException("camera.source " + path + " cannot be read by the box (permissions)");
+                try (FrameSource s = config.kind() == CameraConfig.Kind.FILE ? GrabberSource.file(config.asFastAsPossible(false))
+                        : new FolderSource(config.asFastAsPossible(false))) {
+                    if (s.next().isEmpty()) throw new CameraException("no frame");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ConfigException("camera.source " + path + " could not be checked (interrupted)");
+                } catch (RuntimeException e) {
+                    log.debug("camera.source {} refused", path, e);
+                    boolean file = config.kind() == CameraConfig.Kind.FILE;
+                    throw new ConfigException("camera.source " + path + " is not " + (file ? "a video file the box can play (FFmpeg "
+                            + "cannot open it or decode a frame of it)" : "a folder of images the box can read (" + e.getMessage() + ")")
+                            + "; give a video file, an image folder, /dev/videoN, csi, demo, auto or none", e);
+                }
+            }
+        }
     }
 
     /**

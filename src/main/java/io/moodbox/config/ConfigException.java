@@ -12,6 +12,14 @@ public class ConfigException extends MoodboxException {
     public ConfigException(String message) { super(message); }
     public ConfigException(String message, Throwable cause) { super(message, cause); }
 
+    /**
+     * The settings were valid but could not be written (a full disk, no permission): nothing was
+     * changed. Not the owner's input at fault, so the page answers it as the box's failure.
+     */
+    public static final class NotSaved extends ConfigException {
+        public NotSaved(String message, Throwable cause) { super(message, cause); }
+    }
+
     /** "{key} must be {min}..{max}, was {value}". */
     public static ConfigException range(String key, Number min, Number max, Number value) {
         return new ConfigException(key + " must be " + plain(min) + ".." + plain(max) + ", was " + plain(value));

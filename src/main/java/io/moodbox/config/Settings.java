@@ -2,6 +2,9 @@ package io.moodbox.config;
 
 import io.moodbox.app.DaemonConfig;
 import io.moodbox.camera.CameraConfig;
+import io.moodbox.camera.FrameSources;
+import io.moodbox.emotion.EmotionClassifier;
+import io.moodbox.vision.FaceFinders;
 import io.moodbox.vision.VisionConfig;
 import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.EmotionConfig;
@@ -17,19 +20,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +40,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The box's settings: {@code moodbox-defaults.properties} inside the jar, overlaid by the owner's
@@ -48,16 +49,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * variables ({@code MOODBOX_CAMERA_FPS} sets {@code camera.fps}), overlaid by command-line options.
  *
  * <p>Every stage's config record is built once per change from one consistent set of values
- * ({@link Snapshot}); building it is the validation, so a bad value anywhere fails the whole
- * load or update with a message naming the key. Which keys change live is declared in the
- * defaults file: a key whose comment contains {@code [live]} is applied by a
- * {@link SettingsListener} without a restart.
+ * ({@link Snapshot}); building it is the validation, and a message names the key. Which keys
+ * change live is declared in the defaults file: a key whose comment contains {@code [live]} is
+ * applied by a {@link SettingsListener} without a restart.
+ *
+ * <p><b>The owner's file never stops the box.</b> A file that does not parse is replaced, for
+ * this run, by its last good copy ({@code moodbox.properties.last-good}, written whenever the file
+ * loads cleanly or is saved); a value that does not validate falls back to its last good value,
+ * else to its default. Each such fallback is logged and listed in {@link #problems()} for the
+ * page. The environment and the command line are the operator's, typed at the box: a bad value
+ * there still stops the start with one sentence, as before.
+ *
+ * <p><b>An update is checked as the next start will read it:</b> each value on its own (text,
+ * no control characters), then the owner's file with the new values over the defaults without
+ * any environment or command-line override (what the next start sees if those are gone), then
+ * the effective set, then what the new values point at on this machine (a video file that
+ * plays, a model that loads, a folder that exists, a port that is free), asked of the stage that
+ * owns them. Only then is the file written, atomically ({@link OwnerFile}).
  *
  * <p>Thread-safe: readers see one snapshot at a time; updates and reloads are serialised.
  *
  * <p><b>Adding your stage's settings:</b> put your keys, each with a one-line comment (and
  * {@code [live]} if your stage applies changes live), in your own {@code # --- area ---} block of
  * the defaults file; add a field and its construction to {@link Snapshot} and an accessor here.
+ * If a value names a file or device, check it in {@link #checkWhatValuesPointAt}.
  */
 public final class Settings {
     private static final Logger log = LoggerFactory.getLogger(Settings.class);
@@ -136,21 +151,32 @@ public final class Settings {
         }
     }
 
+    /** A value of the owner's file the box does not use: what it was, why, and what it uses instead. */
+    private record Fallback(String key, String value, String why, String instead) {}
+
+    /** A snapshot and the file values it was built from, with the fallbacks that took. */
+    private record Resolved(Snapshot snapshot, Map<String, String> used, List<Fallback> fallbacks) {}
+
     private final Map<String, Key> keys;
-    private final Path ownerFile;
+    private final OwnerFile owner;
     private final Map<String, String> envOverrides;
     private final Map<String, String> commandLine;
     private final List<SettingsListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
+    /** The owner's file as the next save writes over: its values on disk (or, when it did not parse, the last good ones). */
     private volatile Map<String, String> fileValues;
-    private volatile String fileError;
+    /** Keys whose file value is not used, so the page can say so. */
+    private volatile Set<String> ignored = Set.of();
+    private volatile List<String> problems = List.of();
+    private List<String> fileProblems = List.of();   // guarded by this
+    private String saveProblem;                      // guarded by this
     private FileStamp seen;
     private FileStamp pending;
 
     private Settings(Map<String, Key> keys, Path ownerFile, Map<String, String> envOverrides,
                      Map<String, String> commandLine) {
         this.keys = keys;
-        this.ownerFile = ownerFile;
+        this.owner = new OwnerFile(ownerFile, k -> known(k, keys));
         this.envOverrides = envOverrides;
         this.commandLine = commandLine;
     }
@@ -158,7 +184,9 @@ public final class Settings {
     /**
      * Loads the defaults, the owner's file (which need not exist yet: updates create it), the
      * environment ({@code System.getenv()} in production) and command-line overrides, and builds
-     * every record. Throws {@link ConfigException} naming the key on any bad value.
+     * every record. What is wrong in the owner's file falls back (see the class comment) and is
+     * listed in {@link #problems()}; a bad environment or command-line value throws
+     * {@link ConfigException} naming the key and where it was set.
      */
     public static Settings load(Path ownerFile, Map<String, String> environment, Map<String, String> commandLine) {
         Objects.requireNonNull(ownerFile, "ownerFile");
@@ -173,9 +201,8 @@ public final class Settings {
         Settings s = new Settings(keys, ownerFile, Map.copyOf(env), Map.copyOf(commandLine));
         synchronized (s) {
             FileStamp stamp = FileStamp.of(ownerFile);
-            Map<String, String> file = s.readOwnerFile();
-            s.snapshot = s.build(file, "in " + ownerFile);
-            s.fileValues = file;
+            s.owner.removeStaleTemporaries();
+            s.loadFile(s.owner.read(), true);
             s.seen = stamp;
         }
         if (!env.isEmpty()) log.info("Environment overrides: {}", env.keySet());
@@ -193,7 +220,10 @@ public final class Settings {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
-    public Path ownerFile() { return ownerFile; }
+    public Path ownerFile() { return owner.path(); }
+
+    /** Beside the owner's file: the last version of it that loaded cleanly or was saved. */
+    public Path lastGoodFile() { return owner.lastGood(); }
 
     public void addListener(SettingsListener l) { listeners.add(l); }
 
@@ -212,49 +242,115 @@ public final class Settings {
         return snapshot.values.string(key);
     }
 
-    /** Every key with its current value, default, description, live flag and origin, in the defaults file's order. */
+    /**
+     * Every key with its current value, default, description, live flag and origin, in the
+     * defaults file's order. A key whose file value is not valid has the origin
+     * {@code "file value ignored"} and the value the box uses instead.
+     */
     public List<Setting> view() {
         Snapshot s = snapshot;
         Map<String, String> file = fileValues;
+        Set<String> bad = ignored;
         List<Setting> out = new ArrayList<>(keys.size());
         for (Key k : keys.values()) {
             String origin = commandLine.containsKey(k.name()) ? "command line"
                     : envOverrides.containsKey(k.name()) ? "env " + envName(k.name())
+                    : bad.contains(k.name()) ? IGNORED
                     : file.containsKey(k.name()) ? "file" : "default";
             out.add(new Setting(k.name(), s.values.asMap().get(k.name()), k.defaultValue(), k.description(), k.live(), origin));
         }
         return out;
     }
 
-    /** Set when the owner's file changed on disk into something invalid; the previous settings stay in force. */
-    public Optional<String> fileError() { return Optional.ofNullable(fileError); }
+    /**
+     * The page's settings with {@code web.bind} and {@code web.port} back at their shipped
+     * defaults where the owner's file set them: where the page goes when the owner's choice
+     * cannot be bound at startup, so the owner can still reach it. Empty when the file set
+     * neither, or an override did (then the address is the operator's, and a failure stands).
+     */
+    public Optional<WebConfig> webAtDefaultAddress() {
+        Map<String, String> raw = new LinkedHashMap<>(snapshot.values.asMap());
+        boolean changed = false;
+        for (String k : List.of("web.bind", "web.port")) {
+            if (envOverrides.containsKey(k) || commandLine.containsKey(k)) return Optional.empty();
+            String d = keys.get(k).defaultValue();
+            if (fileValues.containsKey(k) && !same(raw.get(k), d)) {
+                raw.put(k, d);
+                changed = true;
+            }
+        }
+        return changed ? Optional.of(new Snapshot(new Values(raw)).web) : Optional.empty();
+    }
+
+    /** {@link Setting#origin()} of a key whose value in the owner's file is not valid and not used. */
+    public static final String IGNORED = "file value ignored";
 
     /**
-     * Changes settings from the page or console: validates the whole new config first (nothing is
-     * saved if any value is bad; the message names the key), saves the owner's file atomically
+     * What the owner should know about the settings now, in plain sentences for the page: parts
+     * of the owner's file that are not used (and what is used instead), and a save that failed.
+     * Empty when all is well.
+     */
+    public List<String> problems() { return problems; }
+
+    /** The first of {@link #problems()}, if any. */
+    public Optional<String> fileError() { return problems.stream().findFirst(); }
+
+    /**
+     * Changes settings from the page or console. Checks first, as the class comment says
+     * (nothing is saved if any new value is bad; the message names the key, shows the value with
+     * control characters escaped, and says what would be valid), saves the owner's file atomically
      * (the previous one kept as {@code .bak}), then tells listeners which keys changed. A null
-     * value returns a key to its default.
+     * value returns a key to its default. A failed write throws {@link ConfigException.NotSaved}
+     * and changes nothing.
      */
     public synchronized Update update(Map<String, String> changes) {
         for (String k : changes.keySet())
             if (!known(k, keys)) throw unknown(k, keys);
         Map<String, String> file = new LinkedHashMap<>(fileValues);
+        Map<String, String> saved = new LinkedHashMap<>();
         changes.forEach((k, v) -> {
-            if (v == null) file.remove(k);
-            else file.put(k, v.trim());
+            if (v == null) {
+                file.remove(k);
+                saved.put(k, null);
+                return;
+            }
+            String value = v.strip();
+            String why = Values.textProblem(k, value);
+            if (why != null) throw new ConfigException(why + allowed(k));
+            file.put(k, value);
+            saved.put(k, value);
         });
-        Snapshot next = build(file, "");
-        save(changes);
-        return apply(next, file, FileStamp.of(ownerFile));
+        Map<String, String> lastGood = owner.readLastGood().values();
+        // As the next start reads it: the owner's file over the defaults, no environment or command line.
+        Resolved next = resolve(file, false, changes.keySet(), lastGood, Map.of());
+        // As it runs now.
+        Resolved now = resolve(file, true, changes.keySet(), lastGood, Map.of());
+        checkWhatValuesPointAt(next.snapshot(), snapshot, changedValues(changes.keySet(), next.snapshot()));
+
+        byte[] bytes = save(saved);
+        List<Fallback> still = new ArrayList<>(now.fallbacks());
+        if (still.isEmpty() && next.fallbacks().isEmpty()) owner.keepLastGood(bytes);
+        saveProblem = null;
+        setFileProblems(describe(still, next.fallbacks()), ignoredKeys(still, next.fallbacks()));
+        return apply(now.snapshot(), file, FileStamp.of(owner.path()));
+    }
+
+    /** The changed keys whose value differs from what runs now (checking an unchanged file or port again would refuse it: the box holds it). */
+    private Set<String> changedValues(Set<String> changed, Snapshot next) {
+        Set<String> out = new HashSet<>();
+        for (String k : changed)
+            if (!same(next.values.asMap().get(k), snapshot.values.asMap().get(k)) || ignored.contains(k)) out.add(k);
+        return out;
     }
 
     /**
      * Reloads the owner's file if it changed on disk and has stayed unchanged since the previous
-     * call (debounce: call it every second or so from one thread). An invalid file keeps the
-     * previous settings and sets {@link #fileError()}. Returns the keys that changed.
+     * call (debounce: call it every second or so from one thread). A file that no longer parses
+     * keeps the previous settings; a value that does not validate falls back to its last good
+     * value, else its default; both are listed in {@link #problems()}. Returns the keys that changed.
      */
     public synchronized Set<String> reloadIfChanged() {
-        FileStamp now = FileStamp.of(ownerFile);
+        FileStamp now = FileStamp.of(owner.path());
         if (now.equals(seen)) {
             pending = null;
             return Set.of();
@@ -265,18 +361,237 @@ public final class Settings {
         }
         pending = null;
         seen = now;
-        try {
-            Map<String, String> file = readOwnerFile();
-            Snapshot next = build(file, "in " + ownerFile);
-            if (fileError != null) log.info("Settings file {} is valid again", ownerFile);
-            fileError = null;
-            Update u = apply(next, file, now);
-            if (!u.changed().isEmpty()) log.info("Settings file {} changed: {}", ownerFile, u.changed());
-            return u.changed();
-        } catch (ConfigException e) {
-            fileError = e.getMessage();
-            log.warn("Settings file {} changed but is not valid, keeping the previous settings: {}", ownerFile, e.getMessage());
+        OwnerFile.Read read = owner.read();
+        if (!read.exists() && !fileValues.isEmpty()) {
+            // Gone (deleted, or its folder unmounted): a missing file is not an instruction to run on the defaults.
+            log.error("Settings file {} is gone; keeping the current settings", owner.path());
+            setFileProblems(List.of("The settings file " + owner.path() + " is gone. The box keeps its current settings; "
+                    + "save any setting on this page to write the file again."), ignored);
             return Set.of();
+        }
+        if (!read.ok()) {
+            String p = "The settings file " + owner.path() + " was changed but cannot be used: " + read.error()
+                    + ". The box keeps its previous settings; correct the file, or save any setting on this page to rewrite it.";
+            log.error("Settings file {} changed but cannot be used ({}); keeping the previous settings", owner.path(), read.error());
+            owner.keepBroken(read.bytes());
+            setFileProblems(List.of(p), ignored);
+            return Set.of();
+        }
+        try {
+            boolean wasBad = !fileProblems.isEmpty();
+            Set<String> changed = loadFile(read, false);
+            if (wasBad && fileProblems.isEmpty()) log.info("Settings file {} is valid again", owner.path());
+            if (!changed.isEmpty()) log.info("Settings file {} changed: {}", owner.path(), changed);
+            return changed;
+        } catch (ConfigException e) {
+            // Only the environment or command line can fail here (the file's own faults fall back).
+            log.warn("Settings file {} changed but does not fit the environment's overrides, keeping the previous settings: {}",
+                    owner.path(), e.getMessage());
+            setFileProblems(List.of("The settings file was changed but cannot be used with this box's overrides: " + e.getMessage()), ignored);
+            return Set.of();
+        }
+    }
+
+    /**
+     * Makes {@code read} (the owner's file as just read) the settings: falls back where it must,
+     * logs and lists what is not used, keeps a clean file as the last good one. Returns the keys
+     * whose effective value changed (telling listeners unless {@code startup}).
+     */
+    private Set<String> loadFile(OwnerFile.Read read, boolean startup) {
+        OwnerFile.Read lastGood = owner.readLastGood();
+        List<String> told = new ArrayList<>();
+        Map<String, String> base;
+        if (read.ok()) {
+            base = read.values();
+        } else {
+            owner.keepBroken(read.bytes());
+            base = lastGood.ok() ? lastGood.values() : Map.of();
+            String instead = lastGood.ok() && lastGood.exists() ? "its last good copy (" + owner.lastGood().getFileName() + ")"
+                    : "the shipped defaults (there is no good copy of it yet)";
+            log.error("Settings file {} cannot be used: {}. Starting on {} instead{}", owner.path(), read.error(), instead,
+                    read.bytes().length > 0 ? "; what was there is kept as " + owner.broken() : "");
+            told.add("The settings file " + owner.path() + " cannot be used: " + read.error() + ". The box runs on " + instead
+                    + (read.bytes().length > 0 ? "; what was in the file is kept as " + owner.broken().getFileName() : "")
+                    + ". Correct the file, or save any setting on this page to write a good one.");
+        }
+        Map<String, String> preFailed = new LinkedHashMap<>();
+        read.repeated().forEach((k, n) -> preFailed.put(k, k + " is set " + n + " times; keep one line for it"));
+        Resolved now = resolve(base, true, Set.of(), lastGood.values(), preFailed);
+        Resolved next = envOverrides.isEmpty() && commandLine.isEmpty() ? now : resolveQuietly(base, lastGood.values(), preFailed);
+        for (Fallback f : now.fallbacks())
+            log.error("Settings file {}: {} = {} is not used ({}); using {} instead", owner.path(), f.key(), Values.shown(f.value()),
+                    f.why(), f.instead());
+        told.addAll(describe(now.fallbacks(), next == null ? List.of() : next.fallbacks()));
+        if (read.ok() && read.exists() && now.fallbacks().isEmpty() && (next == null || next.fallbacks().isEmpty()) && preFailed.isEmpty())
+            owner.keepLastGood(read.bytes());
+        Set<String> bad = ignoredKeys(now.fallbacks(), next == null ? List.of() : next.fallbacks());
+        if (startup) {
+            snapshot = now.snapshot();
+            fileValues = Map.copyOf(base);
+            setFileProblems(told, bad);
+            return Set.of();
+        }
+        setFileProblems(told, bad);
+        return apply(now.snapshot(), base, seen).changed();
+    }
+
+    /** The file as the next start reads it without overrides, or null if even that is not buildable (reported by the caller). */
+    private Resolved resolveQuietly(Map<String, String> base, Map<String, String> lastGood, Map<String, String> preFailed) {
+        try {
+            return resolve(base, false, Set.of(), lastGood, preFailed);
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
+    private void setFileProblems(List<String> fileProblems, Set<String> ignoredKeys) {
+        this.fileProblems = List.copyOf(fileProblems);
+        this.ignored = Set.copyOf(ignoredKeys);
+        List<String> all = new ArrayList<>(this.fileProblems);
+        if (saveProblem != null) all.add(saveProblem);
+        problems = List.copyOf(all);
+    }
+
+    private Set<String> ignoredKeys(List<Fallback> now, List<Fallback> next) {
+        Set<String> out = new HashSet<>();
+        now.forEach(f -> out.add(f.key()));
+        next.forEach(f -> out.add(f.key()));
+        return out;
+    }
+
+    /** One plain sentence per fallback; those only the next start would take (an override hides them now) say so. */
+    private List<String> describe(List<Fallback> now, List<Fallback> next) {
+        List<String> out = new ArrayList<>();
+        Set<String> seenKeys = new HashSet<>();
+        for (Fallback f : now) {
+            seenKeys.add(f.key());
+            out.add("Setting " + f.key() + " in " + owner.path().getFileName() + " is not valid (" + f.why() + "), so the box uses "
+                    + f.instead() + ". Correct it on this page.");
+        }
+        for (Fallback f : next) {
+            if (!seenKeys.add(f.key())) continue;
+            String by = commandLine.containsKey(f.key()) ? "the command line" : "environment variable " + envName(f.key());
+            out.add("Setting " + f.key() + " in " + owner.path().getFileName() + " is not valid (" + f.why() + "); " + by
+                    + " overrides it now, but without that the box would use " + f.instead() + ". Correct it on this page.");
+        }
+        return out;
+    }
+
+    /**
+     * Builds a snapshot from the defaults, {@code file} and (if {@code overrides}) the environment
+     * and command line. A value of the file that fails, on its own or in the build, falls back to
+     * its value in {@code lastGood} (once), else is dropped for its default, and the build is tried
+     * again. A failure that names a key of {@code strict} (the keys being saved), or that no file
+     * value can be blamed for (the environment, the command line), throws with where it came from.
+     */
+    private Resolved resolve(Map<String, String> file, boolean overrides, Set<String> strict,
+                             Map<String, String> lastGood, Map<String, String> preFailed) {
+        Map<String, String> used = new LinkedHashMap<>();
+        file.forEach((k, v) -> used.put(k, v.strip()));
+        Map<String, Fallback> fallbacks = new LinkedHashMap<>();
+        Set<String> triedLastGood = new HashSet<>();
+        for (var e : preFailed.entrySet()) fallBack(e.getKey(), e.getValue(), used, lastGood, triedLastGood, fallbacks);
+        if (overrides) {
+            for (var e : overridesMap().entrySet()) {
+                String why = Values.textProblem(e.getKey(), e.getValue().strip());
+                if (why != null) throw new ConfigException(why + origin(e.getKey(), used, overrides, strict));
+            }
+        }
+        for (String k : List.copyOf(used.keySet())) {
+            String why = Values.textProblem(k, used.get(k));
+            if (why == null) continue;
+            if (strict.contains(k)) throw new ConfigException(why + allowed(k));
+            fallBack(k, why, used, lastGood, triedLastGood, fallbacks);
+        }
+        for (int round = 0; ; round++) {
+            ConfigException failure;
+            try {
+                Snapshot s = build(used, overrides);
+                // Only the file's own source: one given on the command line is checked where the box opens it (and stops it).
+                if (used.containsKey("camera.source") && !(overrides && overridesMap().containsKey("camera.source"))) checkPresent(s);
+                return new Resolved(s, Map.copyOf(used), List.copyOf(fallbacks.values()));
+            } catch (ConfigException e) {
+                failure = e;
+            }
+            String message = failure.getMessage() == null ? "" : failure.getMessage();
+            Set<String> blameable = new LinkedHashSet<>(used.keySet());
+            if (overrides) blameable.removeAll(overridesMap().keySet());
+            String key = named(message, strict).isEmpty() ? firstNamed(message, blameable) : null;
+            if (key == null || round > keys.size() + used.size())
+                throw new ConfigException(message + origin(message, used, overrides, strict), failure);
+            fallBack(key, message, used, lastGood, triedLastGood, fallbacks);
+        }
+    }
+
+    private void fallBack(String key, String why, Map<String, String> used, Map<String, String> lastGood,
+                          Set<String> triedLastGood, Map<String, Fallback> fallbacks) {
+        String was = used.get(key);
+        String good = lastGood.get(key);
+        Fallback earlier = fallbacks.get(key);
+        String instead;
+        if (good != null && !good.strip().equals(was) && Values.textProblem(key, good.strip()) == null && triedLastGood.add(key)) {
+            used.put(key, good.strip());
+            instead = "its last good value " + Values.shown(good.strip());
+        } else {
+            used.remove(key);
+            Key k = keys.get(key);
+            instead = k == null ? "nothing (the key is left out)" : "its default " + Values.shown(k.defaultValue());
+        }
+        fallbacks.put(key, earlier == null ? new Fallback(key, was, why, instead) : new Fallback(key, earlier.value(), earlier.why(), instead));
+    }
+
+    private Map<String, String> overridesMap() {
+        Map<String, String> m = new LinkedHashMap<>(envOverrides);
+        m.putAll(commandLine);
+        return m;
+    }
+
+    /**
+     * What the next start checks before it opens anything: a video file or image folder named by
+     * {@code camera.source} exists (the stage itself retries one that vanishes later).
+     */
+    private static void checkPresent(Snapshot s) {
+        CameraConfig c = s.camera;
+        if ((c.kind() == CameraConfig.Kind.FILE || c.kind() == CameraConfig.Kind.FOLDER) && !Files.exists(Path.of(c.device())))
+            throw new ConfigException("camera.source " + c.device() + " does not exist; give a video file, an image folder, "
+                    + "/dev/videoN, csi, demo, auto or none");
+    }
+
+    /**
+     * Before a save: what the changed values point at is what the key means, asked of the stage
+     * that knows (a source that opens, a model that loads, a free port); and the music folders
+     * exist. Throws {@link ConfigException} naming the key.
+     */
+    private static void checkWhatValuesPointAt(Snapshot next, Snapshot running, Set<String> changed) {
+        if (changed.contains("camera.source")) FrameSources.check(next.camera);
+        if (changed.contains("emotion.model")) EmotionClassifier.check(next.emotion.model());
+        if (changed.contains("vision.blazeface_model")) FaceFinders.check(next.vision);
+        if (changed.contains("web.owner-file") || changed.contains("web.port") || changed.contains("web.bind"))
+            next.web.check(running.web);
+        if (changed.contains("music.roots")) {
+            for (Path root : next.music.roots()) {
+                Path r = root.normalize();
+                if (!Files.isDirectory(r))
+                    throw new ConfigException("music.roots: " + root + (Files.exists(r) ? " is not a folder" : " does not exist")
+                            + "; give folders of music that exist, comma-separated");
+                if (!Files.isReadable(r)) throw new ConfigException("music.roots: the box cannot read the folder " + root);
+            }
+        }
+        if (changed.contains("music.output") && next.music.output().file() != null) {
+            Path f = next.music.output().file().toAbsolutePath().normalize(), dir = f.getParent();
+            if (Files.isDirectory(f) || dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir))
+                throw new ConfigException("music.output file:" + next.music.output().value() + " cannot be written ("
+                        + (Files.isDirectory(f) ? f + " is a folder" : dir + " is not a folder the box may write to")
+                        + "); give a .wav file in a folder that exists, e.g. file:/tmp/moodbox.wav");
+        }
+        if (changed.contains("music.state-dir")) {
+            Path d = next.music.stateDir().toAbsolutePath().normalize();
+            Path existing = d;
+            while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+            if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing))
+                throw new ConfigException("music.state-dir " + next.music.stateDir() + " cannot be created or written ("
+                        + (existing == null ? "no such place" : existing + " is " + (Files.isDirectory(existing) ? "not writable" : "not a folder"))
+                        + "); give a folder the box may write to");
         }
     }
 
@@ -319,27 +634,74 @@ public final class Settings {
         }
     }
 
-    private Snapshot build(Map<String, String> file, String where) {
+    private Snapshot build(Map<String, String> file, boolean overrides) {
         Map<String, String> raw = new LinkedHashMap<>();
         keys.values().forEach(k -> raw.put(k.name(), k.defaultValue()));
         raw.putAll(file);
-        raw.putAll(envOverrides);
-        raw.putAll(commandLine);
-        try {
-            return new Snapshot(new Values(raw));
-        } catch (ConfigException e) {
-            throw new ConfigException(e.getMessage() + origin(e.getMessage(), file, where), e);
-        }
+        if (overrides) raw.putAll(overridesMap());
+        return new Snapshot(new Values(raw));
     }
 
-    /** Tells the owner where the bad value came from, for the first key the message names. */
-    private String origin(String message, Map<String, String> file, String where) {
-        for (String k : keys.keySet()) {
-            if (!message.contains(k)) continue;
-            if (commandLine.containsKey(k)) return " (given on the command line)";
-            if (envOverrides.containsKey(k)) return " (set by environment variable " + envName(k) + ")";
-            if (file.containsKey(k)) return where.isEmpty() ? "" : " (set " + where + ")";
-            return "";
+    // ---- messages ----
+
+    private static final Pattern KEYISH = Pattern.compile("[a-z][a-z0-9_-]*(?:\\.[a-z0-9_-]+)+");
+
+    /** The keys of {@code among} a message names, as whole words ("device.buttons" is not named by "device.buttons.poll_s"). */
+    private static List<String> named(String message, Set<String> among) {
+        List<String> out = new ArrayList<>();
+        Matcher m = KEYISH.matcher(message);
+        while (m.find()) {
+            String word = m.group();
+            // "... camera.retry_min_s..600": a key can run into a range; try the word and its shorter prefixes.
+            for (String w = word; ; ) {
+                if (among.contains(w)) {
+                    if (!out.contains(w)) out.add(w);
+                    break;
+                }
+                int dot = w.lastIndexOf('.');
+                if (dot < 0) break;
+                w = w.substring(0, dot);
+            }
+        }
+        return out;
+    }
+
+    private static String firstNamed(String message, Set<String> among) {
+        List<String> n = named(message, among);
+        return n.isEmpty() ? null : n.getFirst();
+    }
+
+    /** Tells the owner where the bad value came from, for the first key the message names that an override or the save set. */
+    private String origin(String message, Map<String, String> file, boolean overrides, Set<String> strict) {
+        Set<String> all = new LinkedHashSet<>(keys.keySet());
+        all.addAll(file.keySet());
+        for (String k : named(message, all)) {
+            if (overrides && commandLine.containsKey(k)) return " (given on the command line)";
+            if (overrides && envOverrides.containsKey(k)) return " (set by environment variable " + envName(k) + ")";
+            if (strict.contains(k)) {
+                if (!overrides && (envOverrides.containsKey(k) || commandLine.containsKey(k)))
+                    return " (" + (commandLine.containsKey(k) ? "the command line" : "environment variable " + envName(k))
+                            + " overrides it now, but the next start without that reads this value from the file)";
+                return "";
+            }
+        }
+        return "";
+    }
+
+    /** "; allowed: <the key's description>", the defaults file's word on what is valid. */
+    private String allowed(String key) {
+        String d = describeKey(key);
+        return d.isEmpty() ? "" : " (" + key + ": " + d + ")";
+    }
+
+    private String describeKey(String key) {
+        Key k = keys.get(key);
+        if (k != null) return k.description();
+        String[] parts = key.split("\\.", -1);
+        for (Key t : keys.values()) {
+            String[] p = t.name().split("\\.", -1);
+            if (p.length == parts.length && p.length >= 4 && p[0].equals(parts[0]) && p[1].equals(parts[1]) && p[3].equals(parts[3]))
+                return t.description();
         }
         return "";
     }
@@ -360,7 +722,9 @@ public final class Settings {
                 if (comment.isEmpty() && layout.getBlankLinesBefore(k) == 0) comment = previous;
                 previous = comment;
                 boolean live = comment.contains(LIVE_TAG);
-                keys.put(k, new Key(k, single(p, k), comment.replace(LIVE_TAG, "").trim(), live));
+                Object v = p.getProperty(k);
+                if (v instanceof List<?>) throw new ConfigException(k + " is set twice in " + DEFAULTS_RESOURCE + " (a build problem)");
+                keys.put(k, new Key(k, v == null ? "" : String.valueOf(v), comment.replace(LIVE_TAG, "").trim(), live));
             }
             return Collections.unmodifiableMap(keys);
         } catch (IOException | ConfigurationException e) {
@@ -380,98 +744,35 @@ public final class Settings {
         return String.join(" ", lines);
     }
 
-    private Map<String, String> readOwnerFile() {
-        if (!Files.exists(ownerFile)) return Map.of();
-        PropertiesConfiguration p = readProperties();
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<String> it = p.getKeys(); it.hasNext(); ) {
-            String k = it.next();
-            if (!known(k, keys)) {
-                log.warn("{}: unknown setting '{}' ignored{}", ownerFile, k, suggestion(k));
-                continue;
-            }
-            out.put(k, single(p, k).trim());
-        }
-        return out;
-    }
-
-    private PropertiesConfiguration readProperties() {
-        PropertiesConfiguration p = new PropertiesConfiguration();
-        try {
-            if (Files.exists(ownerFile)) new FileHandler(p).load(ownerFile.toFile());
-        } catch (ConfigurationException e) {
-            throw new ConfigException("cannot read settings file " + ownerFile + ": " + rootMessage(e)
-                    + "; fix or remove it (the previous version, if any, is " + backup() + ")", e);
-        }
-        return p;
-    }
-
-    private static String single(PropertiesConfiguration p, String k) {
-        Object v = p.getProperty(k);
-        if (v instanceof List<?> list)
-            throw new ConfigException(k + " is set " + list.size() + " times; keep one line for it");
-        return v == null ? "" : String.valueOf(v);
-    }
-
     /**
-     * Writes the owner's file with the changes, keeping the owner's comments and order: temp file
-     * in the same folder, fsync, previous file copied to {@code .bak}, then an atomic rename.
+     * Writes the owner's file with the changes, keeping the owner's comments and order (see
+     * {@link OwnerFile}). Returns the bytes written. On failure nothing has changed on disk; the
+     * reason is kept in {@link #problems()} until a save succeeds.
      */
-    private void save(Map<String, String> changes) {
-        PropertiesConfiguration p = readProperties();
+    private byte[] save(Map<String, String> changes) {
+        PropertiesConfiguration p = owner.forSave(new LinkedHashMap<>(fileValues));
         changes.forEach((k, v) -> {
             if (v == null) p.clearProperty(k);
-            else p.setProperty(k, v.trim());
+            else p.setProperty(k, v);
         });
-        Path dir = ownerFile.toAbsolutePath().getParent();
-        Path tmp = null;
+        byte[] bytes = OwnerFile.text(p);
         try {
-            StringWriter text = new StringWriter();
-            if (p.getLayout().getHeaderComment() == null)
-                p.getLayout().setHeaderComment("moodbox settings (saved by the box; see docs/config.md for every key)");
-            new FileHandler(p).save(text);
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + ownerFile.getFileName(), ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(StandardCharsets.UTF_8.encode(text.toString()));
-                ch.force(true);
-            }
-            if (Files.exists(ownerFile))
-                Files.copy(ownerFile, backup(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            Files.move(tmp, ownerFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-            fsyncDir(dir);
-            log.info("Saved settings {} to {}", changes.keySet(), ownerFile);
+            owner.replace(bytes);
+            log.info("Saved settings {} to {}", changes.keySet(), owner.path());
+            return bytes;
         } catch (AccessDeniedException e) {
-            throw new ConfigException("cannot save settings: no permission to write " + e.getFile()
-                    + "; run the box as its service user or start it with --config FILE", e);
-        } catch (IOException | ConfigurationException e) {
-            throw new ConfigException("cannot save settings to " + ownerFile + ": " + rootMessage(e), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    log.warn("Could not remove temporary file {}", tmp, e);
-                }
-            }
-        }
-    }
-
-    private Path backup() { return ownerFile.resolveSibling(ownerFile.getFileName() + ".bak"); }
-
-    private static void fsyncDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+            throw notSaved("no permission to write " + e.getFile() + "; run the box as its service user or start it with --config FILE", e);
         } catch (IOException e) {
-            log.debug("Directory fsync not supported for {}", dir, e);   // some filesystems refuse; the rename still happened
+            throw notSaved(OwnerFile.rootMessage(e), e);
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) t = t.getCause();
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+    private ConfigException.NotSaved notSaved(String reason, IOException e) {
+        log.error("Could not save the settings to {}: {}; nothing was changed", owner.path(), reason, e);
+        saveProblem = "The settings could not be saved to " + owner.path() + " (" + reason + "). Nothing was changed; "
+                + "make room on the box's storage (or fix its permissions) and save again.";
+        setFileProblems(fileProblems, ignored);
+        return new ConfigException.NotSaved("cannot save settings to " + owner.path() + ": " + reason + "; nothing was changed", e);
     }
 
     /**
@@ -493,11 +794,9 @@ public final class Settings {
     }
 
     private static ConfigException unknown(String key, Map<String, Key> keys) {
-        return new ConfigException("unknown setting '" + key + "'" + suggestion(key, keys.keySet())
+        return new ConfigException("unknown setting '" + Values.shown(key).replace("'", "") + "'" + suggestion(key, keys.keySet())
                 + "; see docs/config.md for every key");
     }
-
-    private String suggestion(String key) { return suggestion(key, keys.keySet()); }
 
     private static String suggestion(String key, Set<String> known) {
         int dot = key.indexOf('.');
@@ -519,5 +818,4 @@ public final class Settings {
             }
         }
     }
-
 }

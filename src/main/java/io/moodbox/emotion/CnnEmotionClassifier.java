@@ -14,8 +14,12 @@ final class CnnEmotionClassifier implements EmotionClassifier {
     private final boolean flipAverage;
 
     CnnEmotionClassifier(EmotionConfig config) {
-        model = new TfliteModel(config.model(), config.threads());
-        flipAverage = config.flipAverage();
+        this(new TfliteModel(config.model(), config.threads()), config.flipAverage());
+    }
+
+    CnnEmotionClassifier(TfliteModel model, boolean flipAverage) {
+        this.model = model;
+        this.flipAverage = flipAverage;
     }
 
     @Override

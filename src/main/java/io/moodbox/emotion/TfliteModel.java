@@ -26,7 +26,7 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
  * <p>Not thread-safe; natives are owned here and freed in {@link #close()}.
  */
 final class TfliteModel implements AutoCloseable {
-    private final Path file;
+    private final String file;   // what messages call it: the path, or "the bundled emotion model"
     private final BytePointer bytes;
     private final FlatBufferModel model;
     private final BuiltinOpResolver resolver;
@@ -37,16 +37,18 @@ final class TfliteModel implements AutoCloseable {
     private final int inZero, outZero;
     private int batch = 1;
 
+    /** Largest model file read: the shipped one is 0.1 MB; this keeps /dev/zero or a video from filling the heap. */
+    static final long MAX_BYTES = 64L << 20;
+
     TfliteModel(Path file, int threads) {
-        this.file = file;
-        byte[] data;
-        try {
-            data = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelException("Cannot read the emotion model " + file + " (" + e + "); set emotion.model to the .tflite file", e);
-        }
+        this(file.toString(), read(file), threads);
+    }
+
+    /** A model from memory (the copy bundled in the jar); {@code name} is what messages call it. */
+    TfliteModel(String name, byte[] data, int threads) {
+        this.file = name;
         if (data.length < 8 || data[4] != 'T' || data[5] != 'F' || data[6] != 'L' || data[7] != '3')
-            throw new ModelException(file + " is not a TFLite model (no TFL3 identifier); set emotion.model to the .tflite file");
+            throw new ModelException(name + " is not a TFLite model (no TFL3 identifier); set emotion.model to the .tflite file");
         bytes = new BytePointer(data.length);
         bytes.put(data);
         model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, data.length);
@@ -82,6 +84,21 @@ final class TfliteModel implements AutoCloseable {
         outZero = out.params().zero_point();
         if (int8Input && (Math.abs(inScale * 255f - 1f) > 1e-3 || inZero != -128))
             fail("int8 input must mean pixel/255 (scale 1/255, zero point -128), is scale " + inScale + " zero point " + inZero);
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            if (!Files.isRegularFile(file))
+                throw new ModelException("The emotion model " + file + (Files.exists(file) ? " is not a regular file" : " does not exist")
+                        + "; set emotion.model to the .tflite file");
+            long size = Files.size(file);
+            if (size > MAX_BYTES)
+                throw new ModelException("The emotion model " + file + " is " + (size >> 20) + " MB, more than a model of this kind can be ("
+                        + (MAX_BYTES >> 20) + " MB); set emotion.model to the .tflite file");
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ModelException("Cannot read the emotion model " + file + " (" + e + "); set emotion.model to the .tflite file", e);
+        }
     }
 
     int size() { return size; }

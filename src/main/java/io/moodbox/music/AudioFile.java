@@ -20,6 +20,8 @@ import java.util.Map;
  * sentence for the owner. Stateless; any thread (each call opens its own grabber).
  */
 final class AudioFile {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AudioFile.class);
+
     static {
         // Corrupt files make FFmpeg print pages of errors; we report each file once ourselves.
         avutil.av_log_set_level(avutil.AV_LOG_FATAL);
@@ -101,12 +103,39 @@ final class AudioFile {
         }
     }
 
+    /** Tag blocks larger than this are not handed to FFmpeg, which reads them whole into memory at open. */
+    static final long MAX_TAG_BYTES = 32L << 20;
+    /** Longest tag text kept (titles, artists...): the page and the cache want a line, not a book. */
+    static final int MAX_TAG_CHARS = 200;
+
+    /**
+     * What can be told before FFmpeg opens the file: it is empty, the box may not read it, or it
+     * starts with an ID3 tag block so large (cover art, usually) that reading it could take the
+     * memory the box runs in.
+     */
     private static void checkSize(Path file) {
         try {
             if (Files.size(file) == 0) throw new Unreadable("the file is empty (0 bytes)");
+            if (!Files.isReadable(file)) throw new Unreadable("the box may not read it (file permissions)");
+            long tag = id3Size(file);
+            if (tag > MAX_TAG_BYTES)
+                throw new Unreadable(String.format(Locale.ROOT, "its tags (an ID3 block, usually cover art) take %.0f MB, more than "
+                        + "the %d MB the box reads; save it with smaller cover art", tag / 1048576.0, MAX_TAG_BYTES >> 20));
         } catch (IOException e) {
             throw new Unreadable("cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** The size of the ID3v2 block the file starts with (header, syncsafe size, footer), or 0. */
+    static long id3Size(Path file) throws IOException {
+        byte[] h = new byte[10];
+        try (var in = Files.newInputStream(file)) {
+            if (in.readNBytes(h, 0, 10) < 10) return 0;
+        }
+        if (h[0] != 'I' || h[1] != 'D' || h[2] != '3') return 0;
+        long size = 0;
+        for (int i = 6; i < 10; i++) size = (size << 7) | (h[i] & 0x7F);
+        return 10 + size + ((h[5] & 0x10) != 0 ? 10 : 0);
     }
 
     private static FFmpegFrameGrabber open(Path file, boolean forAnalysis) {
@@ -165,10 +194,26 @@ final class AudioFile {
     private static String first(Map<String, String> tags, String... keys) {
         for (String k : keys) {
             String v = tags.get(k);
-            if (v != null && !v.isBlank()) return v.trim();
+            if (v != null && !v.isBlank()) return clip(k, v);
         }
         return "";
     }
+
+    /** Tag text as the page shows it: control characters dropped, one line, at most {@link #MAX_TAG_CHARS}. */
+    static String clip(String tag, String v) {
+        StringBuilder b = new StringBuilder(Math.min(v.length(), MAX_TAG_CHARS + 1));
+        for (int i = 0; i < v.length() && b.length() <= MAX_TAG_CHARS; i++) {
+            char c = v.charAt(i);
+            b.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        String out = b.toString().strip();
+        if (v.length() > MAX_TAG_CHARS) {
+            log.warn("A '{}' tag of {} characters: only the first {} are kept", tag, v.length(), MAX_TAG_CHARS);
+            out = out.substring(0, Math.min(out.length(), MAX_TAG_CHARS)).strip() + "\u2026";
+        }
+        return out;
+    }
+
 
     /** "-6.20 dB" -> -6.2; NaN if absent or malformed. */
     static double parseDb(String s) {

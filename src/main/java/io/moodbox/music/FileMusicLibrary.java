@@ -35,6 +35,7 @@ final class FileMusicLibrary implements MusicLibrary {
     private final LibraryCache cache;
     private final Analyzer analyzer = new Analyzer();
     private volatile List<Track> tracks = List.of();
+    private volatile boolean closed;
 
     FileMusicLibrary(MusicConfig config) {
         this.config = config;
@@ -67,9 +68,18 @@ final class FileMusicLibrary implements MusicLibrary {
         Catalog catalog = Catalog.load(config.roots(), problems);
 
         int analysed = 0, cached = 0, skipped = 0, sinceSave = 0;
+        long savedAt = System.nanoTime();
         List<LibraryCache.Entry> usable = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        InProgress died = InProgress.read(inProgressFile());
+        if (died != null) log.warn("The last library scan stopped while reading {} (attempt {}); the scan goes on from its cache", died.path(), died.attempts());
+        boolean stopped = false;
         for (int i = 0; i < files.size(); i++) {
+            if (closed) {
+                // The box is stopping: keep what was analysed, forget nothing about the files not reached.
+                stopped = true;
+                break;
+            }
             Path file = files.get(i);
             listener.progress(new ScanProgress(i, files.size(), skipped, file));
             String key = file.toString();
@@ -85,15 +95,31 @@ final class FileMusicLibrary implements MusicLibrary {
                 log.warn("Skipping {}: cannot be read ({})", file, e.getMessage());
                 continue;
             }
+            if (!Files.isReadable(file)) {
+                // Not remembered in the cache: fixing the permissions changes no size or mtime.
+                skipped++;
+                problems.add(file + ": the box may not read it (file permissions)");
+                log.warn("Skipping {}: the box may not read it (file permissions)", file);
+                continue;
+            }
             LibraryCache.Entry e = cache.get(file, size, mtime);
             boolean fresh = e == null;
             if (fresh) {
-                e = analyse(file, size, mtime);
+                int attempts = died != null && died.path().equals(key) ? died.attempts() : 0;
+                if (attempts >= GIVE_UP_AFTER) {
+                    e = new LibraryCache.Entry(key, size, mtime, null, null, "the box stopped " + attempts + " times while reading "
+                            + "this file (it may crash the decoder or need more memory than the box has); skipped until the file changes");
+                } else {
+                    if (!closed) InProgress.write(inProgressFile(), new InProgress(attempts + 1, key));
+                    e = analyse(file, size, mtime);
+                }
                 cache.put(e);
                 analysed++;
-                if (++sinceSave >= SAVE_EVERY) {
+                // Saved every so many files and every half minute, so a power cut or kill mid-scan loses little work.
+                if (++sinceSave >= SAVE_EVERY || System.nanoTime() - savedAt > SAVE_EVERY_NANOS) {
                     save();
                     sinceSave = 0;
+                    savedAt = System.nanoTime();
                 }
             } else {
                 cached++;
@@ -108,15 +134,64 @@ final class FileMusicLibrary implements MusicLibrary {
                 usable.add(e);
             }
         }
+        if (stopped) {
+            save();
+            InProgress.clear(inProgressFile());
+            log.info("Music scan stopped with the box after {} of {} files; the next start goes on from the cache", seen.size(), files.size());
+            return new ScanReport(files.size(), tracks.size(), analysed, cached, skipped, ignored[0], problems,
+                    Duration.ofNanos(System.nanoTime() - t0));
+        }
         listener.progress(new ScanProgress(files.size(), files.size(), skipped, null));
         cache.retain(seen);
         save();
+        InProgress.clear(inProgressFile());
         List<Track> placed = place(usable, catalog);
         tracks = placed;
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         log.info("Music scan done in {} s: {} tracks ({} analysed, {} from cache), {} skipped, {} other files ignored",
                 String.format(Locale.ROOT, "%.1f", took.toMillis() / 1000.0), placed.size(), analysed, cached, skipped, ignored[0]);
         return new ScanReport(files.size(), placed.size(), analysed, cached, skipped, ignored[0], problems, took);
+    }
+
+    /** Starts (a crash or kill) that died reading the same file before it is skipped. */
+    static final int GIVE_UP_AFTER = 2;
+    private static final long SAVE_EVERY_NANOS = 30_000_000_000L;
+
+    private Path inProgressFile() { return config.stateDir().resolve("library-scan.current"); }
+
+    /**
+     * The file being analysed, written to the state folder before its decode starts and removed
+     * when the scan ends: a start that finds it knows the previous scan died on that file. One
+     * that keeps killing the box (a decoder crash, memory it does not have) is skipped after
+     * {@link #GIVE_UP_AFTER} tries instead of restarting the box forever. Not fsynced: a power cut
+     * that loses it only means one more try.
+     */
+    record InProgress(int attempts, String path) {
+        static InProgress read(Path f) {
+            try {
+                String[] t = Files.readString(f, StandardCharsets.UTF_8).split("\t", 2);
+                return new InProgress(Integer.parseInt(t[0].trim()), t[1].strip());
+            } catch (IOException | RuntimeException e) {
+                return null;   // none, or unreadable: nothing to go on
+            }
+        }
+
+        static void write(Path f, InProgress p) {
+            try {
+                Files.createDirectories(f.toAbsolutePath().getParent());
+                Files.writeString(f, p.attempts() + "\t" + p.path() + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                log.debug("Could not note the file being scanned in {}", f, e);
+            }
+        }
+
+        static void clear(Path f) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                log.debug("Could not remove {}", f, e);
+            }
+        }
     }
 
     private LibraryCache.Entry analyse(Path file, long size, long mtime) {
@@ -245,6 +320,10 @@ final class FileMusicLibrary implements MusicLibrary {
 
     @Override
     public void close() {
-        // Nothing native is held between scans: each file's grabber is closed after reading.
+        // Nothing native is held between scans: each file's grabber is closed after reading. A scan
+        // still running stops after its current file; the note of that file goes now, as an orderly
+        // stop is not a crash and must not count against it.
+        closed = true;
+        InProgress.clear(inProgressFile());
     }
 }

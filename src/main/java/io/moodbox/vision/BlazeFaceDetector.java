@@ -91,7 +91,13 @@ final class BlazeFaceDetector implements FaceDetector {
 
     private static byte[] load(Path file) {
         try {
-            if (file != null) return Files.readAllBytes(file);
+            if (file != null) {
+                // A regular file of model size only: /dev/zero or a film here would fill the heap at startup.
+                if (!Files.isRegularFile(file)) throw new MoodboxException("the BlazeFace model " + file
+                        + (Files.exists(file) ? " is not a regular file" : " does not exist"));
+                if (Files.size(file) > 64L << 20) throw new MoodboxException("the BlazeFace model " + file + " is over 64 MB: not a BlazeFace model");
+                return Files.readAllBytes(file);
+            }
             try (InputStream in = BlazeFaceDetector.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) throw new MoodboxException("this build has no BlazeFace model (npm was unreachable at build time); use vision.detector=haar");
                 return in.readAllBytes();

@@ -18,6 +18,21 @@ public final class FaceFinders {
         return new StagedFaceFinder(detector(config), new FacePreparer(CROP_SIZE), config);
     }
 
+    /**
+     * Checks, before a save, that the files the config names load as the next start would load
+     * them: {@code vision.blazeface_model}, when set, is a BlazeFace full-range .tflite the
+     * interpreter runs. Throws {@link io.moodbox.config.ConfigException} naming the key.
+     */
+    public static void check(VisionConfig config) {
+        if (config.blazefaceModel() == null) return;
+        try {
+            new BlazeFaceDetector(config.blazefaceModel(), config.minConfidence()).close();
+        } catch (io.moodbox.config.MoodboxException e) {
+            throw new io.moodbox.config.ConfigException("vision.blazeface_model " + config.blazefaceModel() + " cannot be used: "
+                    + e.getMessage() + "; give a BlazeFace full-range .tflite, or leave it empty for the bundled one", e);
+        }
+    }
+
     static FaceDetector detector(VisionConfig config) {
         return switch (config.detector()) {
             case HAAR -> new HaarDetector(config.detectWidth(), config.minFacePx());

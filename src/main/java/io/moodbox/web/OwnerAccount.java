@@ -93,6 +93,25 @@ final class OwnerAccount {
         return new Hash(iterations, salt, hash);
     }
 
+    /**
+     * Why the next start could not use {@code file} as the owner file, or empty when it can: it
+     * must be an owner file already, so that changing {@code web.owner-file} never leaves the
+     * box without its password (a missing file means a new setup code, read off the log).
+     */
+    static Optional<String> problem(Path file, Path current) {
+        if (Files.isDirectory(file)) return Optional.of("is a folder, not the owner password file");
+        if (!Files.exists(file))
+            return Optional.of("does not exist: the next start would have no owner password and would ask for a new one with a "
+                    + "setup code from the log; copy the current owner file (" + current + ") there first");
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > 64 * 1024) return Optional.of("is not an owner password file");
+            parse(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of("is not an owner password file (" + e.getMessage() + ")");
+        }
+    }
+
     synchronized State state() {
         if (damage != null) return State.DAMAGED;
         return hash == null ? State.SETUP : State.READY;
@@ -158,7 +177,8 @@ final class OwnerAccount {
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix"))
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                ByteBuffer buf = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) ch.write(buf);   // a nearly full disk writes short: the next write says ENOSPC
                 ch.force(true);
             }
             try {

@@ -18,10 +18,12 @@ public interface SettingsStore {
     }
 
     /**
-     * Validates all {@code changes} together; if any is bad, throws
-     * {@link io.moodbox.config.ConfigException} whose message names the key, and saves nothing.
-     * Otherwise writes the file atomically (the previous file kept as a backup), applies live what
-     * can change live, and says which keys wait for a restart.
+     * Validates all {@code changes} together, each as the next start will read it; if any is bad,
+     * throws {@link io.moodbox.config.ConfigException} whose message names the key, the value and
+     * what would be valid, and saves nothing (the page answers 400). Otherwise writes the file
+     * atomically (the previous file kept as a backup), applies live what can change live, and says
+     * which keys wait for a restart. A write that fails (a full disk) throws
+     * {@link io.moodbox.config.ConfigException.NotSaved} and changes nothing (the page answers 503).
      */
     Result update(Map<String, String> changes);
 

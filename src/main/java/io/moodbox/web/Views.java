@@ -41,6 +41,7 @@ final class Views {
         m.put("uptimeSeconds", s.startedAt() == null ? null : Math.max(0, Duration.between(s.startedAt(), now).toSeconds()));
         m.put("systemUptimeSeconds", value(host.systemUptimeSeconds()));
         m.put("cpuCelsius", value(host.cpuCelsius()));
+        m.put("memory", memory(host.memory()));
         m.put("fps", round(s.fps(), 10));
         m.put("privacy", s.privacy());
         m.put("problems", s.problems());
@@ -49,6 +50,22 @@ final class Views {
         m.put("player", player(s.player()));
         m.put("led", led == null ? null : led(led));
         return m;
+    }
+
+    /** Megabytes to one decimal; absent figures as null. */
+    static Map<String, Object> memory(HostInfo.Memory mem) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rssMb", mb(mem.rssBytes()));
+        m.put("anonMb", mb(mem.anonBytes()));
+        m.put("heapUsedMb", mb(mem.heapUsedBytes()));
+        m.put("heapCommittedMb", mb(mem.heapCommittedBytes()));
+        m.put("nativeMb", mb(mem.nativeBytes()));
+        m.put("threads", mem.threads());
+        return m;
+    }
+
+    private static Double mb(long bytes) {
+        return bytes < 0 ? null : Math.round(bytes / 1048576.0 * 10) / 10.0;
     }
 
     static Map<String, Object> camera(SourceStatus c) {

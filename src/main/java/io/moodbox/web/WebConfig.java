@@ -35,6 +35,28 @@ public record WebConfig(String bind, int port, boolean anonymousStatus, boolean 
             throw new ConfigException("web.max-body-bytes must be 1024..1048576, was " + maxBodyBytes);
     }
 
+    /**
+     * Checks, before a save, what the next start will need of the machine: that {@code ownerFile}
+     * (when it differs from {@code running}'s) is an owner password file, and that the page can
+     * listen on {@code bind}:{@code port} (when they differ from {@code running}'s, which the box
+     * holds now). Throws {@link ConfigException} naming the key.
+     */
+    public void check(WebConfig running) {
+        if (!ownerFile.normalize().equals(running.ownerFile.normalize()))
+            OwnerAccount.problem(ownerFile, running.ownerFile).ifPresent(p -> {
+                throw new ConfigException("web.owner-file " + ownerFile + " " + p);
+            });
+        if (port != 0 && (port != running.port || !bind.equals(running.bind))) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(bind, port));
+            } catch (java.io.IOException | IllegalArgumentException | SecurityException e) {
+                String key = port != running.port ? "web.port" : "web.bind";
+                throw new ConfigException(key + ": the page cannot listen on " + bind + " port " + port + " (" + e.getMessage()
+                        + "); choose a free port 1024..65535 and an address of this machine (0.0.0.0 = every interface)", e);
+            }
+        }
+    }
+
     /** Same settings with the parts that can change while the server runs replaced. */
     WebConfig withLive(WebConfig other) {
         return new WebConfig(bind, port, other.anonymousStatus, other.preview, other.secureCookies,

@@ -514,8 +514,15 @@ public final class WebServer implements AutoCloseable {
         synchronized (settingsLock) {
             try {
                 result = settings.update(changes);
+            } catch (ConfigException.NotSaved e) {
+                // Valid input, but the box could not write it (a full disk): its failure, not the request's.
+                throw new ApiError(503, e.getMessage(), null);
             } catch (ConfigException e) {
                 throw new ApiError(400, e.getMessage(), fieldNamedIn(e.getMessage(), changes.keySet()));
+            } catch (IllegalArgumentException e) {
+                // A value a stage's own parser refused before any check named it (a path the OS cannot hold, say).
+                log.warn("Settings update {} refused by a parser", changes.keySet(), e);
+                throw new ApiError(400, "a value cannot be used: " + e.getMessage(), changes.size() == 1 ? changes.keySet().iterator().next() : null);
             }
         }
         log.info("Settings changed from the page: {} (restart needed for {})", result.applied(), result.restartNeeded());

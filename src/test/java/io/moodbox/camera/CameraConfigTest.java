@@ -60,7 +60,10 @@ class CameraConfigTest {
         assertEquals(VisionConfig.Detector.HAAR, owner.vision().detector());
         assertEquals(3, owner.vision().maxFaces());
         Files.writeString(file, "vision.detect_width = 50\n");
-        var e = assertThrows(ConfigException.class, () -> Settings.load(file, Map.of(), Map.of()));
+        Settings bad = Settings.load(file, Map.of(), Map.of());
+        assertEquals(400, bad.vision().detectWidth(), "a bad value falls back to its default");
+        assertTrue(bad.problems().getFirst().contains("vision.detect_width must be 160..1920 pixels, was 50"), bad.problems().toString());
+        var e = assertThrows(ConfigException.class, () -> bad.update(Map.of("vision.detect_width", "50")));
         assertTrue(e.getMessage().contains("vision.detect_width"), e.getMessage());
     }
 

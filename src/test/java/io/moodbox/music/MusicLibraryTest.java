@@ -4,6 +4,7 @@ import io.moodbox.music.MusicLibrary.ScanProgress;
 import io.moodbox.music.MusicLibrary.ScanReport;
 import io.moodbox.music.Synth.Piece;
 import io.moodbox.music.Synth.Timbre;
+import io.moodbox.testing.AudioFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +144,45 @@ class MusicLibraryTest {
             assertEquals(1, third.analysed());
             assertEquals(6, third.tracks());
             assertEquals("energetic", byTitle(lib).get("Tagged").mood());
+        }
+    }
+
+    @Test
+    void hugeTagsAreClippedHugeTagBlocksUnreadableFilesAndRepeatCrashersAreSkippedWithAReason() throws IOException {
+        byte[] tone = AudioFaults.tone(3, 330), mp3 = AudioFaults.mp3(3, 330);
+        // Long tags and large cover art are normal music: kept, the title clipped for the page.
+        AudioFaults.write(root.resolve("calm/cover-art.mp3"), AudioFaults.concat(AudioFaults.id3(300_000, 6 << 20), mp3));
+        // A tag block larger than the box will hand to FFmpeg (read whole at open): skipped, saying why.
+        AudioFaults.write(root.resolve("calm/giant-tags.mp3"), AudioFaults.concat(AudioFaults.id3(10, 40 << 20), mp3));
+        Path locked = AudioFaults.write(root.resolve("calm/locked.wav"), tone);
+        Files.setPosixFilePermissions(locked, java.util.Set.of());
+        // Tests run as root, where mode 000 still reads: then the file is honestly music to the box.
+        boolean rootReads = Files.isReadable(locked);
+        Path crasher = AudioFaults.write(root.resolve("calm/crasher.wav"), tone);
+        Path again = AudioFaults.write(root.resolve("calm/again.wav"), tone);
+        MusicConfig cfg = MusicConfig.defaults(root, state);
+        Files.createDirectories(state);
+        // As if two starts died reading crasher.wav, and one died reading again.wav.
+        Path current = state.resolve("library-scan.current");
+        Files.writeString(current, "2\t" + crasher.toAbsolutePath().normalize() + "\n");
+        try (MusicLibrary lib = MusicLibrary.open(cfg)) {
+            ScanReport r = lib.scan(null);
+            String problems = String.join("\n", r.problems());
+            assertEquals(rootReads ? 3 : 2, r.tracks(), problems);
+            assertTrue(problems.contains("giant-tags.mp3: its tags (an ID3 block, usually cover art) take 40 MB"), problems);
+            assertTrue(problems.contains("crasher.wav: the box stopped 2 times while reading this file"), problems);
+            if (!rootReads) assertTrue(problems.contains("locked.wav: the box may not read it"), problems);
+            Track art = lib.tracks().stream().filter(t -> t.path().endsWith("cover-art.mp3")).findFirst().orElseThrow();
+            assertEquals(AudioFile.MAX_TAG_CHARS + 1, art.title().length(), "clipped, with an ellipsis");
+            assertTrue(art.title().startsWith("TTTT") && art.title().endsWith("\u2026"), art.title());
+            assertFalse(Files.exists(current), "a scan that finishes leaves no note");
+        }
+        Files.writeString(current, "1\t" + again.toAbsolutePath().normalize() + "\n");
+        Files.setLastModifiedTime(again, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        try (MusicLibrary lib = MusicLibrary.open(cfg)) {
+            ScanReport r = lib.scan(null);
+            assertEquals(1, r.analysed(), "a file one start died on is tried again: " + r.problems());
+            assertTrue(lib.tracks().stream().anyMatch(t -> t.path().endsWith("again.wav")));
         }
     }
 

@@ -130,6 +130,8 @@ class WebServerTest {
         assertEquals(0.7, s.at("/mood/emotions/neutral").asDouble(), 0.001);
         assertEquals("fits the happy room", s.at("/player/reason").asText());
         assertTrue(s.get("uptimeSeconds").asLong() >= 3600);
+        assertTrue(s.at("/memory/heapUsedMb").asDouble() > 0 && s.at("/memory/threads").asInt() > 1, s.get("memory").toString());
+        assertTrue(s.at("/memory/rssMb").asDouble() > s.at("/memory/heapUsedMb").asDouble(), s.get("memory").toString());
         assertEquals(200, t.get("/api/mood").statusCode());
         assertEquals(401, t.get("/api/settings").statusCode(), "settings are the owner's only");
         assertEquals(401, t.get("/api/player").statusCode());

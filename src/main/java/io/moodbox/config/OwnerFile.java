@@ -1,0 +1,294 @@
+package io.moodbox.config;
+
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.io.FileHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The owner's settings file on disk. It is read as bytes and parsed from those bytes, so what was
+ * checked is exactly what is kept; it is written atomically (a temporary file in the same folder,
+ * fsync, the previous file kept as {@code .bak} by a hard link, a rename over the old one, fsync of
+ * the folder), so a power cut or {@code kill -9} leaves the old file or the new one, whole. Beside
+ * it live {@code .last-good}, the last version that loaded cleanly (written the same way, only
+ * when it changed), and {@code .broken}, a copy of a file that no longer parses, so nothing the
+ * owner wrote is lost when the box falls back. Used under {@link Settings}' lock.
+ */
+final class OwnerFile {
+    private static final Logger log = LoggerFactory.getLogger(OwnerFile.class);
+    /** A settings file is a few KB; anything far larger is not one (and is not read into memory). */
+    static final long MAX_BYTES = 1 << 20;
+    static final String LAST_GOOD = ".last-good", BACKUP = ".bak", BROKEN = ".broken";
+
+    /**
+     * One reading of a file: its bytes and known keys' values ({@code repeated}: keys set on more
+     * than one line, with their count), or why it could not be read ({@code error}, a phrase for
+     * the owner). {@code exists} is false for a missing file, which reads as empty and fine.
+     */
+    record Read(boolean exists, byte[] bytes, Map<String, String> values, Map<String, Integer> repeated, String error) {
+        boolean ok() { return error == null; }
+
+        static Read missing() { return new Read(false, new byte[0], Map.of(), Map.of(), null); }
+
+        static Read failed(byte[] bytes, String error) { return new Read(true, bytes, Map.of(), Map.of(), error); }
+    }
+
+    private final Path file;
+    private final Predicate<String> known;
+
+    OwnerFile(Path file, Predicate<String> known) {
+        this.file = file;
+        this.known = known;
+    }
+
+    Path path() { return file; }
+
+    Path lastGood() { return sibling(LAST_GOOD); }
+
+    Path backup() { return sibling(BACKUP); }
+
+    Path broken() { return sibling(BROKEN); }
+
+    private Path sibling(String suffix) { return file.resolveSibling(file.getFileName() + suffix); }
+
+    /**
+     * Removes temporary files a save left when the box was killed in the middle of it (the rename
+     * never happened, so the owner's file is whole); only those over a minute old, as another
+     * process (the console) may be saving right now.
+     */
+    void removeStaleTemporaries() {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) return;
+        String prefix = "." + file.getFileName();
+        long before = System.currentTimeMillis() - 60_000;
+        try (var s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix)
+                && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path p : s) {
+                if (Files.getLastModifiedTime(p).toMillis() < before) {
+                    Files.deleteIfExists(p);
+                    log.info("Removed {}, left by a save that was cut short", p);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("Could not look for leftover temporary files in {}", dir, e);
+        }
+    }
+
+    /** The owner's file; unknown keys are logged and left out. */
+    Read read() { return read(file, true); }
+
+    /** The last good copy, or {@link Read#missing()}. */
+    Read readLastGood() { return read(lastGood(), false); }
+
+    private Read read(Path p, boolean warnUnknown) {
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(p)) return Read.failed(new byte[0], "it is a folder, not a file");
+            if (Files.exists(p) && Files.size(p) > MAX_BYTES)
+                return Read.failed(new byte[0], "it is " + Files.size(p) / 1024 + " KB, far more than a settings file holds");
+            bytes = Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            return Read.missing();
+        } catch (AccessDeniedException e) {
+            return Read.failed(new byte[0], "the box has no permission to read it");
+        } catch (IOException e) {
+            return Read.failed(new byte[0], "it could not be read (" + e.getMessage() + ")");
+        }
+        return parse(p, bytes, warnUnknown);
+    }
+
+    /** Parses a properties text; binary data (a NUL, say, as a power cut can leave) is a broken file. */
+    Read parse(Path source, byte[] bytes, boolean warnUnknown) {
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xFF;
+            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f')
+                return Read.failed(bytes, "it holds binary data (byte 0x%02x at offset %d), not settings text".formatted(b, i));
+        }
+        PropertiesConfiguration p = new PropertiesConfiguration();
+        try {
+            new FileHandler(p).load(new StringReader(decode(bytes)));
+        } catch (ConfigurationException | RuntimeException e) {
+            return Read.failed(bytes, "it does not parse as a settings file (" + rootMessage(e) + ")");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> repeated = new LinkedHashMap<>();
+        for (Iterator<String> it = p.getKeys(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.test(k)) {
+                if (warnUnknown) log.warn("{}: unknown setting '{}' ignored", source, k);
+                continue;
+            }
+            Object v = p.getProperty(k);
+            if (v instanceof List<?> list) repeated.put(k, list.size());
+            else values.put(k, v == null ? "" : String.valueOf(v));
+        }
+        return new Read(true, bytes, Collections.unmodifiableMap(values), Collections.unmodifiableMap(repeated), null);
+    }
+
+    /** UTF-8 (what the box writes: ASCII with \\u escapes), else ISO-8859-1, the traditional properties encoding. */
+    private static String decode(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * What a save starts from, to keep the owner's comments and order: the file as it is on disk
+     * if it parses, else its last good copy, else an empty one; {@code values} (what the box runs
+     * on) fill in whatever the chosen text lacks when it is not the owner's file itself.
+     */
+    PropertiesConfiguration forSave(Map<String, String> values) {
+        for (Path p : List.of(file, lastGood())) {
+            try {
+                if (!Files.isRegularFile(p) || Files.size(p) > MAX_BYTES) continue;
+                byte[] bytes = Files.readAllBytes(p);
+                if (!parse(p, bytes, false).ok()) continue;
+                PropertiesConfiguration c = new PropertiesConfiguration();
+                new FileHandler(c).load(new StringReader(decode(bytes)));
+                if (!p.equals(file)) values.forEach((k, v) -> { if (!v.equals(c.getString(k, null))) c.setProperty(k, v); });
+                return c;
+            } catch (IOException | ConfigurationException | RuntimeException e) {
+                log.debug("Not starting the save from {}", p, e);
+            }
+        }
+        PropertiesConfiguration c = new PropertiesConfiguration();
+        values.forEach(c::setProperty);
+        return c;
+    }
+
+    /** The text a save writes. */
+    static byte[] text(PropertiesConfiguration p) {
+        if (p.getLayout().getHeaderComment() == null)
+            p.getLayout().setHeaderComment("moodbox settings (saved by the box; see docs/config.md for every key)");
+        StringWriter w = new StringWriter();
+        try {
+            new FileHandler(p).save(w);
+        } catch (ConfigurationException e) {
+            throw new ConfigException("cannot write the settings text: " + rootMessage(e), e);
+        }
+        return w.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Replaces the owner's file with {@code bytes}, keeping the previous one as {@code .bak}. */
+    void replace(byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = writeTemp(dir, bytes);
+        try {
+            if (Files.exists(file)) keepBackup(dir);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+            fsyncDir(dir);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** The previous file as {@code .bak}: a hard link costs no space (a full disk still saves), else a copy. */
+    private void keepBackup(Path dir) throws IOException {
+        Path tmp = dir.resolve("." + file.getFileName() + ".bak.tmp");
+        deleteQuietly(tmp);
+        try {
+            Files.createLink(tmp, file);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        try {
+            Files.move(tmp, backup(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** Writes {@code .last-good} when its content differs; a failure is logged, never fatal. */
+    void keepLastGood(byte[] bytes) {
+        keepCopy(lastGood(), bytes, "last good copy");
+    }
+
+    /** Keeps the bytes of a file that no longer parses as {@code .broken}, before anything replaces it. */
+    void keepBroken(byte[] bytes) {
+        if (bytes.length > 0) keepCopy(broken(), bytes, "copy of the unreadable file");
+    }
+
+    private void keepCopy(Path target, byte[] bytes, String what) {
+        try {
+            if (Files.isRegularFile(target) && Files.size(target) == bytes.length && Arrays.equals(Files.readAllBytes(target), bytes))
+                return;
+            Path dir = target.toAbsolutePath().getParent();
+            Path tmp = writeTemp(dir, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                tmp = null;
+                fsyncDir(dir);
+            } finally {
+                deleteQuietly(tmp);
+            }
+        } catch (IOException e) {
+            log.warn("Could not write the {} {} ({})", what, target, e.getMessage());
+        }
+    }
+
+    /** A temporary file in {@code dir} holding all of {@code bytes}, forced to the disk. */
+    private Path writeTemp(Path dir, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            // write() may write less than asked (a nearly full disk): loop, so the next call reports ENOSPC.
+            while (buf.hasRemaining()) ch.write(buf);
+            ch.force(true);
+            return tmp;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp == null) return;
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            log.warn("Could not remove temporary file {}", tmp, e);
+        }
+    }
+
+    private static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            log.debug("Directory fsync not supported for {}", dir, e);   // some filesystems refuse; the rename still happened
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

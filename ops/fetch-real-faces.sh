@@ -48,7 +48,9 @@ for src in $missing_sources; do
       spec="${src#deb:}"
       if ! command -v apt-get >/dev/null 2>&1; then echo "fetch-real-faces: apt-get not found, cannot fetch $spec" >&2; failed=1; continue; fi
       # apt-get download writes into the working directory; as root it warns that _apt cannot write there.
-      if ! (cd "$work" && chmod 777 . && timeout 600 apt-get download -q "$spec" >/dev/null 2>err); then
+      download() { (cd "$work" && chmod 777 . && timeout 600 apt-get download -q "$spec" >/dev/null 2>err); }
+      # A fresh machine may have no package lists yet: as root, read them and try again.
+      if ! download && { [ "$(id -u)" != 0 ] || ! apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null 2>&1 || ! download; }; then
         echo "fetch-real-faces: apt-get download $spec failed ($(grep -v unsandboxed "$work/err" | tail -n 1)); 'apt-get update' first may help" >&2
         failed=1; continue
       fi

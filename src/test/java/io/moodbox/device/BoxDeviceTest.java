@@ -291,14 +291,19 @@ class BoxDeviceTest {
         assertEquals(List.of(List.of()), reported, "no problems, reported once");
     }
 
-    @Test
-    void theThreadsRunAndStopCleanly() throws Exception {
+    /** The real device with its threads on Pi4J's mock GPIO, as a dev machine opens it. */
+    private BoxDevice openLiveOnMock() {
         gpio = Pi4jGpio.mock();
         GpioOpener opener = new GpioOpener(java.nio.file.Path.of("/nonexistent"), java.nio.file.Path.of("/nonexistent"),
                 chip -> { throw new AssertionError("not gpiod"); }, () -> gpio, p -> true);
         DeviceConfig d = DeviceConfig.defaults();
         DeviceConfig mock = new DeviceConfig(DeviceConfig.Provider.MOCK, -1, d.led(), d.timing(), d.buttons(), false);
-        BoxDevice live = BoxDevice.open(mock, opener, controls, States.live().build(), reported::add);
+        return BoxDevice.open(mock, opener, controls, States.live().build(), reported::add);
+    }
+
+    @Test
+    void theThreadsRunAndStopCleanly() throws Exception {
+        BoxDevice live = openLiveOnMock();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (!lit("led-red") && System.nanoTime() < deadline) Thread.sleep(5);
@@ -413,12 +418,7 @@ class BoxDeviceTest {
 
     @Test
     void aPressFromThePageGoesThroughTheMockPinAndTheButtonThread() throws Exception {
-        gpio = Pi4jGpio.mock();
-        GpioOpener opener = new GpioOpener(java.nio.file.Path.of("/nonexistent"), java.nio.file.Path.of("/nonexistent"),
-                chip -> { throw new AssertionError("not gpiod"); }, () -> gpio, p -> true);
-        DeviceConfig d = DeviceConfig.defaults();
-        DeviceConfig mock = new DeviceConfig(DeviceConfig.Provider.MOCK, -1, d.led(), d.timing(), d.buttons(), false);
-        BoxDevice live = BoxDevice.open(mock, opener, controls, States.live().build(), reported::add);
+        BoxDevice live = openLiveOnMock();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (live.polls() == 0 && System.nanoTime() < deadline) Thread.sleep(5);

@@ -209,12 +209,9 @@ public final class Moodbox implements AutoCloseable {
         if (!p.audible() && output.kind() == MusicConfig.Output.Kind.AUTO)
             return Optional.of("No sound card found, so the music plays silently (tracks still follow the room). "
                     + "Plug in a speaker or USB sound card: the box finds it within "
-                    + AUTO_PROBE_SECONDS + " s. Or choose an output in Settings (music.output).");
+                    + AudioSink.AUTO_PROBE_SECONDS + " s. Or choose an output in Settings (music.output).");
         return Optional.empty();
     }
-
-    /** How often auto looks for a sound card again while silent (AutoSink.PROBE_EVERY_NS). */
-    private static final int AUTO_PROBE_SECONDS = 30;
 
     /**
      * The page on the configured address. If the owner's file chose one that cannot be bound

@@ -33,6 +33,9 @@ public interface AudioSink extends AutoCloseable {
     @Override
     void close();
 
+    /** How often {@code music.output=auto} looks for a sound card again while it plays silently. */
+    int AUTO_PROBE_SECONDS = 30;
+
     /** Where the sound goes now, in words for the page: "speaker (system default)", "none: silent ...". */
     default String describe() { return "audio output"; }
 

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  */
 final class AutoSink implements AudioSink {
     private static final Logger log = LoggerFactory.getLogger(AutoSink.class);
-    static final long PROBE_EVERY_NS = 30_000_000_000L;
+    static final long PROBE_EVERY_NS = AUTO_PROBE_SECONDS * 1_000_000_000L;
 
     private final AudioSink card, standIn;
     private final LongSupplier nanos;

@@ -6,7 +6,7 @@ import io.moodbox.config.Reader;
 /**
  * The daemon's own settings.
  *
- * @param source     where frames come from, as {@code camera.CameraConfig#describe()} names it
+ * @param source     where frames come from, as {@code camera.source} is written ({@code auto}, {@code clip.mp4}, ...)
  * @param errorLimit frames in a row that may fail before the box shows a problem ({@code daemon.error-limit})
  * @param privacy    privacy mode: the camera is off ({@code privacy.enabled}); changes live
  */
@@ -17,7 +17,7 @@ public record DaemonConfig(String source, int errorLimit, boolean privacy) {
         ConfigException.requireRange("daemon.error-limit", errorLimit, 1, 10_000);
     }
 
-    /** {@code daemon.error-limit} and {@code privacy.enabled}; {@code source} is the camera's record's description of {@code camera.source}. */
+    /** {@code daemon.error-limit} and {@code privacy.enabled}; {@code source} is {@code camera.source}, which the camera's record defines. */
     public static DaemonConfig from(Reader reader, String source) {
         return new DaemonConfig(source,
                 reader.group("daemon", "The box").integer("error-limit", 25, "Failures before a problem", "Frames in a row that may fail analysis before the box shows a problem (1..10000)."),

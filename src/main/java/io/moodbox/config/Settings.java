@@ -123,7 +123,9 @@ public final class Settings {
         Snapshot(Map<String, String> raw, Reader r) {
             values = new Values(raw);
             camera = CameraConfig.from(r);
-            daemon = DaemonConfig.from(r, camera.describe());
+            // The source as written ("clip.mp4"), for the daemon's log; unset only while the defaults are collected.
+            String source = values.string("camera.source");
+            daemon = DaemonConfig.from(r, source != null ? source : camera.describe());
             vision = VisionConfig.from(r);
             emotion = EmotionConfig.from(r);
             mood = MoodConfig.from(r);

@@ -25,8 +25,8 @@ public final class MemorySettingsStore implements SettingsStore {
         def("music.volume-max", "80", true, "Loudest the box will play, percent", v -> isInt(v, 0, 100), "0..100");
         def("web.anonymous-status", "false", true, "Anyone on the network may see the mood", MemorySettingsStore::bool, "true or false");
         def("web.port", "8080", false, "Port of the page", v -> isInt(v, 1, 65535), "1..65535");
-        def("mood.switch_margin", "0.10", true, "How far another mood must lead", v -> isDecimal(v, 0, 0.5), "0.0..0.5");
-        def("mood.hold_s", "0.4", true, "How long it must lead", v -> isDecimal(v, 0, 30), "0..30");
+        def("mood.switch-margin", "0.10", true, "How far another mood must lead", v -> isDecimal(v, 0, 0.5), "0.0..0.5");
+        def("mood.hold-s", "0.4", true, "How long it must lead", v -> isDecimal(v, 0, 30), "0..30");
     }
 
     private void def(String key, String dflt, boolean live, String desc, Predicate<String> valid, String allowed) {

@@ -205,7 +205,7 @@ class PageTest {
                 driver.findElement(By.id("mood-why")).getText());
         driver.executeScript("document.getElementById('mood-h').scrollIntoView(); window.scrollBy(0, -70)");
         shot("page-leaning-phone.png");
-        t.settings.update(Map.of("mood.switch_margin", "0.15"));
+        t.settings.update(Map.of("mood.switch-margin", "0.15"));
         t.state.update(s -> withMood(s, TestStates.leaning(Emotion.SURPRISE, Emotion.SAD)).withFps(9.0));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("mood-why"), "by 15 points for 0.4 s"));
 

@@ -307,7 +307,12 @@ class SettingsTest {
     @Test
     void theConfigReferenceListsEveryKey() throws IOException {
         String doc = Files.readString(Path.of("docs/config.md"));
-        for (Setting k : Settings.defaults().view())
+        for (Setting k : Settings.defaults().view()) {
             assertTrue(doc.contains("`" + k.key() + "`"), "docs/config.md does not describe " + k.key());
+            // Its table row states the default and live flag the record defines.
+            String row = "| `" + k.key() + "` | " + (k.defaultValue().isEmpty() ? "(empty)" : "`" + k.defaultValue() + "`")
+                    + " | " + (k.live() ? "live" : "restart") + " |";
+            assertTrue(doc.contains(row), "docs/config.md should have the row " + row);
+        }
     }
 }

@@ -247,14 +247,15 @@ public final class Settings {
 
     /** Whether a change to this key takes effect without a restart. */
     public boolean isLive(String key) {
-        Definition k = keys.get(key);
+        Definition k = keys.get(currentName(key));
         if (k == null) throw unknown(key, keys);
         return k.live();
     }
 
-    /** The effective raw value of a key. */
-    public String get(String key) {
-        if (!keys.containsKey(key)) throw unknown(key, keys);
+    /** The effective raw value of a key (an old name reads the key it became). */
+    public String get(String name) {
+        String key = currentName(name);
+        if (!keys.containsKey(key)) throw unknown(name, keys);
         return snapshot.values.string(key);
     }
 

@@ -28,6 +28,11 @@ class WebSettingsTest {
         assertEquals("2", hold.value());
         assertTrue(hold.live());
         assertTrue(hold.description().contains("MOODBOX_MOOD_HOLD_S"), "says the environment wins: " + hold.description());
+        // The page's label and group come from the record that reads the key (MoodConfig.from).
+        assertEquals("Lead held for", hold.label());
+        assertEquals("Room mood", hold.group());
+        assertEquals(List.of("Camera", "The box", "Faces", "Emotions", "Room mood", "Music", "LED and buttons", "Page"),
+                list.stream().map(SettingsStore.Setting::group).distinct().toList(), "one box per stage, in the chain's order");
 
         SettingsStore.Result r = store.update(Map.of("mood.half-life-s", "2", "daemon.error-limit", "40"));
         assertEquals(List.of("mood.half-life-s"), r.applied());

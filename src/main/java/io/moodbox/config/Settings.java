@@ -261,7 +261,7 @@ public final class Settings {
 
     /**
      * Every key with its current value, default, description, live flag and origin, in the
-     * defaults file's order. A key whose file value is not valid has the origin
+     * order the records read them. A key whose file value is not valid has the origin
      * {@code "file value ignored"} and the value the box uses instead.
      */
     public List<Setting> view() {
@@ -741,7 +741,7 @@ public final class Settings {
         return "";
     }
 
-    /** "; allowed: <the key's description>", the defaults file's word on what is valid. */
+    /** "; allowed: <the key's description>", the record's help on what is valid. */
     private String allowed(String key) {
         String d = describeKey(key);
         return d.isEmpty() ? "" : " (" + key + ": " + d + ")";
@@ -793,7 +793,7 @@ public final class Settings {
     }
 
     /**
-     * A key of the defaults file, or one of a family the defaults show by example: keys of four
+     * A key the records define, or one of a family they show by example: keys of four
      * or more parts may vary in their third ({@code device.button.<name>.pin}).
      */
     private static boolean known(String key, Map<String, Definition> keys) {

@@ -31,11 +31,46 @@ import java.util.function.Function;
  * @param normalise      {@code replaygain} (falls back to measured loudness), {@code loudness}, or {@code off}
  * @param targetLoudnessDb RMS level tracks are brought to by loudness normalisation, dBFS
  * @param sampleLibrary  generate the sample library into the first root when no music is found
+ * @param sources        where else music comes from: USB sticks, uploads (see {@link Sources})
  */
 public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Emotion, String> uplift, int isoSteps,
                           int repeatWindow, double analysisSeconds, Output output, int volume, int maxStartVolume,
                           MoodChange moodChange, int fadeMs, Normalise normalise, double targetLoudnessDb,
-                          boolean sampleLibrary) {
+                          boolean sampleLibrary, Sources sources) {
+
+    /**
+     * Music beyond {@code music.roots}.
+     *
+     * @param removableRoot media root watched for mounted USB sticks ({@code music.removable-root}; null = off)
+     * @param uploadDir     folder the page's uploads are written into and scanned ({@code music.upload-dir}; null = no uploads)
+     * @param uploadMaxMb   largest file the page accepts, MB ({@code music.upload-max-mb})
+     */
+    public record Sources(Path removableRoot, Path uploadDir, int uploadMaxMb) {
+        public Sources {
+            range("music.upload-max-mb", uploadMaxMb, 1, 2000);
+        }
+
+        /** No USB watching; uploads into {@code stateDir/uploads}, up to 200 MB each. */
+        public static Sources defaults(Path stateDir) { return new Sources(null, stateDir.resolve("uploads"), 200); }
+
+        static Sources parse(Function<String, String> get, Path stateDir) {
+            String media = or(get, "music.removable-root", "");
+            String up = or(get, "music.upload-dir", "");
+            return new Sources(media.isEmpty() ? null : Path.of(media),
+                    up.isEmpty() ? stateDir.resolve("uploads") : up.equalsIgnoreCase("off") ? null : Path.of(up),
+                    intOf(get, "music.upload-max-mb", 200));
+        }
+    }
+
+    /** The record without {@link Sources}: defaults for those (no USB watching, uploads in the state folder). */
+    public MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Emotion, String> uplift, int isoSteps,
+                       int repeatWindow, double analysisSeconds, Output output, int volume, int maxStartVolume,
+                       MoodChange moodChange, int fadeMs, Normalise normalise, double targetLoudnessDb,
+                       boolean sampleLibrary) {
+        this(roots, stateDir, policy, uplift, isoSteps, repeatWindow, analysisSeconds, output, volume, maxStartVolume,
+                moodChange, fadeMs, normalise, targetLoudnessDb, sampleLibrary,
+                stateDir == null ? null : Sources.defaults(stateDir));
+    }
 
     public enum Policy { MATCH, UPLIFT, ISO }
 
@@ -126,6 +161,7 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
         if (normalise == null) throw new ConfigException("music.normalise must be replaygain, loudness or off");
         if (!(targetLoudnessDb >= -40 && targetLoudnessDb <= -6))
             throw new ConfigException("music.target-loudness-db must be -40..-6 dBFS, was " + targetLoudnessDb);
+        if (sources == null) sources = Sources.defaults(stateDir);
     }
 
     /** Defaults for one library folder; the state goes next to it in {@code state/music}. */
@@ -144,8 +180,9 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
         List<Path> rootList = new ArrayList<>();
         if (roots == null) rootList.addAll(d.roots());
         else for (String r : roots.split(",")) if (!r.isBlank()) rootList.add(Path.of(r.trim()));
+        Path stateDir = Path.of(or(get, "music.state-dir", d.stateDir().toString()));
         return new MusicConfig(rootList,
-                Path.of(or(get, "music.state-dir", d.stateDir().toString())),
+                stateDir,
                 enumOf(Policy.class, "music.policy", or(get, "music.policy", "uplift")),
                 upliftOverDefaults(or(get, "music.uplift", DEFAULT_UPLIFT)),
                 intOf(get, "music.iso-steps", d.isoSteps()),
@@ -158,7 +195,8 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
                 intOf(get, "music.fade-ms", d.fadeMs()),
                 enumOf(Normalise.class, "music.normalise", or(get, "music.normalise", "replaygain")),
                 doubleOf(get, "music.target-loudness-db", d.targetLoudnessDb()),
-                boolOf(get, "music.sample-library", d.sampleLibrary()));
+                boolOf(get, "music.sample-library", d.sampleLibrary()),
+                Sources.parse(get, stateDir));
     }
 
     /** The owner's entries over the seeds' table, so "sad:calm" alone changes just that row. */

@@ -183,6 +183,8 @@ public final class Moodbox implements AutoCloseable {
             // The page: state out, commands in; settings through the same validation and atomic save.
             WebServer web = startWeb(settings, settings.web(), state, controls, library, pipeline, problems, new WebDevice(device));
             started.push(web);
+            java.nio.file.Path uploadDir = settings.music().sources().uploadDir();
+            if (uploadDir != null) web.acceptUploads(uploadDir, (long) settings.music().sources().uploadMaxMb() << 20, library::rescanSoon);
 
             Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, controls, library, web, systemd, started, stop);
             settings.addListener((s, keys) -> box.settingsChanged(keys, applyPrivacy));

@@ -4,10 +4,13 @@ import io.moodbox.music.LibraryRoots;
 import io.moodbox.music.Player;
 import io.moodbox.music.PlayerStatus;
 import io.moodbox.music.Track;
+import io.moodbox.music.TrackPicker;
+import io.moodbox.music.TrackSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +70,22 @@ final class MediaWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Looking for USB sticks in {} failed: {}", mediaRoot, e.toString());
         }
+    }
+
+    /**
+     * {@code source}, except that a track whose stick is gone is not reported as played or skipped:
+     * the watcher's skip, or a read failing on a pulled stick, says nothing about the owner's taste.
+     */
+    static TrackSource forgettingPulled(TrackSource source, LibraryRoots roots) {
+        return new TrackSource() {
+            @Override public Optional<TrackPicker.Pick> next() { return source.next(); }
+
+            @Override public Optional<Track> find(String id) { return source.find(id); }
+
+            @Override public void finished(Track track, boolean skipped) {
+                if (roots.covers(track.path())) source.finished(track, skipped);
+            }
+        };
     }
 
     @Override

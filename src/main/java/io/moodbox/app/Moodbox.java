@@ -159,7 +159,7 @@ public final class Moodbox implements AutoCloseable {
             TrackPicker picker = TrackPicker.create(settings.music());
             MusicConfig.Output output = settings.music().output();
             Player player = Player.open(settings.music(), AudioSink.of(output),
-                    TrackSource.of(musicLibrary, picker, board::current));
+                    MediaWatcher.forgettingPulled(TrackSource.of(musicLibrary, picker, board::current), roots));
             started.push(player);
             Player.Listener showPlayer = p -> {
                 state.update(s -> s.withPlayer(p));

@@ -64,7 +64,9 @@ final class UploadHandler {
                 var problem = AudioCheck.problem(tmp);
                 if (problem.isPresent()) {
                     log.info("Upload {} refused: {}", name, problem.get());
-                    throw refuse(415, name + ": this is not an audio file we can play (" + problem.get() + ")");
+                    // FFmpeg's own words name the temp file and its API: the owner gets the first clause.
+                    String why = problem.get().replace(tmp.toString(), name).split(" \\(", 2)[0];
+                    throw refuse(415, name + ": this is not an audio file we can play (" + why + ")");
                 }
                 Path placed = place(tmp, name);
                 log.info("Uploaded {} ({} bytes) into {}", placed.getFileName(), Files.size(placed), dir);

@@ -25,10 +25,15 @@
   }
 
   function say(text, ok) {
-    $('upload-msgs').append(el('li', text, ok ? 'ok' : 'error'));
+    const li = el('li', text, ok ? 'ok' : 'error');
+    $('upload-msgs').append(li);
+    return li;
   }
 
+  // The file's line says "Sending…" until the box answers, then what became of it.
   async function send(file, csrf) {
+    const line = say('Sending ' + file.name + '…', true);
+    const done = (text, ok) => { line.textContent = text; line.className = ok ? 'ok' : 'error'; };
     let response;
     try {
       response = await fetch('/api/library/upload?name=' + encodeURIComponent(file.name), {
@@ -36,13 +41,13 @@
         headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf },
       });
     } catch (e) {
-      say(file.name + ': cannot reach the box', false);
+      done(file.name + ': cannot reach the box', false);
       return;
     }
     let data = null;
     try { data = await response.json(); } catch (e) { /* not JSON */ }
-    if (response.ok) say(data.message, true);
-    else say((data && data.error) || (file.name + ': HTTP ' + response.status), false);
+    if (response.ok) done(data.message, true);
+    else done((data && data.error) || (file.name + ': HTTP ' + response.status), false);
   }
 
   $('upload-form').addEventListener('submit', async (ev) => {
@@ -53,10 +58,7 @@
     $('btn-upload').disabled = true;
     try {
       const s = await session();
-      for (const f of files) {
-        say('Sending ' + f.name + '…', true);
-        await send(f, s.csrf);
-      }
+      for (const f of files) await send(f, s.csrf);
     } finally {
       $('btn-upload').disabled = false;
       $('upload-files').value = '';

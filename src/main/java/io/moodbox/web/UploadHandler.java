@@ -139,7 +139,8 @@ final class UploadHandler {
     }
 
     private String tooLarge(String name) {
-        return name + " is too large: the box takes files up to " + (maxBytes >> 20) + " MB";
+        String limit = maxBytes >= 1 << 20 ? (maxBytes >> 20) + " MB" : (maxBytes >> 10) + " KB";
+        return name + " is too large: the box takes files up to " + limit;
     }
 
     private String diskFull(String name) {

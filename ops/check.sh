@@ -177,8 +177,14 @@ check_mounter() {
       die "moodbox-media did not mount the $fs stick read-only at $media/Stick_One"
     fi
     MOODBOX_MEDIA_ROOT=$media "$MEDIA_SCRIPT" unmount "${dev#/dev/}" >&2
+    [ ! -e "$media/Stick_One" ] || { losetup -d "$dev"; die "moodbox-media left $media/Stick_One behind"; }
+    # A file system mounted already (the system's own disk, say) is left alone.
+    mkdir -p "$work/own"
+    mount -o ro "$dev" "$work/own"
+    MOODBOX_MEDIA_ROOT=$media "$MEDIA_SCRIPT" mount "${dev#/dev/}" >&2
+    umount "$work/own"
     losetup -d "$dev"
-    [ ! -e "$media/Stick_One" ] || die "moodbox-media left $media/Stick_One behind"
+    [ ! -e "$media/Stick_One" ] || die "moodbox-media mounted a file system that was mounted already"
     [ "$before" = "$(sha256sum <"$img")" ] || die "mounting the $fs stick wrote to it"
   done
   rm -rf "$work"

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The upload form in a real headless Chromium (as {@link PageTest}): the owner picks three files
  * at once; the real MP3 is added, the text with an .mp3 name and the file over the limit are
- * refused, each with its sentence on the page. Screenshot: target/screenshots/upload-phone.png.
+ * refused, each with its sentence on the page; the sources and a stick's scan progress show. Screenshot: target/screenshots/upload-phone.png.
  */
 class UploadPageTest {
     @TempDir static Path profile;
@@ -87,6 +87,17 @@ class UploadPageTest {
         driver.findElement(By.id("login-password")).sendKeys(TestServer.PASSWORD);
         driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upload-form")));
+
+        // A stick being scanned: the sources and the scan's progress, as the daemon reports them.
+        t.library.sources(List.of(new LibraryView.Source("/srv/moodbox/music", "folder", 120),
+                new LibraryView.Source("USB stick MUSIC", "removable", 3)));
+        t.library.progress(new LibraryView.ScanProgress(true, 3, 40, null, "reading song.mp3 (USB stick MUSIC)"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("source-scan"),
+                "Scanning 3 of 40: reading song.mp3 (USB stick MUSIC)"));
+        assertEquals("/srv/moodbox/music — 120 tracks (folder)\nUSB stick MUSIC — 3 tracks (USB stick)",
+                driver.findElement(By.id("source-list")).getText());
+        t.library.progress(LibraryView.ScanProgress.idle());
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("source-scan")));
 
         driver.findElement(By.id("upload-files")).sendKeys(String.join("\n",
                 good.toString(), text.toString(), big.toString()));

@@ -116,7 +116,7 @@ final class FileMusicLibrary implements MusicLibrary {
                     if (!closed) InProgress.write(inProgressFile(), new InProgress(attempts + 1, key));
                     e = analyse(file, size, mtime);
                 }
-                if (e.error() != null && !Files.exists(file)) {
+                if (e.error() != null && roots.gone(file)) {
                     // Gone while being read (a stick pulled): not a bad file, so nothing is remembered against it.
                     skipped++;
                     problems.add(file + ": went away while being read");

@@ -113,6 +113,20 @@ public final class LibraryRoots {
         return f.startsWith(mediaRoot) && !covers(f);
     }
 
+    /**
+     * True when the file has gone: deleted, or on a stick that is no longer mounted (a yanked stick
+     * may still answer a stat from the kernel's cache while every read fails). A scan then keeps no
+     * error against it.
+     */
+    boolean gone(Path file) {
+        if (!Files.exists(file)) return true;
+        if (mediaRoot == null) return false;
+        Path f = file.toAbsolutePath().normalize();
+        if (!f.startsWith(mediaRoot) || f.getNameCount() <= mediaRoot.getNameCount()) return false;
+        Path stick = mediaRoot.resolve(f.getName(mediaRoot.getNameCount()));
+        return !mountedUnder(mediaRoot).contains(stick);
+    }
+
     /** {@code all} without the tracks of media that are gone; the same list while nothing changed. */
     List<Track> present(List<Track> all) {
         List<Root> rem = removable;

@@ -86,6 +86,21 @@ class LibraryRootsTest {
     }
 
     @Test
+    void aFileIsGoneWhenDeletedOrWhenItsStickIsNoLongerMounted() throws IOException {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Path onStick = media.resolve("MUSIC/song.wav");
+        tone(onStick, 440);
+        LibraryRoots roots = new LibraryRoots(config(media));
+        // MUSIC is a plain folder here, not a mount: as a yanked stick whose mount is gone, its file is gone.
+        assertTrue(roots.gone(onStick));
+        Path own = dir.resolve("music/own.wav");
+        tone(own, 440);
+        assertFalse(roots.gone(own));
+        Files.delete(own);
+        assertTrue(roots.gone(own));
+    }
+
+    @Test
     void uploadsCountOnceTheirFolderExistsAndEveryFileHasItsRoot() throws IOException {
         LibraryRoots roots = new LibraryRoots(config(null));
         assertEquals(1, roots.all().size(), "no upload folder yet: not a root, so no 'missing folder' problem");

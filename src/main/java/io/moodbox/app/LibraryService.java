@@ -127,13 +127,11 @@ final class LibraryService implements LibraryView, AutoCloseable {
 
     @Override
     public List<Source> sources() {
-        List<Track> all = library.tracks();
+        Map<LibraryRoots.Root, Integer> counts = new LinkedHashMap<>();
+        for (LibraryRoots.Root r : roots.all()) counts.put(r, 0);
+        for (Track t : library.tracks()) roots.rootOf(t.path()).ifPresent(r -> counts.computeIfPresent(r, (k, n) -> n + 1));
         List<Source> out = new ArrayList<>();
-        for (LibraryRoots.Root r : roots.all()) {
-            int n = 0;
-            for (Track t : all) if (roots.rootOf(t.path()).map(r::equals).orElse(false)) n++;
-            out.add(new Source(r.name(), r.kind().name().toLowerCase(java.util.Locale.ROOT), n));
-        }
+        counts.forEach((r, n) -> out.add(new Source(r.name(), r.kind().name().toLowerCase(java.util.Locale.ROOT), n)));
         return out;
     }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Applies the Ansible role for real to a fresh Debian trixie root (debootstrap, this machine's
 # architecture) through Ansible's chroot connection, three times:
-#   1. the first install (packages, user, overlays, jar, config, unit, journald cap, music),
+#   1. the first install (packages, user, overlays, jar, config, unit, journald cap, music,
+#      the USB stick rule and two network shares),
 #   2. again: must report changed=0 (idempotent),
 #   3. after an owner's settings change made "by the page": changed=0 again and the owner's line kept.
 # Then checks the result inside the root: the user's groups, the unit enabled for boot,
@@ -105,6 +106,9 @@ moodbox:
       moodbox_music_sync: copy
       moodbox_i2s_overlay: hifiberry-dac
       moodbox_camera_packages: []
+      moodbox_shares:
+        - {name: nas, type: cifs, src: //nas.local/music, username: moodbox, password: not-a-real-one}
+        - {name: attic, type: nfs, src: attic.local:/export/music}
 EOF
 
 play() {  # play LABEL: one run, prints and checks the recap, leaves it in $WORK/LABEL.log
@@ -143,6 +147,23 @@ cat "$ROOT/etc/moodbox/moodbox.properties"
 out=$(systemd-analyze verify --root="$ROOT" moodbox.service 2>&1) || { echo "$out"; die "verify failed"; }
 if printf '%s\n' "$out" | grep -F 'moodbox.service'; then die "verify complained about moodbox.service"; fi
 echo "systemd-analyze verify --root: moodbox.service clean (ExecStart is the root's $(in_root readlink -f /usr/bin/java))"
+# Music sources (issue 24): the stick's rule, unit and mounter, the shares' units enabled for boot,
+# their credentials root-only, and the settings that point the daemon at them.
+[ -f "$ROOT/etc/udev/rules.d/90-moodbox-media.rules" ] || die "the USB stick udev rule is missing"
+[ -x "$ROOT/usr/local/libexec/moodbox-media" ] || die "the stick mounter is missing"
+[ -d "$ROOT/media/moodbox" ] || die "the media root is missing"
+for s in nas attic; do
+  [ -L "$ROOT/etc/systemd/system/multi-user.target.wants/srv-moodbox-shares-$s.automount" ] || die "share $s's automount is not enabled"
+done
+[ "$(stat -c %a "$ROOT/etc/moodbox-shares/nas.cred")" = 600 ] || die "the SMB credentials are not root-only"
+grep -qx 'music.roots = /srv/moodbox/music,/srv/moodbox/shares/nas,/srv/moodbox/shares/attic' "$ROOT/etc/moodbox/moodbox.properties" \
+  || die "music.roots does not list the shares"
+grep -qx 'music.removable-root = /media/moodbox' "$ROOT/etc/moodbox/moodbox.properties" || die "music.removable-root is not set"
+in_root dpkg -s cifs-utils nfs-common >/dev/null || die "the share clients are not installed"
+out=$(systemd-analyze verify --root="$ROOT" moodbox-media@sda1.service srv-moodbox-shares-nas.mount srv-moodbox-shares-nas.automount \
+  srv-moodbox-shares-attic.mount srv-moodbox-shares-attic.automount 2>&1) || { echo "$out"; die "verify of the media units failed"; }
+if printf '%s\n' "$out" | grep -E 'moodbox-media|srv-moodbox'; then die "verify complained about the media units"; fi
+echo "music sources: rule, mounter, two shares enabled, verify clean"
 # The installed jar under the service user with the role's JVM options (as the unit runs it;
 # the native cache goes to /tmp here, since systemd's CacheDirectory= does not exist in a chroot).
 # shellcheck disable=SC1091

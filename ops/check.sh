@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Deployment checks run by `./moodbox-dev test` (so by CI): the systemd unit and the Ansible
-# playbook. Each fails the build when the unit or playbook is broken; a missing tool that cannot
+# Deployment checks run by `./moodbox-dev test` (so by CI): the systemd unit, the Ansible
+# playbook, and the USB stick / network share units. Each fails the build when the unit or playbook is broken; a missing tool that cannot
 # be installed fails it too, rather than passing unchecked. About 20 s, mostly ansible-lint.
 #   ops/check.sh            all checks
 #   ops/check.sh unit       only the systemd unit
 #   ops/check.sh ansible    only the playbook
+#   ops/check.sh media      only USB sticks and network shares (units, udev rule, the mounter)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -93,10 +94,107 @@ check_ansible() {
     || die "ansible-lint found problems in ansible/"
 }
 
+# Music onto the box (issue 24): the USB stick unit, rule and mounter, and the network shares'
+# mount units as the role renders them.
+MEDIA_UNIT=systemd/moodbox-media@.service
+MEDIA_RULE=systemd/90-moodbox-media.rules
+MEDIA_SCRIPT=systemd/moodbox-media
+check_media() {
+  need systemd-analyze systemd
+  need ansible ansible
+  local root units out rc=0 vars
+  root=$(mktemp -d)
+  trap 'rm -rf "$root"' RETURN
+  units=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || true)
+  [ -d "$units" ] || units=/lib/systemd/system
+  mkdir -p "$root/etc/systemd/system" "$root/usr/lib/systemd" "$root/usr/local/libexec"
+  cp -a "$units" "$root/usr/lib/systemd/system"
+  cp "$MEDIA_SCRIPT" "$root/usr/local/libexec/moodbox-media"
+  cp "$MEDIA_UNIT" "$root/etc/systemd/system/"
+  say "ansible template: the shares' mount units for an SMB and an NFS share"
+  vars='{"moodbox_shares_dir": "/srv/moodbox/shares", "moodbox_share_timeout_s": 20}'
+  for spec in 'nas cifs //nas.local/music vers=3.0' 'attic nfs attic.local:/export/music vers=4.2'; do
+    set -- $spec
+    for kind in mount automount; do
+      (cd ansible && ANSIBLE_NOCOLOR=1 ansible localhost -c local -i localhost, -m ansible.builtin.template \
+        -a "src=roles/moodbox/templates/share.$kind.j2 dest=$root/etc/systemd/system/srv-moodbox-shares-$1.$kind" \
+        -e "$vars" -e "{\"share\": {\"name\": \"$1\", \"type\": \"$2\", \"src\": \"$3\", \"options\": \"$4\"}}" >/dev/null) \
+        || die "roles/moodbox/templates/share.$kind.j2 does not render"
+    done
+  done
+  say "systemd-analyze verify $MEDIA_UNIT (as moodbox-media@sda1.service) and the share units"
+  out=$(systemd-analyze verify --root="$root" moodbox-media@sda1.service srv-moodbox-shares-nas.mount \
+    srv-moodbox-shares-nas.automount srv-moodbox-shares-attic.mount srv-moodbox-shares-attic.automount 2>&1) || rc=$?
+  if [ "$rc" -ne 0 ] || [ -n "$out" ]; then
+    printf '%s\n' "$out" >&2
+    die "systemd-analyze verify found problems in the media units"
+  fi
+  grep -q '^Options=ro,' "$root/etc/systemd/system/srv-moodbox-shares-nas.mount" \
+    && grep -q '^Options=ro,' "$root/etc/systemd/system/srv-moodbox-shares-attic.mount" \
+    || die "a share's mount unit is not read-only"
+  check_rule
+  check_mounter
+}
+
+# udevadm verify exists from systemd 254 (Debian 13, Pi OS trixie); on older systemd a plainer
+# check: every rule line is KEY[{attr}]OP"value" pairs with keys udev knows.
+check_rule() {
+  if udevadm verify --help >/dev/null 2>&1; then
+    say "udevadm verify $MEDIA_RULE"
+    udevadm verify --resolve-names=never "$MEDIA_RULE" >&2 || die "udevadm verify found problems in $MEDIA_RULE"
+    return
+  fi
+  say "$MEDIA_RULE: rule syntax (this udevadm $(udevadm --version) has no verify)"
+  local pair='(ACTION|SUBSYSTEM|SUBSYSTEMS|KERNEL|ENV\{[A-Z_]+\}|TAG|RUN|ATTRS?\{[a-z_]+\})(==|!=|\+=|=)"[^"]*"'
+  local bad
+  bad=$(grep -vE '^[[:space:]]*(#|$)' "$MEDIA_RULE" | grep -vxE "$pair(, $pair)*" || true)
+  [ -z "$bad" ] || die "$MEDIA_RULE: cannot parse: $bad"
+  grep -q 'ENV{SYSTEMD_WANTS}+="moodbox-media@%k.service"' "$MEDIA_RULE" || die "$MEDIA_RULE does not start moodbox-media@"
+}
+
+# The mounter for real, where this machine lets us (root, loop devices): an ext4 image with a
+# journal, and a FAT one where the kernel has vfat, mounted read-only and unmounted again; the
+# images' bytes must not change.
+check_mounter() {
+  if [ "$(id -u)" != 0 ] || ! command -v losetup >/dev/null 2>&1 || ! losetup -f >/dev/null 2>&1; then
+    die "the stick mounter needs root and loop devices to be checked (CI runs as root)"
+  fi
+  need mkfs.vfat dosfstools
+  local work dev img fs before media
+  work=$(mktemp -d)
+  media=$work/media
+  for fs in ext4 vfat; do
+    grep -qw "$fs" /proc/filesystems || { say "moodbox-media: this kernel has no $fs; not mounted here"; continue; }
+    img=$work/$fs.img
+    truncate -s 16M "$img"
+    if [ "$fs" = ext4 ]; then mkfs.ext4 -q -L 'Stick One' "$img"; else mkfs.vfat -n 'STICK ONE' "$img" >/dev/null; fi
+    before=$(sha256sum <"$img")
+    dev=$(losetup -f --show "$img")
+    say "moodbox-media mount ${dev#/dev/} ($fs image)"
+    MOODBOX_MEDIA_ROOT=$media "$MEDIA_SCRIPT" mount "${dev#/dev/}" >&2 || { losetup -d "$dev"; die "moodbox-media could not mount a $fs stick"; }
+    if ! grep -qE "^$dev $media/Stick_One $fs ro," /proc/self/mounts || touch "$media/Stick_One/x" 2>/dev/null; then
+      MOODBOX_MEDIA_ROOT=$media "$MEDIA_SCRIPT" unmount "${dev#/dev/}"; losetup -d "$dev"
+      die "moodbox-media did not mount the $fs stick read-only at $media/Stick_One"
+    fi
+    MOODBOX_MEDIA_ROOT=$media "$MEDIA_SCRIPT" unmount "${dev#/dev/}" >&2
+    [ ! -e "$media/Stick_One" ] || { losetup -d "$dev"; die "moodbox-media left $media/Stick_One behind"; }
+    # A file system mounted already (the system's own disk, say) is left alone.
+    mkdir -p "$work/own"
+    mount -o ro "$dev" "$work/own"
+    MOODBOX_MEDIA_ROOT=$media "$MEDIA_SCRIPT" mount "${dev#/dev/}" >&2
+    umount "$work/own"
+    losetup -d "$dev"
+    [ ! -e "$media/Stick_One" ] || die "moodbox-media mounted a file system that was mounted already"
+    [ "$before" = "$(sha256sum <"$img")" ] || die "mounting the $fs stick wrote to it"
+  done
+  rm -rf "$work"
+}
+
 case "${1:-all}" in
   unit) check_unit; check_flags ;;
   ansible) check_ansible ;;
-  all) check_unit; check_flags; check_ansible ;;
-  *) die "usage: ops/check.sh [unit|ansible|all]" ;;
+  media) check_media ;;
+  all) check_unit; check_flags; check_ansible; check_media ;;
+  *) die "usage: ops/check.sh [unit|ansible|media|all]" ;;
 esac
 say "deployment checks passed"

@@ -1,5 +1,6 @@
 package io.moodbox.app;
 
+import io.moodbox.music.LibraryRoots;
 import io.moodbox.music.MusicConfig;
 import io.moodbox.music.MusicLibrary;
 import io.moodbox.music.SampleLibrary;
@@ -33,10 +34,17 @@ final class LibraryService implements LibraryView, AutoCloseable {
     private final Problems problems;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Moodbox.named("moodbox-library"));
     private final AtomicBoolean scanning = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private final LibraryRoots roots;
     private volatile ScanProgress progress = ScanProgress.idle();
 
     LibraryService(MusicConfig config, MusicLibrary library, Problems problems) {
+        this(config, library, problems, new LibraryRoots(config));
+    }
+
+    LibraryService(MusicConfig config, MusicLibrary library, Problems problems, LibraryRoots roots) {
         this.config = config;
+        this.roots = roots;
         this.library = library;
         this.problems = problems;
     }
@@ -72,6 +80,11 @@ final class LibraryService implements LibraryView, AutoCloseable {
         }
     }
 
+    /** A scan now, or right after the one running (a stick came or went, a file was uploaded). */
+    void rescanSoon() {
+        if (!rescan()) again.set(true);
+    }
+
     /** The music folders, for a sentence: "audio-library" or "/srv/music, /media/usb". */
     String rootsInWords() {
         return String.join(", ", config.roots().stream().map(Object::toString).toList());
@@ -80,7 +93,7 @@ final class LibraryService implements LibraryView, AutoCloseable {
     private void scan() {
         try {
             MusicLibrary.ScanReport r = library.scan(p -> progress = new ScanProgress(true, p.done(), p.total(), null,
-                    p.current() == null ? "scanning" : "reading " + p.current().getFileName()));
+                    p.current() == null ? "scanning" : "reading " + where(p.current())));
             String how = r.tracks() + " tracks (" + r.analysed() + " analysed, " + r.cached() + " from the cache, "
                     + r.skipped() + " unusable) in " + r.took().toSeconds() + " s";
             progress = new ScanProgress(false, r.audioFiles(), r.audioFiles(), Instant.now(), how);
@@ -101,7 +114,25 @@ final class LibraryService implements LibraryView, AutoCloseable {
             problems.set("music", "The music library could not be scanned (" + e.getMessage() + ").");
         } finally {
             scanning.set(false);
+            if (again.getAndSet(false)) rescan();
         }
+    }
+
+    /** "song.mp3", or "song.mp3 on USB stick MUSIC" for a file not in the owner's own folders. */
+    private String where(java.nio.file.Path file) {
+        String name = String.valueOf(file.getFileName());
+        return roots.rootOf(file).filter(r -> r.kind() != LibraryRoots.Root.Kind.FOLDER)
+                .map(r -> name + " (" + r.name() + ")").orElse(name);
+    }
+
+    @Override
+    public List<Source> sources() {
+        Map<LibraryRoots.Root, Integer> counts = new LinkedHashMap<>();
+        for (LibraryRoots.Root r : roots.all()) counts.put(r, 0);
+        for (Track t : library.tracks()) roots.rootOf(t.path()).ifPresent(r -> counts.computeIfPresent(r, (k, n) -> n + 1));
+        List<Source> out = new ArrayList<>();
+        counts.forEach((r, n) -> out.add(new Source(r.name(), r.kind().name().toLowerCase(java.util.Locale.ROOT), n)));
+        return out;
     }
 
     List<Track> tracks() { return library.tracks(); }

@@ -19,6 +19,7 @@ import io.moodbox.mood.MoodState;
 import io.moodbox.mood.MoodTracker;
 import io.moodbox.music.AudioSink;
 import io.moodbox.music.MoodFollower;
+import io.moodbox.music.LibraryRoots;
 import io.moodbox.music.MusicConfig;
 import io.moodbox.music.MusicLibrary;
 import io.moodbox.music.Player;
@@ -149,15 +150,16 @@ public final class Moodbox implements AutoCloseable {
                 state.update(s -> s.withPrivacy(on));
             };
             // The music library scans in the background; the page shows it.
-            MusicLibrary musicLibrary = MusicLibrary.open(settings.music());
-            LibraryService library = new LibraryService(settings.music(), musicLibrary, problems);
+            LibraryRoots roots = new LibraryRoots(settings.music());
+            MusicLibrary musicLibrary = MusicLibrary.open(settings.music(), roots);
+            LibraryService library = new LibraryService(settings.music(), musicLibrary, problems, roots);
             started.push(library);
 
             // Hearing: the picker turns the room's mood into tracks; the player plays them on moodbox-audio.
             TrackPicker picker = TrackPicker.create(settings.music());
             MusicConfig.Output output = settings.music().output();
             Player player = Player.open(settings.music(), AudioSink.of(output),
-                    TrackSource.of(musicLibrary, picker, board::current));
+                    MediaWatcher.forgettingPulled(TrackSource.of(musicLibrary, picker, board::current), roots));
             started.push(player);
             Player.Listener showPlayer = p -> {
                 state.update(s -> s.withPlayer(p));
@@ -168,6 +170,8 @@ public final class Moodbox implements AutoCloseable {
             board.addListener(new MoodFollower(player));
             library.queueFrom(player::queue);
             library.onScanned(player::libraryChanged);
+            // USB sticks under music.removable-root come and go as library roots.
+            if (roots.mediaRoot().isPresent()) started.push(new MediaWatcher(roots, library, player).start());
             library.start();   // after the player listens, so the first scan's end starts the music at once
             Controls controls = new BoxControls(settings, tracker, board, applyPrivacy, stop::countDown, library, player);
 
@@ -179,6 +183,8 @@ public final class Moodbox implements AutoCloseable {
             // The page: state out, commands in; settings through the same validation and atomic save.
             WebServer web = startWeb(settings, settings.web(), state, controls, library, pipeline, problems, new WebDevice(device));
             started.push(web);
+            java.nio.file.Path uploadDir = settings.music().sources().uploadDir();
+            if (uploadDir != null) web.acceptUploads(uploadDir, (long) settings.music().sources().uploadMaxMb() << 20, library::rescanSoon);
 
             Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, controls, library, web, systemd, started, stop);
             settings.addListener((s, keys) -> box.settingsChanged(keys, applyPrivacy));

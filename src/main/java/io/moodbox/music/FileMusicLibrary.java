@@ -32,23 +32,25 @@ final class FileMusicLibrary implements MusicLibrary {
     private static final int SAVE_EVERY = 100;
 
     private final MusicConfig config;
+    private final LibraryRoots roots;
     private final LibraryCache cache;
     private final Analyzer analyzer = new Analyzer();
     private volatile List<Track> tracks = List.of();
     private volatile boolean closed;
 
-    FileMusicLibrary(MusicConfig config) {
+    FileMusicLibrary(MusicConfig config, LibraryRoots roots) {
         this.config = config;
+        this.roots = roots;
         this.cache = new LibraryCache(config.cacheFile());
         synchronized (cache) {
             cache.load();
             // Until the first scan, serve what the cache knew, so music can start at once.
-            tracks = place(cache.entries(), Catalog.load(config.roots(), new ArrayList<>()));
+            tracks = place(cache.entries(), Catalog.load(roots.paths(), new ArrayList<>()));
         }
     }
 
     @Override
-    public List<Track> tracks() { return tracks; }
+    public List<Track> tracks() { return roots.present(tracks); }
 
     @Override
     public ScanReport scan(ScanListener listener) {
@@ -62,10 +64,11 @@ final class FileMusicLibrary implements MusicLibrary {
         List<String> problems = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         int[] ignored = {0};
-        for (Path root : config.roots()) list(root, files, ignored, problems);
+        List<Path> scanned = roots.paths();
+        for (Path root : scanned) list(root, files, ignored, problems);
         files.sort(Comparator.naturalOrder());
-        log.info("Scanning music: {} audio files in {}", files.size(), config.roots());
-        Catalog catalog = Catalog.load(config.roots(), problems);
+        log.info("Scanning music: {} audio files in {}", files.size(), scanned);
+        Catalog catalog = Catalog.load(scanned, problems);
 
         int analysed = 0, cached = 0, skipped = 0, sinceSave = 0;
         long savedAt = System.nanoTime();
@@ -113,6 +116,13 @@ final class FileMusicLibrary implements MusicLibrary {
                     if (!closed) InProgress.write(inProgressFile(), new InProgress(attempts + 1, key));
                     e = analyse(file, size, mtime);
                 }
+                if (e.error() != null && roots.gone(file)) {
+                    // Gone while being read (a stick pulled): not a bad file, so nothing is remembered against it.
+                    skipped++;
+                    problems.add(file + ": went away while being read");
+                    log.info("{} went away while being read; skipped", file);
+                    continue;
+                }
                 cache.put(e);
                 analysed++;
                 // Saved every so many files and every half minute, so a power cut or kill mid-scan loses little work.
@@ -142,6 +152,8 @@ final class FileMusicLibrary implements MusicLibrary {
                     Duration.ofNanos(System.nanoTime() - t0));
         }
         listener.progress(new ScanProgress(files.size(), files.size(), skipped, null));
+        // A stick not plugged in now keeps its analyses for when it comes back (LibraryRoots.keepCached).
+        for (LibraryCache.Entry e : cache.entries()) if (roots.keepCached(e.path())) seen.add(e.path());
         cache.retain(seen);
         save();
         InProgress.clear(inProgressFile());
@@ -301,7 +313,7 @@ final class FileMusicLibrary implements MusicLibrary {
      * ("audio-library/calm/x.flac"); synonyms are not used here, so an album called "Blue" stays an album.
      */
     private Optional<String> folderMood(Path file) {
-        Path root = config.roots().stream().map(r -> r.toAbsolutePath().normalize()).filter(file::startsWith).findFirst().orElse(null);
+        Path root = roots.paths().stream().filter(file.toAbsolutePath().normalize()::startsWith).findFirst().orElse(null);
         for (Path dir = file.getParent(); dir != null && root != null && dir.startsWith(root) && !dir.equals(root); dir = dir.getParent()) {
             Optional<String> m = MoodPoints.folderMood(dir.getFileName().toString());
             if (m.isPresent()) return m;

@@ -32,11 +32,46 @@ import java.util.function.Function;
  * @param normalise      {@code replaygain} (falls back to measured loudness), {@code loudness}, or {@code off}
  * @param targetLoudnessDb RMS level tracks are brought to by loudness normalisation, dBFS
  * @param sampleLibrary  generate the sample library into the first root when no music is found
+ * @param sources        where else music comes from: USB sticks, uploads (see {@link Sources})
  */
 public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Emotion, String> uplift, int isoSteps,
                           int repeatWindow, double analysisSeconds, Output output, int volume, int maxStartVolume,
                           MoodChange moodChange, int fadeMs, Normalise normalise, double targetLoudnessDb,
-                          boolean sampleLibrary) {
+                          boolean sampleLibrary, Sources sources) {
+
+    /**
+     * Music beyond {@code music.roots}.
+     *
+     * @param removableRoot media root watched for mounted USB sticks ({@code music.removable-root}; null = off)
+     * @param uploadDir     folder the page's uploads are written into and scanned ({@code music.upload-dir}; null = no uploads)
+     * @param uploadMaxMb   largest file the page accepts, MB ({@code music.upload-max-mb})
+     */
+    public record Sources(Path removableRoot, Path uploadDir, int uploadMaxMb) {
+        public Sources {
+            range("music.upload-max-mb", uploadMaxMb, 1, 2000);
+        }
+
+        /** No USB watching; uploads into {@code stateDir/uploads}, up to 200 MB each. */
+        public static Sources defaults(Path stateDir) { return new Sources(null, stateDir.resolve("uploads"), 200); }
+
+        static Sources from(Reader r, Path stateDir) {
+            String media = r.string("removable-root", "", "USB stick folder", "Folder where USB sticks are mounted, one sub-folder each (the Ansible role mounts them read-only in /media/moodbox); empty = not watched.");
+            String up = r.string("upload-dir", "", "Upload folder", "Folder the page's uploads go to; empty = music.state-dir/uploads, off = no uploads.");
+            return new Sources(media.isEmpty() ? null : Path.of(media),
+                    up.isEmpty() ? stateDir.resolve("uploads") : up.equalsIgnoreCase("off") ? null : Path.of(up),
+                    r.integer("upload-max-mb", 200, "Largest upload", "Largest file in MB (1..2000) the page's upload accepts."));
+        }
+    }
+
+    /** The record without {@link Sources}: defaults for those (no USB watching, uploads in the state folder). */
+    public MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Emotion, String> uplift, int isoSteps,
+                       int repeatWindow, double analysisSeconds, Output output, int volume, int maxStartVolume,
+                       MoodChange moodChange, int fadeMs, Normalise normalise, double targetLoudnessDb,
+                       boolean sampleLibrary) {
+        this(roots, stateDir, policy, uplift, isoSteps, repeatWindow, analysisSeconds, output, volume, maxStartVolume,
+                moodChange, fadeMs, normalise, targetLoudnessDb, sampleLibrary,
+                stateDir == null ? null : Sources.defaults(stateDir));
+    }
 
     public enum Policy { MATCH, UPLIFT, ISO }
 
@@ -127,6 +162,7 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
         if (normalise == null) throw new ConfigException("music.normalise must be replaygain, loudness or off");
         if (!(targetLoudnessDb >= -40 && targetLoudnessDb <= -6))
             throw new ConfigException("music.target-loudness-db must be -40..-6 dBFS, was " + targetLoudnessDb);
+        if (sources == null) sources = Sources.defaults(stateDir);
     }
 
     /** Defaults for one library folder; the state goes next to it in {@code state/music}. */
@@ -148,8 +184,8 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
         List<Path> roots = new ArrayList<>();
         for (String root : r.string("roots", "audio-library", "Music folders", "Folders scanned for music, comma-separated; files under audio-library/<mood>/ take that folder's mood.").split(","))
             if (!root.isBlank()) roots.add(Path.of(root.trim()));
-        return new MusicConfig(roots,
-                Path.of(r.string("state-dir", "state/music", "State folder", "Folder for the library cache, the owner's plays and skips, and the player's queue, position and volume.")),
+        Path stateDir = Path.of(r.string("state-dir", "state/music", "State folder", "Folder for the library cache, the owner's plays and skips, and the player's queue, position and volume."));
+        return new MusicConfig(roots, stateDir,
                 r.choice("policy", Policy.UPLIFT, "Policy", "How the room's mood picks music: match (mirror the room), uplift (the table below), iso (start at the room's mood, step toward the uplift target)."),
                 upliftOverDefaults(r.string("uplift", DEFAULT_UPLIFT, "Uplift table", "Room emotion -> mood of the music to play; moods: happy, energetic, calm, sad, tense, neutral. Rows left out keep these defaults.")),
                 r.integer("iso-steps", 4, "Iso steps", "Tracks (1..20) the iso policy takes to walk from the room's mood to the target."),
@@ -163,7 +199,8 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
                 r.integer("fade-ms", 3000, "Fade length", "Length of a fade-out or fade-in in milliseconds (0..20000)."),
                 r.choice("normalise", Normalise.REPLAYGAIN, "Even loudness", "Even loudness between tracks: replaygain (tags, else measured loudness), loudness (measured), or off."),
                 r.decimal("target-loudness-db", -20, "Target loudness", "RMS level in dBFS (-40..-6) that loudness normalisation brings tracks to."),
-                r.bool("sample-library", true, "Sample library", "Write the synthesized sample library into the first music folder when it holds no music."));
+                r.bool("sample-library", true, "Sample library", "Write the synthesized sample library into the first music folder when it holds no music."),
+                Sources.from(r, stateDir));
     }
 
     /** The owner's entries over the seeds' table, so "sad:calm" alone changes just that row. */

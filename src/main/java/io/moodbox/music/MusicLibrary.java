@@ -45,6 +45,11 @@ public interface MusicLibrary extends AutoCloseable {
 
     /** A library over {@code config.roots()} with its cache in {@code config.stateDir()}. */
     static MusicLibrary open(MusicConfig config) {
-        return new FileMusicLibrary(config);
+        return new FileMusicLibrary(config, new LibraryRoots(config));
+    }
+
+    /** A library over {@code roots}, which may change while it runs (USB sticks). */
+    static MusicLibrary open(MusicConfig config, LibraryRoots roots) {
+        return new FileMusicLibrary(config, roots);
     }
 }

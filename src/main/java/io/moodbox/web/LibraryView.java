@@ -20,6 +20,12 @@ public interface LibraryView {
 
     ScanProgress scanProgress();
 
+    /** Where the music comes from now: the owner's folders, uploads, each USB stick plugged in. */
+    default List<Source> sources() { return List.of(); }
+
+    /** One music source: its name in words, {@code kind} folder, uploads or removable, its usable tracks. */
+    record Source(String name, String kind, int tracks) {}
+
     /**
      * Library scan state: {@code done} of {@code total} files looked at ({@code total} 0 while
      * still counting); {@code finishedAt} null until a scan has ended; {@code message} says

@@ -98,6 +98,7 @@ public final class WebServer implements AutoCloseable {
     private final Object settingsLock = new Object();
     private final ObjectMapper json = new ObjectMapper();
     private volatile WebConfig config;
+    private volatile UploadHandler uploads;
     private Javalin app;
 
     /** The daemon's constructor: real clock, system thermal/uptime files, full-strength hashing. */
@@ -177,6 +178,15 @@ public final class WebServer implements AutoCloseable {
             log.info("web.bind, web.port and web.owner-file changes take effect after a restart");
     }
 
+    /**
+     * Takes music files from the page into {@code dir} (see {@link UploadHandler}), each up to
+     * {@code maxBytes}; {@code added} runs after each file is in place (it starts a scan).
+     */
+    public WebServer acceptUploads(java.nio.file.Path dir, long maxBytes, Runnable added) {
+        uploads = new UploadHandler(dir, maxBytes, added);
+        return this;
+    }
+
     /** For tests that need an hour of history without waiting an hour. */
     MoodHistory history() { return history; }
 
@@ -216,6 +226,7 @@ public final class WebServer implements AutoCloseable {
         r.get("/api/player", this::player, Access.OWNER);
         r.get("/api/library", this::library, Access.OWNER);
         r.get("/api/library/{mood}", this::libraryMood, Access.OWNER);
+        r.post(UploadHandler.PATH, this::upload, Access.OWNER);
         r.get("/api/settings", ctx -> ctx.json(Map.of("settings", settingsList())), Access.OWNER);
         r.post("/api/settings", this::updateSettings, Access.OWNER);
         r.post("/api/controls/{action}", this::control, Access.OWNER);
@@ -238,7 +249,8 @@ public final class WebServer implements AutoCloseable {
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
         ctx.header("Cross-Origin-Resource-Policy", "same-origin");
         if (ctx.path().startsWith("/api/")) ctx.header("Cache-Control", "no-store");
-        if (ctx.contentLength() > config.maxBodyBytes())
+        // An upload is a file, not a JSON body: UploadHandler holds it to its own limit.
+        if (ctx.contentLength() > config.maxBodyBytes() && !ctx.path().equals(UploadHandler.PATH))
             throw new ApiError(413, "request body too large: at most " + config.maxBodyBytes() + " bytes", null);
     }
 
@@ -253,7 +265,7 @@ public final class WebServer implements AutoCloseable {
         boolean change = CHANGES.contains(ctx.method());
         if (change) {
             sameOrigin(ctx);
-            if (ctx.contentLength() != 0 && !ctx.isJson())
+            if (ctx.contentLength() != 0 && !ctx.isJson() && !ctx.path().equals(UploadHandler.PATH))
                 throw new ApiError(415, "send the body as application/json", null);
         }
         switch (access) {
@@ -479,7 +491,16 @@ public final class WebServer implements AutoCloseable {
             moods.add(m);
         });
         moods.sort(Comparator.comparing(m -> (String) m.get("mood")));
-        ctx.json(Map.of("scan", Views.scan(library.scanProgress()), "moods", moods));
+        List<Map<String, Object>> sources = new ArrayList<>();
+        for (LibraryView.Source s : library.sources()) sources.add(Map.of("name", s.name(), "kind", s.kind(), "tracks", s.tracks()));
+        ctx.json(Map.of("scan", Views.scan(library.scanProgress()), "moods", moods, "sources", sources,
+                "uploads", uploads != null));
+    }
+
+    private void upload(Context ctx) throws IOException {
+        UploadHandler u = uploads;
+        if (u == null) throw new ApiError(409, "uploads are off on this box (music.upload-dir = off)", null);
+        u.handle(ctx);
     }
 
     private void libraryMood(Context ctx) {

@@ -100,6 +100,9 @@ final class Daemon implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A request with this daemon's session cookie and CSRF token (after {@link #login()}). */
+    HttpRequest.Builder requestFor(String path) { return request(path); }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
         if (cookie != null) b.header("Cookie", cookie);

@@ -81,7 +81,7 @@ class ReaderTest {
     @Test
     void everyKeyOfTheBoxIsKebabCaseWithALabelAOneLineHelpAndAGroup() {
         List<Setting> all = Settings.defaults().view();
-        assertEquals(84, all.size(), "the keys the defaults file listed");
+        assertEquals(87, all.size(), "the keys the defaults file listed, with the USB and upload keys");
         Set<String> keys = new HashSet<>(), groups = new HashSet<>();
         for (Setting s : all) {
             assertTrue(s.key().matches("[a-z]+(\\.[a-z0-9]+(-[a-z0-9]+)*)+"), "kebab-case: " + s.key());

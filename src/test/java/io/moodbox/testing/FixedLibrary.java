@@ -23,6 +23,13 @@ public final class FixedLibrary implements LibraryView {
 
     public void progress(ScanProgress p) { progress = p; }
 
+    private volatile List<Source> sources = List.of();
+
+    /** The music sources the page lists (none unless set). */
+    public void sources(List<Source> s) { sources = List.copyOf(s); }
+
+    @Override public List<Source> sources() { return sources; }
+
     @Override public Map<String, List<Track>> tracksByMood() {
         Map<String, List<Track>> m = new LinkedHashMap<>();
         m.put("happy", List.of(SUNNY, LIFT));

@@ -11,6 +11,8 @@ import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
 import io.moodbox.web.WebConfig;
 import io.moodbox.music.MusicConfig;
+import io.moodbox.mpd.MpdConfig;
+import io.moodbox.homeassistant.MqttConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.PropertiesConfigurationLayout;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -102,6 +104,10 @@ public final class Settings {
 
     public MusicConfig music() { return snapshot.music; }
 
+    public MpdConfig mpd() { return snapshot.mpd; }
+
+    public MqttConfig mqtt() { return snapshot.mqtt; }
+
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
         final Values values;
@@ -113,6 +119,8 @@ public final class Settings {
         final VisionConfig vision;
         final DeviceConfig device;
         final MusicConfig music;
+        final MpdConfig mpd;
+        final MqttConfig mqtt;
 
         Snapshot(Values v) {
             values = v;
@@ -133,6 +141,9 @@ public final class Settings {
                     VisionConfig.SsdPrecision.parse(v.choice("vision.ssd_precision", List.of("int8", "float32"))));
             device = DeviceConfig.parse(v.asMap()::get);
             music = MusicConfig.parse(v.asMap()::get);
+            mpd = new MpdConfig(v.bool("mpd.enabled"), v.string("mpd.bind"), v.integer("mpd.port"), v.string("mpd.password"));
+            mqtt = new MqttConfig(v.bool("mqtt.enabled"), v.string("mqtt.broker"), v.string("mqtt.user"), v.string("mqtt.password"),
+                    v.string("mqtt.node-id"), v.string("mqtt.discovery-prefix"), v.path("mqtt.ca-file"));
         }
     }
 

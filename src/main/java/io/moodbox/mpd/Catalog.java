@@ -26,6 +26,8 @@ final class Catalog {
     private final Map<String, Track> byUri = new LinkedHashMap<>();
     private final Map<String, String> uriById = new HashMap<>();
     final Map<String, List<Track>> byMood = new LinkedHashMap<>();
+    /** When this scan's tracks were first seen: MPD's "database updated". */
+    final java.time.Instant builtAt = java.time.Instant.now();
 
     Catalog(List<Track> library, List<Path> roots) {
         source = library;

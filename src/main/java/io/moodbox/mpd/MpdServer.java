@@ -237,6 +237,22 @@ public final class MpdServer implements AutoCloseable {
 
     int playlistVersion() { return playlistVersion; }
 
+    // The player applies a volume on its own thread; until the state shows it, clients read what they set.
+    private volatile int askedVolume = -1;
+    private volatile long askedAt;
+
+    void volumeAsked(int percent) {
+        askedVolume = percent;
+        askedAt = System.nanoTime();
+    }
+
+    /** The volume as clients should see it: the one just set, until the player reports it. */
+    int volume() {
+        int now = state.current().player().volumePercent(), asked = askedVolume;
+        if (asked < 0 || asked == now || System.nanoTime() - askedAt > 2_000_000_000L) return now;
+        return asked;
+    }
+
     /** After a command that changed the queue: tell idling clients now rather than at the next tick. */
     void changed() { check(); }
 

@@ -299,9 +299,8 @@ final class Session {
             case "next" -> reply(server.controls.next());
             case "previous" -> reply(server.controls.previous());
             case "setvol" -> setVolume(integer(args(a, 1, 1).getFirst(), "Integer expected"));
-            case "volume" -> setVolume(server.state.current().player().volumePercent()
-                    + integer(args(a, 1, 1).getFirst(), "Integer expected"));
-            case "getvol" -> line(b, "volume", Integer.toString(server.state.current().player().volumePercent()));
+            case "volume" -> setVolume(server.volume() + integer(args(a, 1, 1).getFirst(), "Integer expected"));
+            case "getvol" -> line(b, "volume", Integer.toString(server.volume()));
             case "outputs" -> {
                 PlayerStatus p = server.state.current().player();
                 b.append("outputid: 0\noutputname: ").append(clean(p.output().isEmpty() ? "moodbox" : p.output()))
@@ -403,7 +402,9 @@ final class Session {
 
     private void setVolume(int percent) {
         if (percent < 0 || percent > 100) throw new MpdError(MpdError.ARG, "Invalid volume value: " + percent + " (0..100)");
-        reply(server.controls.setVolume(percent));
+        Controls.Reply r = server.controls.setVolume(percent);
+        server.volumeAsked(percent);
+        reply(r);
     }
 
     /** A refused command is an ACK carrying the box's own words for why. */
@@ -421,7 +422,7 @@ final class Session {
         BoxState s = server.state.current();
         PlayerStatus p = s.player();
         List<Track> pl = server.playlist();
-        line(b, "volume", Integer.toString(p.volumePercent()));
+        line(b, "volume", Integer.toString(server.volume()));
         b.append("repeat: 0\nrandom: 0\nsingle: 0\nconsume: 1\n");
         line(b, "playlist", Integer.toString(server.playlistVersion()));
         line(b, "playlistlength", Integer.toString(pl.size()));
@@ -463,6 +464,7 @@ final class Session {
         line(b, "songs", Integer.toString(c.tracks.size()));
         line(b, "uptime", Long.toString(Duration.between(server.started, java.time.Instant.now()).toSeconds()));
         line(b, "db_playtime", Long.toString(Math.round(seconds)));
+        line(b, "db_update", Long.toString(c.builtAt.getEpochSecond()));
         line(b, "playtime", Long.toString(Duration.between(server.started, java.time.Instant.now()).toSeconds()));
     }
 

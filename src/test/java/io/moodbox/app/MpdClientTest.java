@@ -51,11 +51,11 @@ class MpdClientTest {
 
     Moodbox start(Map<String, String> more) throws Exception {
         Path music = dir.resolve("music");
-        for (String mood : new String[]{"calm", "happy", "energetic"}) TestSettings.tone(music, mood, 30);
         Map<String, String> env = new HashMap<>(Map.of("MOODBOX_MUSIC_ROOTS", music.toString(),
                 "MOODBOX_MPD_ENABLED", "true", "MOODBOX_MPD_PORT", "0", "MOODBOX_MPD_PASSWORD", PASSWORD));
         more.forEach((k, v) -> { if (v.isEmpty()) env.remove(k); else env.put(k, v); });
         Settings s = TestSettings.load(dir, env);
+        for (String mood : new String[]{"calm", "happy", "energetic"}) TestSettings.tone(music, mood, 30);
         box = Moodbox.start(s, new Moodbox.Parts(null, null));
         await("a track playing", b -> b.player().state() == State.PLAYING && b.player().track() != null);
         await("the whole library", b -> box.library().tracks().size() == 3);

@@ -73,7 +73,13 @@ public final class HomeAssistant implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final StateListener listener = (old, now) -> worker.execute(this::publishState);
+    private final StateListener listener = (old, now) -> {
+        try {
+            worker.execute(this::publishState);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("Home Assistant closed; state change not published");
+        }
+    };
 
     // moodbox-mqtt only.
     private MqttConfig config;

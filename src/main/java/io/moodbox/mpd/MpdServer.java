@@ -70,7 +70,14 @@ public final class MpdServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final StateListener stateListener = (old, now) -> check();
+    // On the watch thread, never on moodbox-events: answering idle clients is network I/O.
+    private final StateListener stateListener = (old, now) -> {
+        try {
+            watch.execute(this::check);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("MPD server closed; state change not watched");
+        }
+    };
 
     private final Map<String, Integer> songIds = new ConcurrentHashMap<>();
     private final AtomicInteger nextSongId = new AtomicInteger();
@@ -254,7 +261,7 @@ public final class MpdServer implements AutoCloseable {
     }
 
     /** After a command that changed the queue: tell idling clients now rather than at the next tick. */
-    void changed() { check(); }
+    void changed() { stateListener.stateChanged(null, null); }
 
     // ---- idle events ----
 

@@ -193,30 +193,41 @@ final class Session {
             mask.add(s);
         }
         if (mask.isEmpty()) mask.addAll(IDLE_SUBSYSTEMS);
+        String answer;
         synchronized (lock) {
             idleMask = mask;
-            answerIdle();
+            answer = answerIdle();
         }
+        if (answer != null) write(answer);
     }
 
     /** From the server: something changed. Events pile up until an idle asks for them (none is lost). */
     void event(Set<String> events) {
+        String answer;
         synchronized (lock) {
             pending.addAll(events);
-            if (idleMask != null) answerIdle();
+            answer = idleMask == null ? null : answerIdle();
         }
+        // Written on a thread of its own: a client that stops reading must not hold up the others.
+        if (answer != null) Thread.ofVirtual().name("moodbox-mpd-idle").start(() -> {
+            try {
+                write(answer);
+            } catch (IOException e) {
+                close();
+            }
+        });
     }
 
     private void noidle() throws IOException {
         synchronized (lock) {
-            if (idleMask == null) return;
+            if (idleMask == null) return;   // an event answered it already
             idleMask = null;
-            write("OK\n");
         }
+        write("OK\n");
     }
 
-    /** Under lock: answers the idle if any of its subsystems changed. */
-    private void answerIdle() {
+    /** Under lock: ends the idle and returns its answer if any of its subsystems changed, else null. */
+    private String answerIdle() {
         StringBuilder b = new StringBuilder();
         for (String e : List.copyOf(pending)) {
             if (idleMask.contains(e)) {
@@ -224,13 +235,9 @@ final class Session {
                 pending.remove(e);
             }
         }
-        if (b.isEmpty()) return;
+        if (b.isEmpty()) return null;
         idleMask = null;
-        try {
-            write(b.append("OK\n").toString());
-        } catch (IOException e) {
-            close();
-        }
+        return b.append("OK\n").toString();
     }
 
     void close() {
@@ -242,8 +249,10 @@ final class Session {
         }
     }
 
+    private final Object writing = new Object();
+
     private void write(String s) throws IOException {
-        synchronized (lock) {
+        synchronized (writing) {
             out.write(s.getBytes(StandardCharsets.UTF_8));
             out.flush();
         }

@@ -36,26 +36,58 @@ final class Broker implements AutoCloseable {
 
     final Path dir;
     final int port;
+    /** A second listener with TLS (a certificate for 127.0.0.1 from a CA made here, {@code ca.pem}), or -1. */
+    final int tlsPort;
     private Process process;
 
-    Broker(Path dir) throws Exception {
+    Broker(Path dir) throws Exception { this(dir, false); }
+
+    Broker(Path dir, boolean tls) throws Exception {
         Required.that(Files.isExecutable(MOSQUITTO) && Files.isExecutable(PASSWD),
                 "the Mosquitto broker is needed to test Home Assistant's MQTT (apt-get install mosquitto mosquitto-clients)");
         this.dir = Files.createDirectories(dir);
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0); ServerSocket t = new ServerSocket(0)) {
             port = s.getLocalPort();
+            tlsPort = tls ? t.getLocalPort() : -1;
         }
         Path passwd = dir.resolve("passwd");
         Process p = new ProcessBuilder(PASSWD.toString(), "-c", "-b", passwd.toString(), USER, PASSWORD).redirectErrorStream(true).start();
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) fail("mosquitto_passwd failed: " + new String(p.getInputStream().readAllBytes()));
-        Files.writeString(dir.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\nallow_anonymous false\npassword_file "
-                + passwd + "\npersistence false\n"
+        String tlsListener = "";
+        if (tls) {
+            certificates();
+            tlsListener = "listener " + tlsPort + " 127.0.0.1\ncafile " + dir.resolve("ca.pem") + "\ncertfile " + dir.resolve("server.pem")
+                    + "\nkeyfile " + dir.resolve("server.key") + "\n";
+        }
+        Files.writeString(dir.resolve("mosquitto.conf"), "per_listener_settings false\nlistener " + port + " 127.0.0.1\n" + tlsListener
+                + "allow_anonymous false\npassword_file " + passwd + "\npersistence false\n"
                 // Started as root, mosquitto would switch to its own user, who may not read this test's folder.
                 + "user " + System.getProperty("user.name") + "\n");
         start();
     }
 
     String url() { return "tcp://127.0.0.1:" + port; }
+
+    String tlsUrl() { return "ssl://127.0.0.1:" + tlsPort; }
+
+    /** A CA and a server certificate for 127.0.0.1 signed by it, with openssl. */
+    private void certificates() throws Exception {
+        Required.that(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is needed to make the test broker's TLS certificate");
+        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=moodbox test CA",
+                "-keyout", "ca.key", "-out", "ca.pem");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr");
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+                "-extfile", "san.ext", "-out", "server.pem");
+    }
+
+    private void openssl(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) fail("openssl " + String.join(" ", args) + ": " + out);
+    }
 
     void start() throws Exception {
         process = new ProcessBuilder(MOSQUITTO.toString(), "-c", dir.resolve("mosquitto.conf").toString())

@@ -195,6 +195,21 @@ class HomeAssistantTest {
         }
     }
 
+    @Test
+    void overTlsTheBrokersCaFromTheSettingsIsTrusted() throws Exception {
+        broker = new Broker(dir.resolve("broker"), true);
+        Map<String, String> env = new HashMap<>(mqttEnv());
+        env.put("MOODBOX_MQTT_BROKER", broker.tlsUrl());
+        // First without the CA: the system does not trust the test CA, so the box says it cannot connect.
+        box = Moodbox.start(TestSettings.load(dir, env), new Moodbox.Parts(null, null));
+        await("the untrusted certificate shown", b -> b.problems().stream().anyMatch(p -> p.startsWith("Home Assistant: the box cannot reach")));
+        // Then the owner names the CA on the settings page: applied live, the box connects over TLS.
+        box.settings().update(Map.of("mqtt.ca-file", broker.dir.resolve("ca.pem").toString()));
+        Broker.Subscriber ha = subscriber();   // on the plain listener of the same broker
+        ha.await("the configs over TLS", HomeAssistantTest::allConfigs);
+        await("no problem", b -> b.problems().stream().noneMatch(p -> p.startsWith("Home Assistant:")));
+    }
+
     /** Every key of every JSON object in a payload, dotted. */
     static void keys(JsonNode n, String prefix, Set<String> out) {
         if (!n.isObject()) return;

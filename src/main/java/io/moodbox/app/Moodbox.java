@@ -187,7 +187,8 @@ public final class Moodbox implements AutoCloseable {
                     list -> problems.set("mpd", list)).start();
             started.push(mpd);
             HomeAssistant home = new HomeAssistant(settings.mqtt(), state, controls, list -> problems.set("mqtt", list),
-                    Moodbox.class.getPackage().getImplementationVersion()).start();
+                    Moodbox.class.getPackage().getImplementationVersion(),
+                    settings.web().ownerFile().resolveSibling("mqtt-published.properties")).start();
             started.push(home);
             settings.addListener((s, keys) -> {
                 if (keys.stream().anyMatch(k -> k.startsWith("mpd."))) mpd.apply(s.mpd());

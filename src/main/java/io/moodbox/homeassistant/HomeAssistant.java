@@ -23,10 +23,14 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -36,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -90,8 +95,15 @@ public final class HomeAssistant implements AutoCloseable {
     private long retryMs = RETRY_MIN_MS;
     private ScheduledFuture<?> retry;
     private volatile boolean connected;
+    private final Path publishedFile;
 
-    public HomeAssistant(MqttConfig config, StateModel state, Controls controls, Consumer<List<String>> problems, String version) {
+    /**
+     * {@code publishedFile} remembers, across restarts, where the box's entities were published, so
+     * a box started with the feature turned off (while it was stopped) still removes them.
+     */
+    public HomeAssistant(MqttConfig config, StateModel state, Controls controls, Consumer<List<String>> problems, String version,
+                         Path publishedFile) {
+        this.publishedFile = publishedFile;
         this.config = Objects.requireNonNull(config);
         this.state = state;
         this.controls = controls;
@@ -101,8 +113,61 @@ public final class HomeAssistant implements AutoCloseable {
 
     public HomeAssistant start() {
         state.addListener(listener);
-        worker.execute(() -> { if (config.enabled()) connect(); });
+        worker.execute(() -> {
+            if (config.enabled()) connect();
+            else removeLeftovers();
+        });
         return this;
+    }
+
+    /** Turned off while the box was stopped: remove what an earlier run published (one try per start). */
+    private void removeLeftovers() {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(publishedFile)) {
+            p.load(in);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("Home Assistant: {} is unreadable ({}); ignoring it", publishedFile, e.getMessage());
+            return;
+        }
+        MqttConfig off = config;
+        try {
+            config = new MqttConfig(true, p.getProperty("broker", ""), off.user(), off.password(), p.getProperty("node", ""),
+                    p.getProperty("prefix", "homeassistant"), off.caFile());
+        } catch (RuntimeException e) {
+            log.warn("Home Assistant: {} does not name a broker ({}); ignoring it", publishedFile, e.getMessage());
+            return;
+        }
+        log.info("Home Assistant is turned off; removing the entities an earlier run published on {}", config.broker());
+        if (open(false)) disconnect(true);
+        else log.warn("Home Assistant: could not reach {} to remove the box's entities; trying again at the next start", config.broker());
+        config = off;
+    }
+
+    private void remember() {
+        Properties p = new Properties();
+        p.setProperty("broker", config.broker());
+        p.setProperty("node", topics.node);
+        p.setProperty("prefix", topics.prefix);
+        try {
+            Files.createDirectories(publishedFile.toAbsolutePath().getParent());
+            Path tmp = publishedFile.resolveSibling(publishedFile.getFileName() + ".tmp");
+            try (var out = Files.newOutputStream(tmp)) {
+                p.store(out, "Where moodbox published its Home Assistant entities, so turning MQTT off removes them");
+            }
+            Files.move(tmp, publishedFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            log.warn("Home Assistant: could not write {} ({}); a restart with MQTT off would leave the entities", publishedFile, e.getMessage());
+        }
+    }
+
+    private void forget() {
+        try {
+            Files.deleteIfExists(publishedFile);
+        } catch (IOException e) {
+            log.warn("Home Assistant: could not delete {} ({})", publishedFile, e.getMessage());
+        }
     }
 
     /** New settings, live: off removes the entities and disconnects; a changed broker or login reconnects. */
@@ -130,6 +195,14 @@ public final class HomeAssistant implements AutoCloseable {
     private void connect() {
         if (retry != null) retry.cancel(false);
         retry = null;
+        if (!open(true)) scheduleRetry();
+    }
+
+    /**
+     * Connects and, if {@code announce}, subscribes and publishes everything; false (with the
+     * problem shown) when it cannot.
+     */
+    private boolean open(boolean announce) {
         MqttConfig c = config;
         topics = new Topics(c.discoveryPrefix(), c.nodeId().isEmpty() ? hostNode() : c.nodeId());
         try {
@@ -150,6 +223,7 @@ public final class HomeAssistant implements AutoCloseable {
             client.connect(o);
             connected = true;
             retryMs = RETRY_MIN_MS;
+            if (!announce) return true;
             client.subscribe(topics.commands(), new int[]{1, 1});
             client.subscribe(topics.haStatus, 1);
             publish(topics.availability, "online");
@@ -158,14 +232,16 @@ public final class HomeAssistant implements AutoCloseable {
             attributesAt = 0;
             publishState();
             problems.accept(List.of());
+            remember();
             log.info("Home Assistant: connected to {} as {}; {} entities published", c.broker(), topics.node, Topics.ENTITIES.size());
+            return true;
         } catch (MqttException | RuntimeException e) {
             connected = false;
             String why = reason(e);
             log.warn("Home Assistant: cannot connect to {} ({}); trying again in {} s", c.broker(), why, retryMs / 1000);
             problems.accept(List.of("Home Assistant: the box cannot reach the MQTT broker " + c.broker() + " (" + why
                     + "); it keeps trying. Check mqtt.broker, mqtt.user and mqtt.password in Settings."));
-            scheduleRetry();
+            return false;
         }
     }
 
@@ -186,6 +262,7 @@ public final class HomeAssistant implements AutoCloseable {
                     for (String t : topics.retainedStates()) publish(t, "");
                     publish(topics.availability, "");
                     log.info("Home Assistant: removed the box's {} entities from {}", Topics.ENTITIES.size(), config.broker());
+                    forget();
                 } else publish(topics.availability, "offline");
                 client.disconnect(2000);
             } catch (MqttException e) {
@@ -389,7 +466,7 @@ public final class HomeAssistant implements AutoCloseable {
         String h;
         try {
             h = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             h = "moodbox";
         }
         String n = h.split("\\.")[0].replaceAll("[^A-Za-z0-9_-]", "_");
@@ -414,7 +491,7 @@ public final class HomeAssistant implements AutoCloseable {
             tmf.init(ks);
             ssl.init(null, tmf.getTrustManagers(), null);
             return ssl.getSocketFactory();
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("mqtt.ca-file " + c.caFile() + " is not a readable PEM certificate (" + e.getMessage() + ")", e);
         }
     }

@@ -180,6 +180,27 @@ class HomeAssistantTest {
     }
 
     @Test
+    void turnedOffWhileTheBoxWasStoppedItsEntitiesGoAtTheNextStart() throws Exception {
+        broker = new Broker(dir.resolve("broker"));
+        box = Moodbox.start(TestSettings.load(dir, mqttEnv()), new Moodbox.Parts(null, null));
+        Broker.Subscriber ha = subscriber();
+        ha.await("the configs", HomeAssistantTest::allConfigs);
+        box.close();
+        ha.await("offline on a clean stop", m -> "offline".equals(m.get(BASE + "/availability")));
+        assertTrue(allConfigs(ha.last), "a stopped box keeps its entities (shown unavailable)");
+        assertTrue(Files.readString(dir.resolve("mqtt-published.properties")).contains("node=" + NODE), "it remembers where it published");
+
+        Map<String, String> off = new HashMap<>(mqttEnv());
+        off.put("MOODBOX_MQTT_ENABLED", "false");
+        box = Moodbox.start(TestSettings.load(dir, off), new Moodbox.Parts(null, null));
+        ha.await("the configs removed by a box started with MQTT off", m -> CONFIGS.stream().allMatch(c -> "".equals(m.get(config(c)))));
+        Broker.Subscriber later = subscriber();
+        Thread.sleep(1000);
+        assertEquals(Set.of(), new TreeSet<>(later.last.keySet()), "the broker keeps nothing of the box");
+        assertFalse(Files.exists(dir.resolve("mqtt-published.properties")), "and the box forgets it published");
+    }
+
+    @Test
     void theLastWillSaysOfflineWhenTheDaemonDies() throws Exception {
         broker = new Broker(dir.resolve("broker"));
         Files.createDirectories(dir.resolve("music"));

@@ -179,6 +179,22 @@ class MpdClientTest {
     }
 
     @Test
+    void ncmpcppShowsTheCurrentSongWithTheRoomsMood() throws Exception {
+        Path ncmpcpp = Path.of("/usr/bin/ncmpcpp");
+        Required.that(Files.isExecutable(ncmpcpp), "Debian's ncmpcpp is needed to test the MPD server (apt-get install ncmpcpp)");
+        start(Map.of());
+        ProcessBuilder pb = new ProcessBuilder(ncmpcpp.toString(), "-h", PASSWORD + "@127.0.0.1", "-p", Integer.toString(box.mpdPort()),
+                "--current-song=%f ~ %t ~ %C").redirectErrorStream(true);
+        pb.environment().put("HOME", Files.createDirectories(dir.resolve("home")).toString());   // its config and logs go there
+        Process p = pb.start();
+        assertTrue(p.waitFor(15, TimeUnit.SECONDS), "ncmpcpp --current-song exits");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String mood = box.state().current().player().track().mood();
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("tone.wav ~ tone ~ room mood unknown; track mood " + mood + "."), out);   // %f: the file name
+    }
+
+    @Test
     void withoutThePasswordNothingIsShownOrDone() throws Exception {
         start(Map.of());
         Run r = run(List.of(MPC.toString(), "-h", "127.0.0.1", "-p", Integer.toString(box.mpdPort()), "status"));

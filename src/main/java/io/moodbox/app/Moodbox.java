@@ -56,7 +56,8 @@ import java.util.function.Consumer;
 
 /**
  * The daemon's wiring, in start order: systemd notification, state model, mood board and tracker,
- * the pipeline's threads, the music library, controls, the LED and buttons, the web page, the settings watcher. Everything started is closed in reverse order in
+ * the pipeline's threads, the music library, controls, the LED and buttons, the web page, the MPD
+ * server and Home Assistant (both off by default), the settings watcher. Everything started is closed in reverse order in
  * {@link #close()}. Read this file to see how the box fits together.
  */
 public final class Moodbox implements AutoCloseable {

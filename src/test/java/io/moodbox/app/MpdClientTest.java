@@ -49,14 +49,16 @@ class MpdClientTest {
         if (box != null) box.close();
     }
 
-    Moodbox start(Map<String, String> more) throws Exception {
+    Moodbox start(Map<String, String> more) throws Exception { return start(more, new Moodbox.Parts(null, null)); }
+
+    Moodbox start(Map<String, String> more, Moodbox.Parts parts) throws Exception {
         Path music = dir.resolve("music");
         Map<String, String> env = new HashMap<>(Map.of("MOODBOX_MUSIC_ROOTS", music.toString(),
                 "MOODBOX_MPD_ENABLED", "true", "MOODBOX_MPD_PORT", "0", "MOODBOX_MPD_PASSWORD", PASSWORD));
         more.forEach((k, v) -> { if (v.isEmpty()) env.remove(k); else env.put(k, v); });
         Settings s = TestSettings.load(dir, env);
         for (String mood : new String[]{"calm", "happy", "energetic"}) TestSettings.tone(music, mood, 30);
-        box = Moodbox.start(s, new Moodbox.Parts(null, null));
+        box = Moodbox.start(s, parts);
         await("a track playing", b -> b.player().state() == State.PLAYING && b.player().track() != null);
         await("the whole library", b -> box.library().tracks().size() == 3);
         return box;
@@ -319,6 +321,24 @@ class MpdClientTest {
 
             c.send("close");
             assertNull(c.in.readLine(), "close ends the connection");
+        }
+    }
+
+    @Test
+    void clientsSeeTheRoomsMoodAndNothingAboutFaces() throws Exception {
+        MoodboxTest.ScriptedSource camera = new MoodboxTest.ScriptedSource();
+        camera.showing = Emotion.HAPPY;
+        start(Map.of(), new Moodbox.Parts(camera, new MoodboxTest.FakeAnalyzer()));
+        await("a happy face seen", b -> b.mood().faces() == 1 && b.mood().mood() == Emotion.HAPPY);
+        try (Raw c = new Raw(box.mpdPort())) {
+            c.ask("password " + PASSWORD);
+            List<String> all = new ArrayList<>();
+            for (String cmd : List.of("currentsong", "status", "playlistinfo", "stats", "listplaylists", "listallinfo", "outputs"))
+                all.addAll(c.ask(cmd));
+            assertTrue(all.stream().anyMatch(l -> l.startsWith("Comment: room mood happy; track mood ")), all.toString());
+            for (String l : all)
+                assertFalse(l.toLowerCase(java.util.Locale.ROOT).matches(".*(face|frame|image|camera frame|person|people).*"),
+                        "nothing about faces or pictures: " + l);
         }
     }
 

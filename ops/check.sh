@@ -190,11 +190,35 @@ check_mounter() {
   rm -rf "$work"
 }
 
+# The role's MPD and Home Assistant variables (docs/home.md) must name real settings, and with
+# them set the first config file must hold those keys; left empty, none (the page owns them).
+check_home() {
+  local defaults=ansible/roles/moodbox/defaults/main.yml props=docs/config.md key keys out
+  say "Ansible: MPD and Home Assistant variables set real settings"
+  keys=$(grep -oE "'(mpd|mqtt)\.[a-z.-]+'" "$defaults" | tr -d "'" | sort -u)
+  [ -n "$keys" ] || die "no mpd.*/mqtt.* keys in $defaults (moodbox_home_settings)"
+  for key in $keys; do
+    # docs/config.md lists every key the records define (SettingsTest keeps it so).
+    grep -qF "\`$key\`" "$props" || die "$defaults sets $key, which no settings record defines ($props)"
+  done
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' RETURN
+  printf -- '- hosts: localhost\n  gather_facts: false\n  vars_files: [%s]\n  tasks:\n    - ansible.builtin.template: {src: %s, dest: %s}\n' \
+    "$PWD/$defaults" "$PWD/ansible/roles/moodbox/templates/moodbox.properties.j2" "$out/on.properties" >"$out/play.yml"
+  (cd "$out" && ANSIBLE_NOCOLOR=1 ansible-playbook -i localhost, -c local "$out/play.yml" -e moodbox_music_dir=/srv/m \
+     -e moodbox_model=m.tflite -e moodbox_mpd_enabled=true -e moodbox_mpd_password=check-pass-1 \
+     -e moodbox_mqtt_enabled=true -e moodbox_mqtt_broker=tcp://ha.lan:1883 >/dev/null) || die "the config template does not render"
+  for key in "mpd.enabled = true" "mpd.password = check-pass-1" "mqtt.enabled = true" "mqtt.broker = tcp://ha.lan:1883"; do
+    grep -qxF "$key" "$out/on.properties" || die "the rendered config lacks '$key'"
+  done
+  if grep -qE '^(mpd|mqtt)\.user' "$out/on.properties"; then die "an empty role variable must leave its key to the page"; fi
+}
+
 case "${1:-all}" in
   unit) check_unit; check_flags ;;
-  ansible) check_ansible ;;
+  ansible) check_ansible; check_home ;;
   media) check_media ;;
-  all) check_unit; check_flags; check_ansible; check_media ;;
+  all) check_unit; check_flags; check_ansible; check_home; check_media ;;
   *) die "usage: ops/check.sh [unit|ansible|media|all]" ;;
 esac
 say "deployment checks passed"

@@ -42,6 +42,23 @@ final class BoxControls implements Controls {
         this.privacy = privacy;
         this.stop = stop;
         this.library = library;
+        player.addListener(this::heard);
+        heard(player.status());
+    }
+
+    // What was heard before the current track, newest last, for previous(); guarded by this.
+    private final java.util.ArrayDeque<io.moodbox.music.Track> heard = new java.util.ArrayDeque<>();
+    private io.moodbox.music.Track current;
+
+    /** On the audio thread: remembers the track that was playing when a new one starts. */
+    private synchronized void heard(PlayerStatus s) {
+        var t = s.track();
+        if (t == null || (current != null && current.id().equals(t.id()))) return;
+        if (current != null) {
+            heard.addLast(current);
+            if (heard.size() > 50) heard.removeFirst();
+        }
+        current = t;
     }
 
     @Override
@@ -119,6 +136,41 @@ final class BoxControls implements Controls {
         }
         privacy.accept(on);
         return Reply.done(now);
+    }
+
+    @Override
+    public Reply previous() {
+        io.moodbox.music.Track back;
+        synchronized (this) {
+            back = null;
+            while (!heard.isEmpty() && back == null) {
+                var t = heard.pollLast();
+                if (library.tracks().stream().anyMatch(x -> x.id().equals(t.id()))) back = t;
+            }
+            if (back != null) current = back;   // so going back twice goes further back, not forth
+        }
+        if (back == null) return Reply.refused("There is no earlier track to go back to since the box started.");
+        PlayerStatus s = player.status();
+        player.playNow(back);
+        if (s.state() == State.NO_DEVICE) return Reply.refused("Went back to " + back.displayName() + ", but " + lowerFirst(s.reason()));
+        return Reply.done(withSound("Back to " + back.displayName() + ".", s));
+    }
+
+    @Override
+    public Reply enqueue(String trackId) {
+        var track = library.tracks().stream().filter(t -> t.id().equals(trackId)).findFirst();
+        if (track.isEmpty()) return Reply.refused("That track is not in the music library (any more); re-scan and try again.");
+        player.enqueue(track.get());
+        return Reply.done("Queued " + track.get().displayName() + "; it plays after "
+                + (player.queue().size() <= 1 ? "the current track." : "the " + (player.queue().size() - 1) + " queued before it."));
+    }
+
+    @Override
+    public Reply clearQueue() {
+        int n = player.queue().size();
+        player.clearQueue();
+        if (n == 0) return Reply.done("The queue was already empty; the box picks for the room after this track.");
+        return Reply.done("Cleared " + n + (n == 1 ? " queued track" : " queued tracks") + "; the box picks for the room after this track.");
     }
 
     @Override

@@ -30,6 +30,8 @@ import io.moodbox.vision.FaceFinder;
 import io.moodbox.vision.FaceFinders;
 import io.moodbox.vision.VisionConfig;
 import io.moodbox.web.WebServer;
+import io.moodbox.mpd.MpdServer;
+import io.moodbox.homeassistant.HomeAssistant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +57,8 @@ import java.util.function.Consumer;
 
 /**
  * The daemon's wiring, in start order: systemd notification, state model, mood board and tracker,
- * the pipeline's threads, the music library, controls, the LED and buttons, the web page, the settings watcher. Everything started is closed in reverse order in
+ * the pipeline's threads, the music library, controls, the LED and buttons, the web page, the MPD
+ * server and Home Assistant (both off by default), the settings watcher. Everything started is closed in reverse order in
  * {@link #close()}. Read this file to see how the box fits together.
  */
 public final class Moodbox implements AutoCloseable {
@@ -186,7 +189,21 @@ public final class Moodbox implements AutoCloseable {
             java.nio.file.Path uploadDir = settings.music().sources().uploadDir();
             if (uploadDir != null) web.acceptUploads(uploadDir, (long) settings.music().sources().uploadMaxMb() << 20, library::rescanSoon);
 
+            // MPD clients and Home Assistant (both off unless the owner turns them on): state out, commands through Controls.
+            MpdServer mpd = new MpdServer(settings.mpd(), state, controls, musicLibrary, settings.music().roots(), player::queue,
+                    list -> problems.set("mpd", list)).start();
+            started.push(mpd);
+            HomeAssistant home = new HomeAssistant(settings.mqtt(), state, controls, list -> problems.set("mqtt", list),
+                    Moodbox.class.getPackage().getImplementationVersion(),
+                    settings.web().ownerFile().resolveSibling("mqtt-published.properties")).start();
+            started.push(home);
+            settings.addListener((s, keys) -> {
+                if (keys.stream().anyMatch(k -> k.startsWith("mpd."))) mpd.apply(s.mpd());
+                if (keys.stream().anyMatch(k -> k.startsWith("mqtt."))) home.apply(s.mqtt());
+            });
+
             Moodbox box = new Moodbox(settings, state, board, tracker, pipeline, controls, library, web, systemd, started, stop);
+            box.mpd = mpd;
             settings.addListener((s, keys) -> box.settingsChanged(keys, applyPrivacy));
             ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(named("moodbox-config"));
             watcher.scheduleWithFixedDelay(() -> box.watchSettings(problems), 1, 1, TimeUnit.SECONDS);
@@ -296,6 +313,11 @@ public final class Moodbox implements AutoCloseable {
 
     /** The music library as the page sees it. */
     LibraryService library() { return library; }
+
+    private MpdServer mpd;
+
+    /** The port MPD clients connect to, -1 when the MPD server is off. */
+    int mpdPort() { return mpd.port(); }
 
     /** The port the page is served on. */
     public int webPort() { return web.port(); }

@@ -12,6 +12,8 @@ import io.moodbox.mood.MoodConfig;
 import io.moodbox.web.WebConfig;
 import io.moodbox.music.MusicConfig;
 import io.moodbox.config.Reader.Definition;
+import io.moodbox.mpd.MpdConfig;
+import io.moodbox.homeassistant.MqttConfig;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +105,10 @@ public final class Settings {
 
     public MusicConfig music() { return snapshot.music; }
 
+    public MpdConfig mpd() { return snapshot.mpd; }
+
+    public MqttConfig mqtt() { return snapshot.mqtt; }
+
     /** One consistent set of stage records built from one set of values; constructing it validates all. */
     private static final class Snapshot {
         final Values values;
@@ -114,6 +120,8 @@ public final class Settings {
         final VisionConfig vision;
         final DeviceConfig device;
         final MusicConfig music;
+        final MpdConfig mpd;
+        final MqttConfig mqtt;
 
         Snapshot(Map<String, String> raw) {
             this(raw, Reader.of(raw));
@@ -132,6 +140,8 @@ public final class Settings {
             music = MusicConfig.from(r);
             device = DeviceConfig.from(r);
             web = WebConfig.from(r);
+            mpd = MpdConfig.from(r);
+            mqtt = MqttConfig.from(r);
         }
     }
 

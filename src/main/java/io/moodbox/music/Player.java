@@ -40,6 +40,12 @@ public interface Player extends AutoCloseable {
     /** Plays {@code track} after the current one, before any automatic pick. */
     void enqueue(Track track);
 
+    /** Plays {@code track} now, ahead of the queue (going back to it: counts as a skip of the current one). */
+    void playNow(Track track);
+
+    /** Empties the owner's queue; the current track plays on. */
+    void clearQueue();
+
     PlayerStatus status();
 
     /** Tracks queued by the owner (and restored after a restart), next first. */

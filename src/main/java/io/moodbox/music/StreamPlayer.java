@@ -131,6 +131,10 @@ final class StreamPlayer implements Player {
 
     @Override public synchronized void enqueue(Track track) { queue.addLast(track); wake(); }
 
+    @Override public synchronized void playNow(Track track) { queue.addFirst(track); skipRequested = true; wantPlaying = true; wake(); }
+
+    @Override public synchronized void clearQueue() { queue.clear(); wake(); }
+
     @Override public synchronized void libraryChanged() { wake(); }
 
     private void wake() {

@@ -27,7 +27,7 @@ class ArchitectureTest {
 
     /** The chain, in order: a package may refer to its own rank or lower. */
     static final List<String> CHAIN = List.of("config", "dataset", "camera", "vision", "emotion", "mood", "music", "box",
-            "device", "web", "console", "app");
+            "device", "web", "mpd", "homeassistant", "console", "app");
 
     /**
      * The one file that stands later than its package: config's Settings builds every stage's

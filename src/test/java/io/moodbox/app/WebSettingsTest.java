@@ -31,7 +31,7 @@ class WebSettingsTest {
         // The page's label and group come from the record that reads the key (MoodConfig.from).
         assertEquals("Lead held for", hold.label());
         assertEquals("Room mood", hold.group());
-        assertEquals(List.of("Camera", "The box", "Faces", "Emotions", "Room mood", "Music", "LED and buttons", "Page"),
+        assertEquals(List.of("Camera", "The box", "Faces", "Emotions", "Room mood", "Music", "LED and buttons", "Page", "MPD clients", "Home Assistant"),
                 list.stream().map(SettingsStore.Setting::group).distinct().toList(), "one box per stage, in the chain's order");
 
         SettingsStore.Result r = store.update(Map.of("mood.half-life-s", "2", "daemon.error-limit", "40"));

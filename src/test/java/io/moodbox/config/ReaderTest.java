@@ -81,7 +81,7 @@ class ReaderTest {
     @Test
     void everyKeyOfTheBoxIsKebabCaseWithALabelAOneLineHelpAndAGroup() {
         List<Setting> all = Settings.defaults().view();
-        assertEquals(87, all.size(), "the keys the defaults file listed, with the USB and upload keys");
+        assertEquals(98, all.size(), "the keys the records define (84, the USB and upload keys, MPD and MQTT)");
         Set<String> keys = new HashSet<>(), groups = new HashSet<>();
         for (Setting s : all) {
             assertTrue(s.key().matches("[a-z]+(\\.[a-z0-9]+(-[a-z0-9]+)*)+"), "kebab-case: " + s.key());
@@ -92,6 +92,6 @@ class ReaderTest {
             assertTrue(!s.group().isBlank(), "a group: " + s.key());
             groups.add(s.group());
         }
-        assertEquals(Set.of("Camera", "The box", "Faces", "Emotions", "Room mood", "Music", "LED and buttons", "Page"), groups);
+        assertEquals(Set.of("Camera", "The box", "Faces", "Emotions", "Room mood", "Music", "LED and buttons", "Page", "MPD clients", "Home Assistant"), groups);
     }
 }

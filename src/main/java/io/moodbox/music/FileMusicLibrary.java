@@ -197,7 +197,7 @@ final class FileMusicLibrary implements MusicLibrary {
     private LibraryCache.Entry analyse(Path file, long size, long mtime) {
         try {
             AudioFile.Decoded d = AudioFile.decodeExcerpt(file, config.analysisSeconds());
-            TrackAnalysis a = analyzer.analyse(d.mono());
+            TrackAnalysis a = analyzer.analyse(d);
             return new LibraryCache.Entry(file.toString(), size, mtime, d.info(), a, null);
         } catch (AudioFile.Unreadable e) {
             return new LibraryCache.Entry(file.toString(), size, mtime, null, null, e.getMessage());

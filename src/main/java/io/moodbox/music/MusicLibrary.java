@@ -40,6 +40,16 @@ public interface MusicLibrary extends AutoCloseable {
     /** The tracks of the last scan (or of the cache before the first scan), immutable. */
     List<Track> tracks();
 
+    /**
+     * The owner's word on one track's mood ({@code mood} a mood name, or null/"auto" to hand it
+     * back to tags and sound): saved atomically beside the cache, kept through re-scans, and it
+     * moves that track only. Returns the track as now placed. Throws IllegalArgumentException for
+     * an unknown track or mood, {@link io.moodbox.config.MoodboxException} when it cannot be saved.
+     */
+    default Track correct(String trackId, String mood) {
+        throw new UnsupportedOperationException("this library keeps no mood corrections");
+    }
+
     @Override
     void close();
 

@@ -33,4 +33,17 @@ public interface Controls {
     Reply rescan();
     /** Clean shutdown of the box (power-off is the service manager's job). */
     Reply shutdown();
+
+    /**
+     * The owner's word on one library track's mood (a mood name, or "auto" to hand it back to
+     * its tags and sound); kept through re-scans. Refused, saying why, for an unknown track or mood.
+     */
+    default Reply correctMood(String trackId, String mood) {
+        return Reply.refused("This box cannot change a track's mood.");
+    }
+
+    /** Plays a library track next ({@code now}: at once, skipping what plays), or queues it last. */
+    default Reply queueTrack(String trackId, boolean now) {
+        return Reply.refused("This box cannot queue tracks.");
+    }
 }

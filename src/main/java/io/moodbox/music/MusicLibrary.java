@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The owner's music: scans the configured folders, places every track on the valence/arousal
- * plane (folder, tag, catalog or analysis, in that order of trust) and keeps an incremental
+ * plane (the owner's correction, folder, mood tag, catalog, genre tag or analysis, in that order
+ * of trust; see {@link Track#moodSource()}) and keeps an incremental
  * cache so unchanged files are never analysed twice. {@link #scan} blocks and runs on the
  * caller's thread (the app's background worker); {@link #tracks} may be called from any thread.
  */

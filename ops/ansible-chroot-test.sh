@@ -125,10 +125,10 @@ if [ "$(recap_changed second)" != 0 ]; then
 fi
 
 say "the page saves an owner's setting; the role must keep it"
-printf 'mood.hold_s = 0.9\n' >>"$ROOT/etc/moodbox/moodbox.properties"
+printf 'mood.hold-s = 0.9\n' >>"$ROOT/etc/moodbox/moodbox.properties"
 play third
 [ "$(recap_changed third)" = 0 ] || die "the run after an owner's edit changed something"
-grep -qx 'mood.hold_s = 0.9' "$ROOT/etc/moodbox/moodbox.properties" || die "the owner's setting was lost"
+grep -qx 'mood.hold-s = 0.9' "$ROOT/etc/moodbox/moodbox.properties" || die "the owner's setting was lost"
 
 say "checks inside the root"
 in_root() { chroot "$ROOT" "$@"; }

@@ -1,5 +1,6 @@
 'use strict';
-// The settings page: every key with its value, validation errors pinned to the field at fault.
+// The settings page: one box per part of the box (the group each stage's record gives its keys),
+// each key with its label, value and help; validation errors pinned to the field at fault.
 
 (() => {
   const { api, session, el } = moodbox;
@@ -24,13 +25,22 @@
   async function load() {
     const r = await api('/api/settings');
     render(r.settings);
+    try {
+      // The box's problems, renamed settings among them, so the owner sees them where they can act.
+      const st = await api('/api/status');
+      const notes = (st.problems || []).filter((p) => /^Setting |settings file|could not be saved/i.test(p));
+      $('settings-notices').replaceChildren(...notes.map((p) => el('li', p)));
+      $('settings-notices').hidden = notes.length === 0;
+    } catch (e) {
+      $('settings-notices').hidden = true;
+    }
   }
 
   function render(settings) {
     loaded = settings;
     const groups = new Map();
     settings.forEach((s) => {
-      const g = s.key.split('.')[0];
+      const g = s.group || s.key.split('.')[0];
       if (!groups.has(g)) groups.set(g, []);
       groups.get(g).push(s);
     });
@@ -44,7 +54,8 @@
         const id = 'set-' + s.key.replace(/[^a-z0-9]/gi, '-');
         const label = el('label');
         label.htmlFor = id;
-        label.append(el('code', s.key), el('span', s.live ? 'live' : 'after restart', 'badge ' + (s.live ? 'live' : 'restart')));
+        label.append(el('span', s.label || s.key, 'setting-label'), el('code', s.key),
+          el('span', s.live ? 'live' : 'after restart', 'badge ' + (s.live ? 'live' : 'restart')));
         let input;
         if (s.value === 'true' || s.value === 'false') {
           input = el('select');

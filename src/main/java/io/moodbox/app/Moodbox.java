@@ -380,7 +380,7 @@ public final class Moodbox implements AutoCloseable {
             // A face model named in the settings that does not load must not keep the box from starting.
             log.error("The face detector could not start ({}); using the bundled detectors (vision.detector=auto) instead", e.getMessage());
             problems.add("The face detector chosen in the settings could not start (" + e.getMessage() + "). The box uses its "
-                    + "built-in detectors for now; check vision.detector and vision.blazeface_model on the Settings page.");
+                    + "built-in detectors for now; check vision.detector and vision.blazeface-model on the Settings page.");
             finder = FaceFinders.open(settings.vision().withDetector(VisionConfig.Detector.AUTO));
         }
         try {

@@ -20,7 +20,7 @@ final class WebSettings implements SettingsStore {
     public List<SettingsStore.Setting> list() {
         List<SettingsStore.Setting> out = new ArrayList<>();
         for (io.moodbox.config.Setting s : settings.view())
-            out.add(new SettingsStore.Setting(s.key(), s.value(), s.defaultValue(), s.live(), describe(s)));
+            out.add(new SettingsStore.Setting(s.key(), s.value(), s.defaultValue(), s.live(), describe(s), s.label(), s.group()));
         return out;
     }
 

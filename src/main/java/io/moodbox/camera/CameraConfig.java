@@ -1,6 +1,7 @@
 package io.moodbox.camera;
 
 import io.moodbox.config.ConfigException;
+import io.moodbox.config.Reader;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,14 +61,29 @@ public record CameraConfig(Kind kind, String device, int width, int height, int 
             throw new ConfigException("camera.height must be an even number 48..4096, was " + height);
         if (fps < 1 || fps > 120) throw new ConfigException("camera.fps must be 1..120, was " + fps);
         if (retryMin == null || retryMin.isNegative() || retryMin.isZero() || retryMin.toMillis() > 60_000)
-            throw new ConfigException("camera.retry_min_s must be 0.001..60 seconds, was " + (retryMin == null ? "unset" : retryMin.toMillis() / 1000.0));
+            throw new ConfigException("camera.retry-min-s must be 0.001..60 seconds, was " + (retryMin == null ? "unset" : retryMin.toMillis() / 1000.0));
         if (retryMax == null || retryMax.compareTo(retryMin) < 0 || retryMax.toMillis() > 600_000)
-            throw new ConfigException("camera.retry_max_s must be camera.retry_min_s..600 seconds, was " + (retryMax == null ? "unset" : retryMax.toMillis() / 1000.0));
+            throw new ConfigException("camera.retry-max-s must be camera.retry-min-s..600 seconds, was " + (retryMax == null ? "unset" : retryMax.toMillis() / 1000.0));
     }
 
-    /** A 640x480 @ 15 fps source of the given kind with default retry timing (tests, commands). */
+    /** The {@code camera.*} keys; {@code camera.source} is read as {@link #parse} reads it. */
+    public static CameraConfig from(Reader reader) {
+        Reader r = reader.group("camera", "Camera");
+        String source = r.string("source", "auto", "Frame source", "Where frames come from: auto (a Pi camera, else a USB webcam, else the demo scenes where the FER2013 data is, else none), none, demo, csi or csi:N, /dev/videoN, a video file or a folder of images.");
+        return parse(source, new CameraConfig(Kind.NONE, "",
+                r.integer("width", 640, "Frame width", "Frame width asked of the camera, in pixels (even, 64..4096); files and folders keep their own size."),
+                r.integer("height", 480, "Frame height", "Frame height asked of the camera, in pixels (even, 48..4096)."),
+                r.integer("fps", 15, "Frames per second", "Frames per second asked of the camera, and the pace of image folders and demo scenes (1..120)."),
+                r.bool("loop", true, "Loop files", "A video file or image folder starts again at its end."),
+                r.bool("realtime", true, "Real-time pace", "Files play at their own frame rate, folders at camera.fps (true), or as fast as they decode (false)."),
+                r.seconds("retry-min-s", 1, "First retry after", "A camera that fails or vanishes is retried after this many seconds (0.001..60), doubling each time."),
+                r.seconds("retry-max-s", 30, "Longest retry wait", "Longest wait between retries of a failing camera, in seconds (camera.retry-min-s..600).")));
+    }
+
+    /** A source of the given kind with the default size, pace and retry timing (tests, commands). */
     public static CameraConfig of(Kind kind, String device) {
-        return new CameraConfig(kind, device, 640, 480, 15, true, true, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        CameraConfig d = from(Reader.of(java.util.Map.of("camera.source", "none")));
+        return new CameraConfig(kind, device, d.width, d.height, d.fps, d.loop, d.realtime, d.retryMin, d.retryMax);
     }
 
     /** The same source, played as fast as it decodes and without looping (bench, tests). */

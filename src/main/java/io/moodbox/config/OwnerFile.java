@@ -27,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The owner's settings file on disk. It is read as bytes and parsed from those bytes, so what was
@@ -44,24 +47,29 @@ final class OwnerFile {
     static final String LAST_GOOD = ".last-good", BACKUP = ".bak", BROKEN = ".broken";
 
     /**
-     * One reading of a file: its bytes and known keys' values ({@code repeated}: keys set on more
-     * than one line, with their count), or why it could not be read ({@code error}, a phrase for
-     * the owner). {@code exists} is false for a missing file, which reads as empty and fine.
+     * One reading of a file: its bytes and known keys' values under their current names
+     * ({@code repeated}: keys set on more than one line, with their count; {@code renamed}: old
+     * names found, with the name each is read as; where the file sets both, the new name wins), or why it could not be read ({@code error}, a phrase for the owner).
+     * {@code exists} is false for a missing file, which reads as empty and fine.
      */
-    record Read(boolean exists, byte[] bytes, Map<String, String> values, Map<String, Integer> repeated, String error) {
+    record Read(boolean exists, byte[] bytes, Map<String, String> values, Map<String, Integer> repeated,
+                Map<String, String> renamed, String error) {
         boolean ok() { return error == null; }
 
-        static Read missing() { return new Read(false, new byte[0], Map.of(), Map.of(), null); }
+        static Read missing() { return new Read(false, new byte[0], Map.of(), Map.of(), Map.of(), null); }
 
-        static Read failed(byte[] bytes, String error) { return new Read(true, bytes, Map.of(), Map.of(), error); }
+        static Read failed(byte[] bytes, String error) { return new Read(true, bytes, Map.of(), Map.of(), Map.of(), error); }
     }
 
     private final Path file;
     private final Predicate<String> known;
+    private final UnaryOperator<String> rename;
 
-    OwnerFile(Path file, Predicate<String> known) {
+    /** {@code rename}: a key's current name for an old one, the key itself otherwise; {@code known} is asked of current names. */
+    OwnerFile(Path file, Predicate<String> known, UnaryOperator<String> rename) {
         this.file = file;
         this.known = known;
+        this.rename = rename;
     }
 
     Path path() { return file; }
@@ -135,17 +143,23 @@ final class OwnerFile {
         }
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, Integer> repeated = new LinkedHashMap<>();
+        Map<String, String> renamed = new LinkedHashMap<>();
         for (Iterator<String> it = p.getKeys(); it.hasNext(); ) {
-            String k = it.next();
-            if (!known.test(k)) {
+            String k = it.next(), now = rename.apply(k);
+            if (!known.test(now)) {
                 if (warnUnknown) log.warn("{}: unknown setting '{}' ignored", source, k);
                 continue;
             }
+            if (!now.equals(k)) {
+                renamed.put(k, now);
+                if (p.containsKey(now)) continue;   // the new name, set too, wins
+            }
             Object v = p.getProperty(k);
-            if (v instanceof List<?> list) repeated.put(k, list.size());
-            else values.put(k, v == null ? "" : String.valueOf(v));
+            if (v instanceof List<?> list) repeated.put(now, list.size());
+            else values.put(now, v == null ? "" : String.valueOf(v));
         }
-        return new Read(true, bytes, Collections.unmodifiableMap(values), Collections.unmodifiableMap(repeated), null);
+        return new Read(true, bytes, Collections.unmodifiableMap(values), Collections.unmodifiableMap(repeated),
+                Collections.unmodifiableMap(renamed), null);
     }
 
     /** UTF-8 (what the box writes: ASCII with \\u escapes), else ISO-8859-1, the traditional properties encoding. */
@@ -170,7 +184,7 @@ final class OwnerFile {
                 byte[] bytes = Files.readAllBytes(p);
                 if (!parse(p, bytes, false).ok()) continue;
                 PropertiesConfiguration c = new PropertiesConfiguration();
-                new FileHandler(c).load(new StringReader(decode(bytes)));
+                new FileHandler(c).load(new StringReader(renamed(decode(bytes))));
                 if (!p.equals(file)) values.forEach((k, v) -> { if (!v.equals(c.getString(k, null))) c.setProperty(k, v); });
                 return c;
             } catch (IOException | ConfigurationException | RuntimeException e) {
@@ -180,6 +194,57 @@ final class OwnerFile {
         PropertiesConfiguration c = new PropertiesConfiguration();
         values.forEach(c::setProperty);
         return c;
+    }
+
+    private static final Pattern KEY_LINE = Pattern.compile("^(\\s*)([A-Za-z0-9._-]+)(?=[\\s=:]|$)(.*)$", Pattern.DOTALL);
+
+    /**
+     * The file's text with old key names written as the new ones, in place, so a save keeps the
+     * owner's order and comments. An old name whose new name the file also sets becomes a
+     * comment (nothing the owner wrote is lost; the new name's line is the one in force).
+     */
+    String renamed(String text) {
+        String[] lines = text.split("(?<=\n)", -1);
+        java.util.Set<String> present = new java.util.HashSet<>();
+        boolean continued = false;
+        for (String line : lines) {
+            if (!continued) {
+                Matcher m = KEY_LINE.matcher(stripEnd(line));
+                if (m.matches() && !line.stripLeading().startsWith("#") && !line.stripLeading().startsWith("!")) present.add(m.group(2));
+            }
+            continued = continues(line);
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        continued = false;
+        for (String line : lines) {
+            String body = stripEnd(line), end = line.substring(body.length());
+            Matcher m = continued ? null : KEY_LINE.matcher(body);
+            continued = continues(line);
+            if (m != null && m.matches() && !body.stripLeading().startsWith("#") && !body.stripLeading().startsWith("!")) {
+                String k = m.group(2), now = rename.apply(k);
+                if (!now.equals(k) && known.test(now)) {
+                    out.append(present.contains(now) ? "# " + body.strip() + "   (old name; " + now + ", also in this file, is the one used)"
+                            : m.group(1) + now + m.group(3)).append(end);
+                    continue;
+                }
+            }
+            out.append(line);
+        }
+        return out.toString();
+    }
+
+    private static String stripEnd(String line) {
+        int n = line.length();
+        while (n > 0 && (line.charAt(n - 1) == '\n' || line.charAt(n - 1) == '\r')) n--;
+        return line.substring(0, n);
+    }
+
+    /** A line ending in an odd number of backslashes goes on in the next. */
+    private static boolean continues(String line) {
+        String b = stripEnd(line);
+        int n = 0;
+        for (int i = b.length() - 1; i >= 0 && b.charAt(i) == '\\'; i--) n++;
+        return n % 2 == 1;
     }
 
     /** The text a save writes. */

@@ -11,16 +11,12 @@ import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.mood.MoodConfig;
 import io.moodbox.web.WebConfig;
 import io.moodbox.music.MusicConfig;
+import io.moodbox.config.Reader.Definition;
 import org.apache.commons.configuration2.PropertiesConfiguration;
-import org.apache.commons.configuration2.PropertiesConfigurationLayout;
-import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.commons.configuration2.io.FileHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,14 +40,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The box's settings: {@code moodbox-defaults.properties} inside the jar, overlaid by the owner's
- * file ({@code /etc/moodbox/moodbox.properties} or {@code --config FILE}), overlaid by environment
- * variables ({@code MOODBOX_CAMERA_FPS} sets {@code camera.fps}), overlaid by command-line options.
+ * The box's settings: the defaults each stage's record declares in its {@code from(Reader)},
+ * overlaid by the owner's file ({@code /etc/moodbox/moodbox.properties} or {@code --config FILE}),
+ * overlaid by environment variables ({@code MOODBOX_CAMERA_FPS} sets {@code camera.fps}),
+ * overlaid by command-line options.
  *
  * <p>Every stage's config record is built once per change from one consistent set of values
- * ({@link Snapshot}); building it is the validation, and a message names the key. Which keys
- * change live is declared in the defaults file: a key whose comment contains {@code [live]} is
- * applied by a {@link SettingsListener} without a restart.
+ * ({@link Snapshot}); building it is the validation, and a message names the key. The keys, their
+ * defaults, labels, help texts, groups and live flags are what the records read
+ * ({@link Reader.Definition}); a key read through {@link Reader#live()} is applied by a
+ * {@link SettingsListener} without a restart.
+ *
+ * <p><b>Renamed keys.</b> Keys are kebab-case; a key's old snake_case name
+ * ({@code vision.min_face_px} for {@code vision.min-face-px}) is still read from the owner's file
+ * and the command line, logged once and listed in {@link #problems()} as renamed, and the next
+ * save writes the new name in its place.
  *
  * <p><b>The owner's file never stops the box.</b> A file that does not parse is replaced, for
  * this run, by its last good copy ({@code moodbox.properties.last-good}, written whenever the file
@@ -69,19 +72,17 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe: readers see one snapshot at a time; updates and reloads are serialised.
  *
- * <p><b>Adding your stage's settings:</b> put your keys, each with a one-line comment (and
- * {@code [live]} if your stage applies changes live), in your own {@code # --- area ---} block of
- * the defaults file; add a field and its construction to {@link Snapshot} and an accessor here.
- * If a value names a file or device, check it in {@link #checkWhatValuesPointAt}.
+ * <p><b>Adding your stage's settings:</b> give your record a {@code static XConfig from(Reader r)}
+ * that reads each key with its default, label and help on one line (DEVELOPERS.md, "Config"); add
+ * a field and its {@code from} call to {@link Snapshot} and an accessor here. If a value names a
+ * file or device, check it in {@link #checkWhatValuesPointAt}.
  */
 public final class Settings {
     private static final Logger log = LoggerFactory.getLogger(Settings.class);
 
-    public static final String DEFAULTS_RESOURCE = "/moodbox-defaults.properties";
     /** The owner's file on an installed box. */
     public static final Path ETC_FILE = Path.of("/etc/moodbox/moodbox.properties");
     static final String ENV_PREFIX = "MOODBOX_";
-    private static final String LIVE_TAG = "[live]";
 
     // ---- stage records: one accessor each; build yours in Snapshot below ----
 
@@ -114,32 +115,41 @@ public final class Settings {
         final DeviceConfig device;
         final MusicConfig music;
 
-        Snapshot(Values v) {
-            values = v;
-            mood = new MoodConfig(v.seconds("mood.half_life_s"), v.decimal("mood.switch_margin"),
-                    v.seconds("mood.hold_s"), v.seconds("mood.nobody_after_s"), v.seconds("mood.max_step_s"));
-            daemon = new DaemonConfig(v.string("camera.source"), v.integer("daemon.error_limit"),
-                    v.bool("privacy.enabled"));
-            emotion = new EmotionConfig(v.path("emotion.model"), v.integer("emotion.threads"), v.bool("emotion.flip_average"));
-            web = new WebConfig(v.string("web.bind"), v.integer("web.port"), v.bool("web.anonymous-status"),
-                    v.bool("web.preview"), v.bool("web.secure-cookies"), v.integer("web.session-idle-minutes"),
-                    v.path("web.owner-file"), v.integer("web.max-body-bytes"));
-            camera = CameraConfig.parse(v.string("camera.source"), new CameraConfig(CameraConfig.Kind.NONE, "",
-                    v.integer("camera.width"), v.integer("camera.height"), v.integer("camera.fps"), v.bool("camera.loop"),
-                    v.bool("camera.realtime"), v.seconds("camera.retry_min_s"), v.seconds("camera.retry_max_s")));
-            vision = new VisionConfig(VisionConfig.Detector.parse(v.choice("vision.detector", List.of("auto", "haar", "cascades", "blazeface", "ssd"))),
-                    v.integer("vision.detect_width"), v.integer("vision.min_face_px"), v.decimal("vision.min_confidence"),
-                    v.integer("vision.max_faces"), v.path("vision.blazeface_model"), v.integer("vision.full_search_every"),
-                    VisionConfig.SsdPrecision.parse(v.choice("vision.ssd_precision", List.of("int8", "float32"))));
-            device = DeviceConfig.parse(v.asMap()::get);
-            music = MusicConfig.parse(v.asMap()::get);
+        Snapshot(Map<String, String> raw) {
+            this(raw, Reader.of(raw));
         }
+
+        /** Each record reads its own keys, defaults beside them; the order here is the page's. */
+        Snapshot(Map<String, String> raw, Reader r) {
+            values = new Values(raw);
+            camera = CameraConfig.from(r);
+            // The source as written ("clip.mp4"), for the daemon's log; unset only while the defaults are collected.
+            String source = values.string("camera.source");
+            daemon = DaemonConfig.from(r, source != null ? source : camera.describe());
+            vision = VisionConfig.from(r);
+            emotion = EmotionConfig.from(r);
+            mood = MoodConfig.from(r);
+            music = MusicConfig.from(r);
+            device = DeviceConfig.from(r);
+            web = WebConfig.from(r);
+        }
+    }
+
+    /** Every key the records read, in their order, with default, label, help, live flag and group. */
+    private static final Map<String, Definition> DEFINITIONS = Reader.byKey(Reader.definitions(r -> new Snapshot(Map.of(), r)));
+
+    /** Old snake_case names by the key each became: {@code mood.hold_s} -> {@code mood.hold-s}. */
+    private static final Map<String, String> OLD_NAMES = oldNames();
+
+    private static Map<String, String> oldNames() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : DEFINITIONS.keySet())
+            if (!Reader.oldName(k).equals(k)) m.put(Reader.oldName(k), k);
+        return Collections.unmodifiableMap(m);
     }
 
     // ---- the machinery ----
 
-    /** Keys in the defaults file, in order, with their default values, descriptions and live flags. */
-    private record Key(String name, String defaultValue, String description, boolean live) {}
 
     /** What an update did: keys whose value changed, split into applied live and needing a restart. */
     public record Update(Set<String> changed, Set<String> live, Set<String> needsRestart, Set<String> overridden) {
@@ -157,7 +167,7 @@ public final class Settings {
     /** A snapshot and the file values it was built from, with the fallbacks that took. */
     private record Resolved(Snapshot snapshot, Map<String, String> used, List<Fallback> fallbacks) {}
 
-    private final Map<String, Key> keys;
+    private final Map<String, Definition> keys;
     private final OwnerFile owner;
     private final Map<String, String> envOverrides;
     private final Map<String, String> commandLine;
@@ -168,15 +178,16 @@ public final class Settings {
     /** Keys whose file value is not used, so the page can say so. */
     private volatile Set<String> ignored = Set.of();
     private volatile List<String> problems = List.of();
+    private final Set<String> toldRenamed = new HashSet<>();   // guarded by this
     private List<String> fileProblems = List.of();   // guarded by this
     private String saveProblem;                      // guarded by this
     private FileStamp seen;
     private FileStamp pending;
 
-    private Settings(Map<String, Key> keys, Path ownerFile, Map<String, String> envOverrides,
+    private Settings(Map<String, Definition> keys, Path ownerFile, Map<String, String> envOverrides,
                      Map<String, String> commandLine) {
         this.keys = keys;
-        this.owner = new OwnerFile(ownerFile, k -> known(k, keys));
+        this.owner = new OwnerFile(ownerFile, k -> known(k, keys), Settings::currentName);
         this.envOverrides = envOverrides;
         this.commandLine = commandLine;
     }
@@ -190,15 +201,20 @@ public final class Settings {
      */
     public static Settings load(Path ownerFile, Map<String, String> environment, Map<String, String> commandLine) {
         Objects.requireNonNull(ownerFile, "ownerFile");
-        Map<String, Key> keys = readDefaults();
+        Map<String, Definition> keys = DEFINITIONS;
         Map<String, String> env = new LinkedHashMap<>();
         for (String k : keys.keySet()) {
             String v = environment.get(envName(k));
             if (v != null) env.put(k, v);
         }
-        for (String k : commandLine.keySet())
-            if (!known(k, keys)) throw unknown(k, keys);
-        Settings s = new Settings(keys, ownerFile, Map.copyOf(env), Map.copyOf(commandLine));
+        Map<String, String> options = new LinkedHashMap<>();
+        commandLine.forEach((k, v) -> {
+            String now = currentName(k);
+            if (!known(now, keys)) throw unknown(k, keys);
+            if (!now.equals(k)) log.warn("Setting {} is now called {}; the command line's value is read under the new name", k, now);
+            options.put(now, v);
+        });
+        Settings s = new Settings(keys, ownerFile, Map.copyOf(env), Map.copyOf(options));
         synchronized (s) {
             FileStamp stamp = FileStamp.of(ownerFile);
             s.owner.removeStaleTemporaries();
@@ -231,20 +247,21 @@ public final class Settings {
 
     /** Whether a change to this key takes effect without a restart. */
     public boolean isLive(String key) {
-        Key k = keys.get(key);
+        Definition k = keys.get(currentName(key));
         if (k == null) throw unknown(key, keys);
         return k.live();
     }
 
-    /** The effective raw value of a key. */
-    public String get(String key) {
-        if (!keys.containsKey(key)) throw unknown(key, keys);
+    /** The effective raw value of a key (an old name reads the key it became). */
+    public String get(String name) {
+        String key = currentName(name);
+        if (!keys.containsKey(key)) throw unknown(name, keys);
         return snapshot.values.string(key);
     }
 
     /**
      * Every key with its current value, default, description, live flag and origin, in the
-     * defaults file's order. A key whose file value is not valid has the origin
+     * order the records read them. A key whose file value is not valid has the origin
      * {@code "file value ignored"} and the value the box uses instead.
      */
     public List<Setting> view() {
@@ -252,12 +269,13 @@ public final class Settings {
         Map<String, String> file = fileValues;
         Set<String> bad = ignored;
         List<Setting> out = new ArrayList<>(keys.size());
-        for (Key k : keys.values()) {
-            String origin = commandLine.containsKey(k.name()) ? "command line"
-                    : envOverrides.containsKey(k.name()) ? "env " + envName(k.name())
-                    : bad.contains(k.name()) ? IGNORED
-                    : file.containsKey(k.name()) ? "file" : "default";
-            out.add(new Setting(k.name(), s.values.asMap().get(k.name()), k.defaultValue(), k.description(), k.live(), origin));
+        for (Definition k : keys.values()) {
+            String origin = commandLine.containsKey(k.key()) ? "command line"
+                    : envOverrides.containsKey(k.key()) ? "env " + envName(k.key())
+                    : bad.contains(k.key()) ? IGNORED
+                    : file.containsKey(k.key()) ? "file" : "default";
+            out.add(new Setting(k.key(), s.values.asMap().get(k.key()), k.defaultValue(), k.help(), k.live(), origin,
+                    k.label(), k.group()));
         }
         return out;
     }
@@ -279,7 +297,7 @@ public final class Settings {
                 changed = true;
             }
         }
-        return changed ? Optional.of(new Snapshot(new Values(raw)).web) : Optional.empty();
+        return changed ? Optional.of(new Snapshot(raw).web) : Optional.empty();
     }
 
     /** {@link Setting#origin()} of a key whose value in the owner's file is not valid and not used. */
@@ -303,7 +321,9 @@ public final class Settings {
      * value returns a key to its default. A failed write throws {@link ConfigException.NotSaved}
      * and changes nothing.
      */
-    public synchronized Update update(Map<String, String> changes) {
+    public synchronized Update update(Map<String, String> asked) {
+        Map<String, String> changes = new LinkedHashMap<>();
+        asked.forEach((k, v) -> changes.put(currentName(k), v));   // an old name saves under the new one
         for (String k : changes.keySet())
             if (!known(k, keys)) throw unknown(k, keys);
         Map<String, String> file = new LinkedHashMap<>(fileValues);
@@ -414,6 +434,7 @@ public final class Settings {
                     + (read.bytes().length > 0 ? "; what was in the file is kept as " + owner.broken().getFileName() : "")
                     + ". Correct the file, or save any setting on this page to write a good one.");
         }
+        told.addAll(renamedNotices(read));
         Map<String, String> preFailed = new LinkedHashMap<>();
         read.repeated().forEach((k, n) -> preFailed.put(k, k + " is set " + n + " times; keep one line for it"));
         Resolved now = resolve(base, true, Set.of(), lastGood.values(), preFailed);
@@ -433,6 +454,38 @@ public final class Settings {
         }
         setFileProblems(told, bad);
         return apply(now.snapshot(), base, seen).changed();
+    }
+
+    /**
+     * One sentence per old key name in the owner's file, for the page; each is logged once per
+     * run (a reload of the same file does not log it again). A save writes the new names.
+     */
+    private List<String> renamedNotices(OwnerFile.Read read) {
+        List<String> out = new ArrayList<>();
+        String file = owner.path().getFileName().toString();
+        read.renamed().forEach((old, now) -> {
+            boolean both = fileSetsBoth(read, now);
+            if (toldRenamed.add(old))
+                log.warn("Settings file {}: setting {} is now called {}; {}", owner.path(), old, now,
+                        both ? "the file sets both, so the new one is used" : "its value is read under the new name");
+            out.add("Setting " + old + " in " + file + " is now called " + now + (both
+                    ? "; the file sets both names, so the box uses " + now + ". The next save keeps the old line as a comment."
+                    : "; the box reads it under the new name, and the next save writes it as " + now + "."));
+        });
+        return out;
+    }
+
+    /** Whether the file's own text sets the new name as well as the old (then the old line is not used). */
+    private static boolean fileSetsBoth(OwnerFile.Read read, String now) {
+        String text = new String(read.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return Pattern.compile("(?m)^[ \\t\\f]*" + Pattern.quote(now) + "(?=[\\s=:]|$)").matcher(text).find();
+    }
+
+    /** A key's current name: itself, or the kebab-case key an old snake_case name became. */
+    static String currentName(String key) {
+        if (known(key, DEFINITIONS)) return key;
+        String now = OLD_NAMES.get(key);
+        return now == null ? key : now;
     }
 
     /** The file as the next start reads it without overrides, or null if even that is not buildable (reported by the caller). */
@@ -534,7 +587,7 @@ public final class Settings {
             instead = "its last good value " + Values.shown(good.strip());
         } else {
             used.remove(key);
-            Key k = keys.get(key);
+            Definition k = keys.get(key);
             instead = k == null ? "nothing (the key is left out)" : "its default " + Values.shown(k.defaultValue());
         }
         fallbacks.put(key, earlier == null ? new Fallback(key, was, why, instead) : new Fallback(key, earlier.value(), earlier.why(), instead));
@@ -565,7 +618,7 @@ public final class Settings {
     private static void checkWhatValuesPointAt(Snapshot next, Snapshot running, Set<String> changed) {
         if (changed.contains("camera.source")) FrameSources.check(next.camera);
         if (changed.contains("emotion.model")) EmotionClassifier.check(next.emotion.model());
-        if (changed.contains("vision.blazeface_model")) FaceFinders.check(next.vision);
+        if (changed.contains("vision.blazeface-model")) FaceFinders.check(next.vision);
         if (changed.contains("web.owner-file") || changed.contains("web.port") || changed.contains("web.bind"))
             next.web.check(running.web);
         if (changed.contains("music.roots")) {
@@ -636,23 +689,23 @@ public final class Settings {
 
     private Snapshot build(Map<String, String> file, boolean overrides) {
         Map<String, String> raw = new LinkedHashMap<>();
-        keys.values().forEach(k -> raw.put(k.name(), k.defaultValue()));
+        keys.values().forEach(k -> raw.put(k.key(), k.defaultValue()));
         raw.putAll(file);
         if (overrides) raw.putAll(overridesMap());
-        return new Snapshot(new Values(raw));
+        return new Snapshot(raw);
     }
 
     // ---- messages ----
 
     private static final Pattern KEYISH = Pattern.compile("[a-z][a-z0-9_-]*(?:\\.[a-z0-9_-]+)+");
 
-    /** The keys of {@code among} a message names, as whole words ("device.buttons" is not named by "device.buttons.poll_s"). */
+    /** The keys of {@code among} a message names, as whole words ("device.buttons" is not named by "device.buttons.poll-s"). */
     private static List<String> named(String message, Set<String> among) {
         List<String> out = new ArrayList<>();
         Matcher m = KEYISH.matcher(message);
         while (m.find()) {
             String word = m.group();
-            // "... camera.retry_min_s..600": a key can run into a range; try the word and its shorter prefixes.
+            // "... camera.retry-min-s..600": a key can run into a range; try the word and its shorter prefixes.
             for (String w = word; ; ) {
                 if (among.contains(w)) {
                     if (!out.contains(w)) out.add(w);
@@ -688,61 +741,25 @@ public final class Settings {
         return "";
     }
 
-    /** "; allowed: <the key's description>", the defaults file's word on what is valid. */
+    /** "; allowed: <the key's description>", the record's help on what is valid. */
     private String allowed(String key) {
         String d = describeKey(key);
         return d.isEmpty() ? "" : " (" + key + ": " + d + ")";
     }
 
     private String describeKey(String key) {
-        Key k = keys.get(key);
-        if (k != null) return k.description();
+        Definition k = keys.get(key);
+        if (k != null) return k.help();
         String[] parts = key.split("\\.", -1);
-        for (Key t : keys.values()) {
-            String[] p = t.name().split("\\.", -1);
+        for (Definition t : keys.values()) {
+            String[] p = t.key().split("\\.", -1);
             if (p.length == parts.length && p.length >= 4 && p[0].equals(parts[0]) && p[1].equals(parts[1]) && p[3].equals(parts[3]))
-                return t.description();
+                return t.help();
         }
         return "";
     }
 
     // ---- files ----
-
-    private static Map<String, Key> readDefaults() {
-        try (InputStream in = Settings.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
-            if (in == null) throw new ConfigException(DEFAULTS_RESOURCE + " is missing from the jar (a build problem)");
-            PropertiesConfiguration p = new PropertiesConfiguration();
-            new FileHandler(p).load(in, StandardCharsets.UTF_8.name());
-            PropertiesConfigurationLayout layout = p.getLayout();
-            Map<String, Key> keys = new LinkedHashMap<>();
-            String previous = "";
-            for (String k : layout.getKeys()) {
-                String comment = description(layout.getCanonicalComment(k, false));
-                // Keys grouped under one comment (red, green, blue pins) share it.
-                if (comment.isEmpty() && layout.getBlankLinesBefore(k) == 0) comment = previous;
-                previous = comment;
-                boolean live = comment.contains(LIVE_TAG);
-                Object v = p.getProperty(k);
-                if (v instanceof List<?>) throw new ConfigException(k + " is set twice in " + DEFAULTS_RESOURCE + " (a build problem)");
-                keys.put(k, new Key(k, v == null ? "" : String.valueOf(v), comment.replace(LIVE_TAG, "").trim(), live));
-            }
-            return Collections.unmodifiableMap(keys);
-        } catch (IOException | ConfigurationException e) {
-            throw new ConfigException("cannot read " + DEFAULTS_RESOURCE + " from the jar: " + e.getMessage(), e);
-        }
-    }
-
-    /** The comment lines right above a key, without the {@code # --- area ---} header. */
-    private static String description(String comment) {
-        if (comment == null) return "";
-        List<String> lines = new ArrayList<>();
-        for (String line : comment.split("\n")) {
-            String t = line.trim();
-            if (t.isEmpty() || t.startsWith("---")) lines.clear();
-            else lines.add(t);
-        }
-        return String.join(" ", lines);
-    }
 
     /**
      * Writes the owner's file with the changes, keeping the owner's comments and order (see
@@ -776,10 +793,10 @@ public final class Settings {
     }
 
     /**
-     * A key of the defaults file, or one of a family the defaults show by example: keys of four
+     * A key the records define, or one of a family they show by example: keys of four
      * or more parts may vary in their third ({@code device.button.<name>.pin}).
      */
-    private static boolean known(String key, Map<String, Key> keys) {
+    private static boolean known(String key, Map<String, Definition> keys) {
         if (keys.containsKey(key)) return true;
         String[] parts = key.split("\\.", -1);
         if (parts.length < 4) return false;
@@ -793,7 +810,7 @@ public final class Settings {
         return false;
     }
 
-    private static ConfigException unknown(String key, Map<String, Key> keys) {
+    private static ConfigException unknown(String key, Map<String, Definition> keys) {
         return new ConfigException("unknown setting '" + Values.shown(key).replace("'", "") + "'" + suggestion(key, keys.keySet())
                 + "; see docs/config.md for every key");
     }

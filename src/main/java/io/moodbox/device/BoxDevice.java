@@ -160,7 +160,7 @@ final class BoxDevice implements Device {
         for (Slot s : buttons) {
             String name = s.config().name();
             String problem = "Button '" + name + "' (GPIO" + s.config().pin() + ") reads pressed since start; it is ignored"
-                    + " until released. If it is not held, check its wiring and device.buttons.active_low.";
+                    + " until released. If it is not held, check its wiring and device.buttons.active-low.";
             if (s.detector().stuck() && !stuck.contains(name)) {
                 stuck.add(name);
                 problems.add(problem);

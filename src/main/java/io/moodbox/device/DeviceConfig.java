@@ -1,6 +1,7 @@
 package io.moodbox.device;
 
 import io.moodbox.config.ConfigException;
+import io.moodbox.config.Reader;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * validates itself and names the offending key.
  *
  * @param provider        {@code device.provider}: which Pi4J GPIO provider to use
- * @param gpioChip        {@code device.gpio_chip}: the {@code /dev/gpiochipN} number, or -1 ({@code auto})
+ * @param gpioChip        {@code device.gpio-chip}: the {@code /dev/gpiochipN} number, or -1 ({@code auto})
  *                        to let Pi4J pick the chip labelled {@code pinctrl-*} (right for Pi 4 and Pi 5)
  * @param led             the status LED
  * @param timing          button timings
@@ -71,12 +72,12 @@ public record DeviceConfig(Provider provider, int gpioChip, Led led, Timing timi
      *
      * @param kind       {@code device.led.type}: single, rgb or none
      * @param pin        {@code device.led.pin}: the single LED's GPIO
-     * @param redPin     {@code device.led.red_pin}
-     * @param greenPin   {@code device.led.green_pin}
-     * @param bluePin    {@code device.led.blue_pin}
-     * @param activeLow  {@code device.led.active_low}: true when the pin sinks the LED's current
+     * @param redPin     {@code device.led.red-pin}
+     * @param greenPin   {@code device.led.green-pin}
+     * @param bluePin    {@code device.led.blue-pin}
+     * @param activeLow  {@code device.led.active-low}: true when the pin sinks the LED's current
      *                   (common-anode RGB LED wired to 3V3)
-     * @param pwmHz      {@code device.led.pwm_hz}: software PWM frequency for the RGB LED's colours
+     * @param pwmHz      {@code device.led.pwm-hz}: software PWM frequency for the RGB LED's colours
      * @param brightness {@code device.led.brightness}: 0..1, scales every colour (a dark bedroom wants 0.3)
      */
     public record Led(LedKind kind, int pin, int redPin, int greenPin, int bluePin, boolean activeLow, int pwmHz,
@@ -85,12 +86,12 @@ public record DeviceConfig(Provider provider, int gpioChip, Led led, Timing timi
             if (kind == null) throw new ConfigException("device.led.type must be one of single, rgb, none");
             if (kind == LedKind.SINGLE) requirePin("device.led.pin", pin);
             if (kind == LedKind.RGB) {
-                requirePin("device.led.red_pin", redPin);
-                requirePin("device.led.green_pin", greenPin);
-                requirePin("device.led.blue_pin", bluePin);
+                requirePin("device.led.red-pin", redPin);
+                requirePin("device.led.green-pin", greenPin);
+                requirePin("device.led.blue-pin", bluePin);
             }
             if (pwmHz < 50 || pwmHz > 500)
-                throw new ConfigException("device.led.pwm_hz must be 50..500 (below 50 flickers, above 500 costs CPU), was " + pwmHz);
+                throw new ConfigException("device.led.pwm-hz must be 50..500 (below 50 flickers, above 500 costs CPU), was " + pwmHz);
             if (!(brightness > 0 && brightness <= 1))
                 throw new ConfigException("device.led.brightness must be more than 0 and at most 1, was " + brightness);
         }
@@ -99,8 +100,8 @@ public record DeviceConfig(Provider provider, int gpioChip, Led led, Timing timi
         Map<String, Integer> pins() {
             return switch (kind) {
                 case SINGLE -> Map.of("device.led.pin", pin);
-                case RGB -> Map.of("device.led.red_pin", redPin, "device.led.green_pin", greenPin,
-                        "device.led.blue_pin", bluePin);
+                case RGB -> Map.of("device.led.red-pin", redPin, "device.led.green-pin", greenPin,
+                        "device.led.blue-pin", bluePin);
                 case NONE -> Map.of();
             };
         }
@@ -109,28 +110,28 @@ public record DeviceConfig(Provider provider, int gpioChip, Led led, Timing timi
     /**
      * Button timings, shared by all buttons.
      *
-     * @param activeLow    {@code device.buttons.active_low}: true (the default) for a switch to GND with
+     * @param activeLow    {@code device.buttons.active-low}: true (the default) for a switch to GND with
      *                     the Pi's internal pull-up; false for a switch to 3V3 with the pull-down
-     * @param poll         {@code device.buttons.poll_s}: how often the inputs are sampled
-     * @param debounce     {@code device.buttons.debounce_s}: a level must hold this long to count
-     * @param longPress    {@code device.buttons.long_press_s}: held this long is a long press
-     * @param doublePress  {@code device.buttons.double_press_s}: a second press within this long after
+     * @param poll         {@code device.buttons.poll-s}: how often the inputs are sampled
+     * @param debounce     {@code device.buttons.debounce-s}: a level must hold this long to count
+     * @param longPress    {@code device.buttons.long-press-s}: held this long is a long press
+     * @param doublePress  {@code device.buttons.double-press-s}: a second press within this long after
      *                     a release is a double press
-     * @param shutdownHold {@code device.shutdown.hold_s}: a long press mapped to shutdown needs this long
+     * @param shutdownHold {@code device.shutdown.hold-s}: a long press mapped to shutdown needs this long
      */
     public record Timing(boolean activeLow, Duration poll, Duration debounce, Duration longPress, Duration doublePress,
                          Duration shutdownHold) {
         public Timing {
-            requireMs("device.buttons.poll_s", poll, 1, 50);
-            requireMs("device.buttons.debounce_s", debounce, 5, 200);
-            requireMs("device.buttons.long_press_s", longPress, 300, 10_000);
-            requireMs("device.buttons.double_press_s", doublePress, 0, 1_000);
-            requireMs("device.shutdown.hold_s", shutdownHold, 1_000, 30_000);
+            requireMs("device.buttons.poll-s", poll, 1, 50);
+            requireMs("device.buttons.debounce-s", debounce, 5, 200);
+            requireMs("device.buttons.long-press-s", longPress, 300, 10_000);
+            requireMs("device.buttons.double-press-s", doublePress, 0, 1_000);
+            requireMs("device.shutdown.hold-s", shutdownHold, 1_000, 30_000);
             if (debounce.compareTo(poll.multipliedBy(2)) < 0)
-                throw new ConfigException("device.buttons.debounce_s must be at least twice device.buttons.poll_s ("
+                throw new ConfigException("device.buttons.debounce-s must be at least twice device.buttons.poll-s ("
                         + seconds(poll.multipliedBy(2)) + " s), was " + seconds(debounce) + " s");
             if (longPress.compareTo(debounce.multipliedBy(3)) < 0)
-                throw new ConfigException("device.buttons.long_press_s must be at least three times device.buttons.debounce_s, was "
+                throw new ConfigException("device.buttons.long-press-s must be at least three times device.buttons.debounce-s, was "
                         + seconds(longPress) + " s");
         }
     }
@@ -163,7 +164,7 @@ public record DeviceConfig(Provider provider, int gpioChip, Led led, Timing timi
     public DeviceConfig {
         if (provider == null) throw new ConfigException("device.provider must be one of auto, gpiod, mock, none");
         if (gpioChip < -1 || gpioChip > 63)
-            throw new ConfigException("device.gpio_chip must be auto or a number 0..63 (/dev/gpiochipN), was " + gpioChip);
+            throw new ConfigException("device.gpio-chip must be auto or a number 0..63 (/dev/gpiochipN), was " + gpioChip);
         if (led == null || timing == null) throw new ConfigException("device.led and device.buttons settings are required");
         buttons = List.copyOf(buttons);
         Map<Integer, String> used = new HashMap<>();
@@ -176,109 +177,112 @@ public record DeviceConfig(Provider provider, int gpioChip, Led led, Timing timi
         }
     }
 
-    /** The shipped defaults (they match {@code hardware/pins.md} and {@code moodbox-defaults.properties}). */
+    /** The shipped defaults; they match {@code hardware/pins.md} (HardwareDocsTest checks). */
     public static DeviceConfig defaults() {
-        return new DeviceConfig(Provider.AUTO, -1,
-                new Led(LedKind.RGB, 23, 17, 27, 22, false, 150, 1.0),
-                new Timing(true, Duration.ofMillis(10), Duration.ofMillis(30), Duration.ofMillis(1000),
-                        Duration.ofMillis(350), Duration.ofMillis(4000)),
-                List.of(new Button("play", 5, Action.TOGGLE_PLAY, Action.NONE, Action.NONE),
-                        new Button("next", 6, Action.NEXT, Action.NONE, Action.NONE),
-                        new Button("mood", 13, Action.TOGGLE_MOOD_LOCK, Action.NONE, Action.NONE),
-                        new Button("privacy", 26, Action.TOGGLE_PRIVACY, Action.NONE, Action.SHUTDOWN)),
-                false);
+        return from(Reader.defaults());
     }
 
-    /**
-     * Reads every {@code device.*} key through {@code value} (raw strings by key; null when the key
-     * is missing), so {@code config.Settings} builds this record with one call and only it needs
-     * Commons Configuration. Button keys depend on {@code device.buttons}, hence a lookup, not a map.
-     */
+    /** The same as {@link #from}: raw strings by key, null when the key is missing. */
     public static DeviceConfig parse(Function<String, String> value) {
-        Raw r = new Raw(value);
-        Provider provider = r.choice("device.provider", Provider.class);
-        String chip = r.string("device.gpio_chip");
-        int gpioChip = chip.equalsIgnoreCase("auto") ? -1 : r.integer("device.gpio_chip", "auto or a number 0..63");
-        Led led = new Led(r.choice("device.led.type", LedKind.class), r.integer("device.led.pin"),
-                r.integer("device.led.red_pin"), r.integer("device.led.green_pin"), r.integer("device.led.blue_pin"),
-                r.bool("device.led.active_low"), r.integer("device.led.pwm_hz"), r.decimal("device.led.brightness"));
-        Timing timing = new Timing(r.bool("device.buttons.active_low"), r.seconds("device.buttons.poll_s"),
-                r.seconds("device.buttons.debounce_s"), r.seconds("device.buttons.long_press_s"),
-                r.seconds("device.buttons.double_press_s"), r.seconds("device.shutdown.hold_s"));
+        return from(Reader.of(value));
+    }
+
+    /** The fitted buttons' defaults: name, pin, press, double press, long press, and what the button is. */
+    private record Fitted(String name, int pin, Action press, Action doublePress, Action longPress, String what, String pressHelp) {}
+
+    private static final List<Fitted> FITTED = List.of(
+            new Fitted("play", 5, Action.TOGGLE_PLAY, Action.NONE, Action.NONE, "play button",
+                    "none, toggle-play, play, pause, next, toggle-mood-lock, toggle-privacy, privacy-on, volume-up or volume-down."),
+            new Fitted("next", 6, Action.NEXT, Action.NONE, Action.NONE, "next button", "the actions of device.button.play.press."),
+            new Fitted("mood", 13, Action.TOGGLE_MOOD_LOCK, Action.NONE, Action.NONE, "mood-lock button",
+                    "toggle-mood-lock holds the current mood or lets it follow the room again."),
+            new Fitted("privacy", 26, Action.TOGGLE_PRIVACY, Action.NONE, Action.SHUTDOWN, "privacy button",
+                    "toggle-privacy turns the camera off or on."));
+
+    /**
+     * The {@code device.*} keys. Button keys depend on {@code device.buttons}: a button the list
+     * names needs its own {@code device.button.<name>.pin}.
+     */
+    public static DeviceConfig from(Reader reader) {
+        Reader r = reader.group("device", "LED and buttons");
+        Provider provider = r.choice("provider", Provider.AUTO, "GPIO provider", "auto (gpiod on a Raspberry Pi, Pi4J's mock elsewhere), gpiod, mock, or none (no LED, no buttons).");
+        String chip = r.string("gpio-chip", "auto", "GPIO chip", "auto picks the chip labelled pinctrl-* (right for Pi 4 and Pi 5), or a number N for /dev/gpiochipN (0..63; Pi 5 on older kernels: 4).");
+        int gpioChip;
+        try {
+            gpioChip = chip.equalsIgnoreCase("auto") ? -1 : Integer.parseInt(chip);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(r.key("gpio-chip") + " must be auto or a number 0..63, was '" + chip + "'");
+        }
+        Led led = new Led(r.choice("led.type", LedKind.RGB, "Status LED", "rgb (colour per mood, software PWM), single (blink patterns), or none."),
+                r.integer("led.pin", 23, "Single LED pin", "The single LED's BCM GPIO (2..27), used when device.led.type=single."),
+                r.integer("led.red-pin", 17, "Red pin", "The RGB LED's red BCM GPIO (2..27)."),
+                r.integer("led.green-pin", 27, "Green pin", "The RGB LED's green BCM GPIO (2..27)."),
+                r.integer("led.blue-pin", 22, "Blue pin", "The RGB LED's blue BCM GPIO (2..27)."),
+                r.bool("led.active-low", false, "LED active low", "On when the pin sinks the LED current (a common-anode RGB LED wired to 3V3)."),
+                r.integer("led.pwm-hz", 150, "LED PWM frequency", "Software PWM frequency for colours and dimming (50..500 Hz)."),
+                r.decimal("led.brightness", 1.0, "LED brightness", "Overall LED brightness, more than 0 and at most 1 (a dark bedroom wants 0.3)."));
+        String fitted = r.string("buttons", String.join(",", FITTED.stream().map(Fitted::name).toList()), "Fitted buttons",
+                "The fitted buttons, comma-separated, out of play, next, mood, privacy (empty: none).");
         List<Button> buttons = new java.util.ArrayList<>();
-        for (String name : r.string("device.buttons").split(",")) {
+        for (String name : listed(fitted)) {
+            Fitted f = FITTED.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+            if (f == null && !r.has("button." + name + ".pin"))
+                throw new ConfigException("device.buttons lists '" + name + "', but there is no " + Button.key(name, "pin")
+                        + "; the box has settings for the buttons " + FITTED.stream().map(Fitted::name)
+                        .collect(Collectors.joining(", ")) + " (change their pins and actions instead)");
+            buttons.add(button(r, name, f));
+        }
+        // A shipped button that is not fitted still has its keys, so the page lists them; read as text, they cannot fail.
+        for (Fitted f : FITTED) if (!listed(fitted).contains(f.name())) define(r, f);
+        Timing timing = new Timing(r.bool("buttons.active-low", true, "Buttons active low", "On for buttons switching to GND with the internal pull-up (the wiring in hardware/); off for switches to 3V3 with the pull-down."),
+                r.seconds("buttons.poll-s", 0.01, "Button sampling", "How often the buttons are sampled, in seconds (0.001..0.05)."),
+                r.seconds("buttons.debounce-s", 0.03, "Debounce", "Seconds (0.005..0.2) a level must hold to count: moodbox's own debounce, contact bounce is ignored."),
+                r.seconds("buttons.long-press-s", 1.0, "Long press", "Seconds (0.3..10) held that make a long press."),
+                r.seconds("buttons.double-press-s", 0.35, "Double press window", "Seconds (0..1) within which a second press makes a double press; only buttons with a double action wait for it."),
+                r.seconds("shutdown.hold-s", 4.0, "Shutdown hold", "Seconds (1..30) a long press mapped to shutdown must be held; letting go earlier cancels."));
+        boolean shutdown = r.bool("shutdown.enabled", false, "Shutdown button", "Whether a long press mapped to shutdown may shut the box down cleanly.");
+        return new DeviceConfig(provider, gpioChip, led, timing, buttons, shutdown);
+    }
+
+    private static List<String> listed(String fitted) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String name : fitted.split(",")) {
             name = name.trim().toLowerCase(Locale.ROOT);
             if (name.isEmpty() || name.equals("none")) continue;
             if (!name.matches("[a-z][a-z0-9_-]{0,23}"))
                 throw new ConfigException("device.buttons must list names of lower-case letters, digits, '-' or '_', was '" + name + "'");
-            if (value.apply(Button.key(name, "pin")) == null)
-                throw new ConfigException("device.buttons lists '" + name + "', but there is no " + Button.key(name, "pin")
-                        + "; the box has settings for the buttons " + defaults().buttons().stream().map(Button::name)
-                        .collect(Collectors.joining(", ")) + " (change their pins and actions instead)");
-            buttons.add(new Button(name, r.integer(Button.key(name, "pin")),
-                    Action.parse(Button.key(name, "press"), r.orNone(Button.key(name, "press"))),
-                    Action.parse(Button.key(name, "double"), r.orNone(Button.key(name, "double"))),
-                    Action.parse(Button.key(name, "long"), r.orNone(Button.key(name, "long")))));
+            out.add(name);
         }
-        return new DeviceConfig(provider, gpioChip, led, timing, buttons, r.bool("device.shutdown.enabled"));
+        return out;
     }
 
-    /** Typed reads whose errors name the key. */
-    private record Raw(Function<String, String> value) {
-        String string(String key) {
-            String v = value.apply(key);
-            if (v == null) throw new ConfigException(key + " has no value; it belongs in moodbox-defaults.properties");
-            return v.trim();
-        }
+    /** A button's four keys; {@code f} is its shipped default, null for a button the owner added. */
+    private static Button button(Reader r, String name, Fitted f) {
+        String k = "button." + name + ".", what = f == null ? name + " button" : f.what();
+        return new Button(name,
+                r.integer(k + "pin", f == null ? 0 : f.pin(), PIN.formatted(what), PIN_HELP.formatted(what)),
+                action(r, k + "press", f == null ? Action.NONE : f.press(), PRESS.formatted(what), PRESS_HELP + (f == null ? "see device.button.play.press." : f.pressHelp())),
+                action(r, k + "double", f == null ? Action.NONE : f.doublePress(), DOUBLE.formatted(what), DOUBLE_HELP),
+                action(r, k + "long", f == null ? Action.NONE : f.longPress(), LONG.formatted(what), LONG_HELP));
+    }
 
-        String orNone(String key) {
-            String v = value.apply(key);
-            return v == null || v.isBlank() ? "none" : v.trim();
-        }
+    private static final String PIN = "The %s's pin", PIN_HELP = "The %s's BCM GPIO (2..27).",
+            PRESS = "The %s: press", PRESS_HELP = "What a press does: ",
+            DOUBLE = "The %s: double press", DOUBLE_HELP = "What a double press does (none: a press acts at once instead of waiting for a second).",
+            LONG = "The %s: long press", LONG_HELP = "What a long press does: the press actions, or shutdown (held device.shutdown.hold-s, with device.shutdown.enabled).";
 
-        int integer(String key) { return integer(key, "a whole number"); }
+    private static void define(Reader r, Fitted f) {
+        String k = "button." + f.name() + ".";
+        r.string(k + "pin", Integer.toString(f.pin()), PIN.formatted(f.what()), PIN_HELP.formatted(f.what()));
+        r.string(k + "press", f.press().label(), PRESS.formatted(f.what()), PRESS_HELP + f.pressHelp());
+        r.string(k + "double", f.doublePress().label(), DOUBLE.formatted(f.what()), DOUBLE_HELP);
+        r.string(k + "long", f.longPress().label(), LONG.formatted(f.what()), LONG_HELP);
+    }
 
-        int integer(String key, String allowed) {
-            String v = string(key);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key + " must be " + allowed + ", was '" + v + "'");
-            }
-        }
-
-        double decimal(String key) {
-            String v = string(key);
-            try {
-                double d = Double.parseDouble(v);
-                if (Double.isFinite(d)) return d;
-            } catch (NumberFormatException e) {
-                // the message below says what is allowed
-            }
-            throw new ConfigException(key + " must be a number like 0.5, was '" + v + "'");
-        }
-
-        Duration seconds(String key) {
-            double s = decimal(key);
-            if (s < 0) throw new ConfigException(key + " must be zero or more seconds, was " + s);
-            return Duration.ofNanos(Math.round(s * 1e9));
-        }
-
-        boolean bool(String key) {
-            String v = string(key).toLowerCase(Locale.ROOT);
-            return switch (v) {
-                case "true", "yes", "on" -> true;
-                case "false", "no", "off" -> false;
-                default -> throw new ConfigException(key + " must be one of true, false; was '" + v + "'");
-            };
-        }
-
-        <E extends Enum<E>> E choice(String key, Class<E> type) {
-            String v = string(key);
-            for (E e : type.getEnumConstants()) if (e.name().equalsIgnoreCase(v)) return e;
-            throw new ConfigException(key + " must be one of " + Arrays.stream(type.getEnumConstants())
-                    .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + "; was '" + v + "'");
-        }
+    /** An action as written ({@code toggle-play}); empty is none. */
+    private static Action action(Reader r, String key, Action def, String label, String help) {
+        String v = r.string(key, def.label(), label, help);
+        return Action.parse(r.key(key), v.isEmpty() ? "none" : v);
     }
 
     /** BCM GPIO 2..27 are on the 40-pin header; 0 and 1 are reserved for the HAT ID EEPROM. */

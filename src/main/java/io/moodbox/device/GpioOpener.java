@@ -99,10 +99,10 @@ final class GpioOpener {
             return "No GPIO chip found (" + devDir + "/gpiochip* is missing); running on without status LED and buttons."
                     + " On a dev machine set device.provider=mock.";
         if (chip >= 0 && !Files.exists(devDir.resolve("gpiochip" + chip)))
-            return "device.gpio_chip=" + chip + " but " + devDir.resolve("gpiochip" + chip) + " does not exist (found "
+            return "device.gpio-chip=" + chip + " but " + devDir.resolve("gpiochip" + chip) + " does not exist (found "
                     + String.join(", ", chips.stream().map(p -> p.getFileName().toString()).toList())
                     + "). Newer Pi 5 kernels put the header GPIOs on gpiochip0, older ones on gpiochip4: set"
-                    + " device.gpio_chip=auto. Running on without status LED and buttons.";
+                    + " device.gpio-chip=auto. Running on without status LED and buttons.";
         for (Path p : chips) {
             if (!accessible.test(p)) {
                 String user = System.getProperty("user.name");

@@ -1,6 +1,7 @@
 package io.moodbox.music;
 
 import io.moodbox.config.ConfigException;
+import io.moodbox.config.Reader;
 import io.moodbox.emotion.Emotion;
 
 import java.nio.file.Path;
@@ -130,35 +131,39 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
 
     /** Defaults for one library folder; the state goes next to it in {@code state/music}. */
     public static MusicConfig defaults(Path root, Path stateDir) {
-        return new MusicConfig(List.of(root), stateDir, Policy.UPLIFT, parseUplift(DEFAULT_UPLIFT), 4, 8, 60, Output.AUTO,
-                30, 40, MoodChange.TRACK_END, 3000, Normalise.REPLAYGAIN, -20, true);
+        return from(Reader.of(Map.of("music.roots", root.toString(), "music.state-dir", stateDir.toString())));
     }
 
     /**
-     * Builds the record from {@code music.*} string values (what Settings reads from the
-     * properties files); {@code get} returns null for a missing key, which then takes its default.
+     * Builds the record from {@code music.*} string values; {@code get} returns null for a
+     * missing key, which then takes its default.
      */
     public static MusicConfig parse(Function<String, String> get) {
-        MusicConfig d = defaults(Path.of("audio-library"), Path.of("state", "music"));
-        String roots = get.apply("music.roots");
-        List<Path> rootList = new ArrayList<>();
-        if (roots == null) rootList.addAll(d.roots());
-        else for (String r : roots.split(",")) if (!r.isBlank()) rootList.add(Path.of(r.trim()));
-        return new MusicConfig(rootList,
-                Path.of(or(get, "music.state-dir", d.stateDir().toString())),
-                enumOf(Policy.class, "music.policy", or(get, "music.policy", "uplift")),
-                upliftOverDefaults(or(get, "music.uplift", DEFAULT_UPLIFT)),
-                intOf(get, "music.iso-steps", d.isoSteps()),
-                intOf(get, "music.repeat-window", d.repeatWindow()),
-                doubleOf(get, "music.analysis-seconds", d.analysisSeconds()),
-                Output.parse(get.apply("music.output"), get.apply("music.mixer")),
-                intOf(get, "music.volume", d.volume()),
-                intOf(get, "music.max-start-volume", d.maxStartVolume()),
-                enumOf(MoodChange.class, "music.mood-change", or(get, "music.mood-change", "track-end")),
-                intOf(get, "music.fade-ms", d.fadeMs()),
-                enumOf(Normalise.class, "music.normalise", or(get, "music.normalise", "replaygain")),
-                doubleOf(get, "music.target-loudness-db", d.targetLoudnessDb()),
-                boolOf(get, "music.sample-library", d.sampleLibrary()));
+        return from(Reader.of(get));
+    }
+
+    /** The {@code music.*} keys. */
+    public static MusicConfig from(Reader reader) {
+        Reader r = reader.group("music", "Music");
+        List<Path> roots = new ArrayList<>();
+        for (String root : r.string("roots", "audio-library", "Music folders", "Folders scanned for music, comma-separated; files under audio-library/<mood>/ take that folder's mood.").split(","))
+            if (!root.isBlank()) roots.add(Path.of(root.trim()));
+        return new MusicConfig(roots,
+                Path.of(r.string("state-dir", "state/music", "State folder", "Folder for the library cache, the owner's plays and skips, and the player's queue, position and volume.")),
+                r.choice("policy", Policy.UPLIFT, "Policy", "How the room's mood picks music: match (mirror the room), uplift (the table below), iso (start at the room's mood, step toward the uplift target)."),
+                upliftOverDefaults(r.string("uplift", DEFAULT_UPLIFT, "Uplift table", "Room emotion -> mood of the music to play; moods: happy, energetic, calm, sad, tense, neutral. Rows left out keep these defaults.")),
+                r.integer("iso-steps", 4, "Iso steps", "Tracks (1..20) the iso policy takes to walk from the room's mood to the target."),
+                r.integer("repeat-window", 8, "No repeat within", "A track is not replayed within this many picks (0..1000)."),
+                r.decimal("analysis-seconds", 60, "Seconds analysed", "Seconds of each track analysed, from its middle (10..3600; 0 = the whole track)."),
+                Output.parse(r.string("output", "auto", "Sound output", "auto (the system's sound card; without one the box plays silently and says so), null (silent on purpose), file:PATH.wav, or part of a sound card's name (e.g. Headphones, USB)."),
+                        r.string("mixer", "", "Sound card (old key)", "Old name of music.output for a sound card's name; used only while music.output is auto.")),
+                r.integer("volume", 30, "First volume", "Volume in percent (0..100) on the very first start."),
+                r.integer("max-start-volume", 40, "Loudest start", "After a restart or power cut the restored volume is capped to this percent (0..100), so the box never starts loud."),
+                r.choice("mood-change", MoodChange.TRACK_END, "On a mood change", "When the room's settled mood changes mid-track: track-end (let the track finish) or fade (fade out now, fade a new pick in)."),
+                r.integer("fade-ms", 3000, "Fade length", "Length of a fade-out or fade-in in milliseconds (0..20000)."),
+                r.choice("normalise", Normalise.REPLAYGAIN, "Even loudness", "Even loudness between tracks: replaygain (tags, else measured loudness), loudness (measured), or off."),
+                r.decimal("target-loudness-db", -20, "Target loudness", "RMS level in dBFS (-40..-6) that loudness normalisation brings tracks to."),
+                r.bool("sample-library", true, "Sample library", "Write the synthesized sample library into the first music folder when it holds no music."));
     }
 
     /** The owner's entries over the seeds' table, so "sad:calm" alone changes just that row. */
@@ -202,48 +207,4 @@ public record MusicConfig(List<Path> roots, Path stateDir, Policy policy, Map<Em
         if (v < lo || v > hi) throw new ConfigException(key + " must be " + lo + ".." + hi + ", was " + v);
     }
 
-    private static String or(Function<String, String> get, String key, String def) {
-        String v = get.apply(key);
-        return v == null ? def : v.trim();
-    }
-
-    private static int intOf(Function<String, String> get, String key, int def) {
-        String v = get.apply(key);
-        if (v == null || v.isBlank()) return def;
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a whole number, was '" + v + "'");
-        }
-    }
-
-    private static double doubleOf(Function<String, String> get, String key, double def) {
-        String v = get.apply(key);
-        if (v == null || v.isBlank()) return def;
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a number, was '" + v + "'");
-        }
-    }
-
-    private static boolean boolOf(Function<String, String> get, String key, boolean def) {
-        String v = get.apply(key);
-        if (v == null || v.isBlank()) return def;
-        return switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new ConfigException(key + " must be true or false, was '" + v + "'");
-        };
-    }
-
-    private static <E extends Enum<E>> E enumOf(Class<E> type, String key, String value) {
-        String allowed = String.join(", ", Arrays.stream(type.getEnumConstants())
-                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + " must be one of " + allowed + ", was '" + value + "'");
-        }
-    }
 }

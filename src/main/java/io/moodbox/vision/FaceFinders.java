@@ -20,7 +20,7 @@ public final class FaceFinders {
 
     /**
      * Checks, before a save, that the files the config names load as the next start would load
-     * them: {@code vision.blazeface_model}, when set, is a BlazeFace full-range .tflite the
+     * them: {@code vision.blazeface-model}, when set, is a BlazeFace full-range .tflite the
      * interpreter runs. Throws {@link io.moodbox.config.ConfigException} naming the key.
      */
     public static void check(VisionConfig config) {
@@ -28,7 +28,7 @@ public final class FaceFinders {
         try {
             new BlazeFaceDetector(config.blazefaceModel(), config.minConfidence()).close();
         } catch (io.moodbox.config.MoodboxException e) {
-            throw new io.moodbox.config.ConfigException("vision.blazeface_model " + config.blazefaceModel() + " cannot be used: "
+            throw new io.moodbox.config.ConfigException("vision.blazeface-model " + config.blazefaceModel() + " cannot be used: "
                     + e.getMessage() + "; give a BlazeFace full-range .tflite, or leave it empty for the bundled one", e);
         }
     }

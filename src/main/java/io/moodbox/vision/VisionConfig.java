@@ -1,6 +1,7 @@
 package io.moodbox.vision;
 
 import io.moodbox.config.ConfigException;
+import io.moodbox.config.Reader;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new ConfigException("vision.ssd_precision must be int8 or float32, was '" + s + "'");
+                throw new ConfigException("vision.ssd-precision must be int8 or float32, was '" + s + "'");
             }
         }
     }
@@ -63,16 +64,30 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
     public VisionConfig {
         if (detector == null) throw new ConfigException("vision.detector must be one of auto, haar, cascades, blazeface, ssd");
         if (detectWidth < 160 || detectWidth > 1920)
-            throw new ConfigException("vision.detect_width must be 160..1920 pixels, was " + detectWidth);
+            throw new ConfigException("vision.detect-width must be 160..1920 pixels, was " + detectWidth);
         if (minFacePx < 24 || minFacePx > 1000)
-            throw new ConfigException("vision.min_face_px must be 24..1000, was " + minFacePx);
+            throw new ConfigException("vision.min-face-px must be 24..1000, was " + minFacePx);
         if (!(minConfidence >= 0 && minConfidence <= 1))
-            throw new ConfigException("vision.min_confidence must be 0..1, was " + minConfidence);
-        if (maxFaces < 1 || maxFaces > 32) throw new ConfigException("vision.max_faces must be 1..32, was " + maxFaces);
+            throw new ConfigException("vision.min-confidence must be 0..1, was " + minConfidence);
+        if (maxFaces < 1 || maxFaces > 32) throw new ConfigException("vision.max-faces must be 1..32, was " + maxFaces);
         if (fullSearchEvery < 1 || fullSearchEvery > MAX_FULL_SEARCH_EVERY)
-            throw new ConfigException("vision.full_search_every must be 1..%d frames (1: every frame), was %d"
+            throw new ConfigException("vision.full-search-every must be 1..%d frames (1: every frame), was %d"
                     .formatted(MAX_FULL_SEARCH_EVERY, fullSearchEvery));
-        if (ssdPrecision == null) throw new ConfigException("vision.ssd_precision must be int8 or float32");
+        if (ssdPrecision == null) throw new ConfigException("vision.ssd-precision must be int8 or float32");
+    }
+
+    /** The {@code vision.*} keys. */
+    public static VisionConfig from(Reader reader) {
+        Reader r = reader.group("vision", "Faces");
+        return new VisionConfig(
+                r.choice("detector", Detector.AUTO, "Face detector", "auto (the measured best: ssd, or cascades where this build lacks the SSD weights), ssd, cascades (faster, fewer faces, less memory), haar (one cascade) or blazeface; docs/seeing.md compares them."),
+                r.integer("detect-width", 400, "Detection width", "Frames are shrunk to this width in pixels before detection, for speed (160..1920)."),
+                r.integer("min-face-px", 48, "Smallest face", "Smallest face side worth reading, in frame pixels (24..1000); FER2013 faces are 48."),
+                r.decimal("min-confidence", 0.5, "Least confidence", "Detections below this confidence (0..1) are ignored."),
+                r.integer("max-faces", 8, "Most faces", "Most faces read per frame, largest first (1..32)."),
+                r.path("blazeface-model", "", "BlazeFace model", "A BlazeFace full-range .tflite to use instead of the bundled one; empty for the bundled one."),
+                r.integer("full-search-every", 10, "Full search every", "Search the whole frame on one frame in this many (1..60; 1 = every frame); in between only around the faces already known."),
+                r.choice("ssd-precision", DEFAULT_SSD_PRECISION, "SSD arithmetic", "The SSD face model's arithmetic: int8 (calibrated ahead; about 80 MB less memory) or float32 (to compare)."));
     }
 
     /**
@@ -80,7 +95,7 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
      * the whole frame searched every 10th frame (docs/seeing.md: the bench's speed and recall).
      */
     public static VisionConfig defaults() {
-        return new VisionConfig(Detector.AUTO, 400, 48, 0.5, 8, null, 10);
+        return from(Reader.defaults());
     }
 
     public VisionConfig withDetector(Detector d) {

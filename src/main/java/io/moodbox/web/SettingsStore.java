@@ -27,8 +27,17 @@ public interface SettingsStore {
      */
     Result update(Map<String, String> changes);
 
-    /** One setting: {@code live} if a change applies without a restart. */
-    record Setting(String key, String value, String defaultValue, boolean live, String description) {}
+    /**
+     * One setting: {@code live} if a change applies without a restart; {@code description} its
+     * one-line help, {@code label} a short name, {@code group} the part of the box it belongs to
+     * (the page shows one box per group, in order).
+     */
+    record Setting(String key, String value, String defaultValue, boolean live, String description, String label, String group) {
+        /** Labelled by its key, grouped by the key's first part (fakes). */
+        public Setting(String key, String value, String defaultValue, boolean live, String description) {
+            this(key, value, defaultValue, live, description, key, key.contains(".") ? key.substring(0, key.indexOf('.')) : key);
+        }
+    }
 
     /** Keys changed now, and keys saved that take effect after a restart. */
     record Result(List<String> applied, List<String> restartNeeded) {

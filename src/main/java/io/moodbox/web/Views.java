@@ -27,8 +27,8 @@ final class Views {
 
     /**
      * The hysteresis the page explains the settled mood with: another mood must lead the settled one
-     * by {@code switchMargin} (probability) for {@code holdSeconds} ({@code mood.switch_margin},
-     * {@code mood.hold_s}).
+     * by {@code switchMargin} (probability) for {@code holdSeconds} ({@code mood.switch-margin},
+     * {@code mood.hold-s}).
      */
     record Settle(double switchMargin, double holdSeconds) {}
 
@@ -226,6 +226,8 @@ final class Views {
         m.put("default", s.defaultValue());
         m.put("live", s.live());
         m.put("description", s.description());
+        m.put("label", s.label());
+        m.put("group", s.group());
         return m;
     }
 

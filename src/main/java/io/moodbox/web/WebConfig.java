@@ -1,6 +1,7 @@
 package io.moodbox.web;
 
 import io.moodbox.config.ConfigException;
+import io.moodbox.config.Reader;
 
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -33,6 +34,20 @@ public record WebConfig(String bind, int port, boolean anonymousStatus, boolean 
             throw new ConfigException("web.owner-file must be a file path for the owner's password hash, was empty");
         if (maxBodyBytes < 1024 || maxBodyBytes > 1_048_576)
             throw new ConfigException("web.max-body-bytes must be 1024..1048576, was " + maxBodyBytes);
+    }
+
+    /** The {@code web.*} keys. */
+    public static WebConfig from(Reader reader) {
+        Reader r = reader.group("web", "Page"), live = r.live();
+        return new WebConfig(
+                r.string("bind", "0.0.0.0", "Listen address", "Address the page listens on: 0.0.0.0 = every network interface (phones on the LAN), 127.0.0.1 = this box only."),
+                r.integer("port", 8080, "Port", "Port of the page and API (1..65535; 0 picks a free one)."),
+                live.bool("anonymous-status", false, "Status without login", "Anyone on the network may see the mood and now playing without logging in; controls and settings always need the owner."),
+                live.bool("preview", false, "Camera preview", "The logged-in owner may see the camera's current frame; never stored, never sent anywhere else."),
+                live.bool("secure-cookies", false, "Secure cookies", "Turn on when a TLS proxy (https) fronts the box: the session cookie is then sent over https only."),
+                live.integer("session-idle-minutes", 10080, "Login lasts (minutes idle)", "A login ends after this many idle minutes (5..129600)."),
+                r.path("owner-file", "state/web-owner.properties", "Owner file", "The owner's password hash (not the password); delete the file and restart to set a new password."),
+                live.integer("max-body-bytes", 16384, "Largest request", "Largest request body accepted, in bytes (1024..1048576)."));
     }
 
     /**

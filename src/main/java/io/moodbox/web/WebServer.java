@@ -436,7 +436,7 @@ public final class WebServer implements AutoCloseable {
 
     /** The hysteresis settings, for the page's "why is it not the top score" line; null if not known. */
     private Views.Settle settle() {
-        Optional<String> margin = settings.value("mood.switch_margin"), hold = settings.value("mood.hold_s");
+        Optional<String> margin = settings.value("mood.switch-margin"), hold = settings.value("mood.hold-s");
         if (margin.isEmpty() || hold.isEmpty()) return null;
         try {
             return new Views.Settle(Double.parseDouble(margin.get().trim()), Double.parseDouble(hold.get().trim()));

@@ -73,7 +73,7 @@ class ApiFuzzTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         login(http);
         // A settings file to guard, a volume and a lock that differ from their defaults.
-        assertEquals(200, send(http, "POST", "/api/settings", "{\"mood.hold_s\":\"1.5\",\"music.mixer\":\"USB\"}").statusCode());
+        assertEquals(200, send(http, "POST", "/api/settings", "{\"mood.hold-s\":\"1.5\",\"music.mixer\":\"USB\"}").statusCode());
         assertEquals(200, send(http, "POST", "/api/controls/volume", "{\"percent\":17}").statusCode());
         assertEquals(200, send(http, "POST", "/api/controls/lock", "{\"locked\":true}").statusCode());
         Path settingsFile = dir.resolve("moodbox.properties");
@@ -151,7 +151,7 @@ class ApiFuzzTest {
         assertEquals(before.mood().locked(), after.mood().locked(), "mood lock");
         assertEquals(BoxState.Phase.RUNNING, after.phase());
         assertTrue(after.problems().stream().noneMatch(p -> p.contains("setting")), after.problems().toString());
-        assertEquals("1.5", box.settings().get("mood.hold_s"));
+        assertEquals("1.5", box.settings().get("mood.hold-s"));
         System.out.println("ApiFuzzTest: threads " + threadsBefore + " before, " + Thread.activeCount() + " after");
     }
 
@@ -220,13 +220,13 @@ class ApiFuzzTest {
         // Wrong types and bad values for settings; all of a body is refused if one value is bad.
         for (String s : List.of("{\"camera.fps\":{}}", "{\"camera.fps\":[15]}", "{\"camera.fps\":null}", "{\"camera.fps\":15.5}",
                 "{\"camera.fps\":\"15\\u0000\"}", "{\"camera.fps\":1e999}", "{\"camera.fps\":99999999999999999999}",
-                "{\"camera.fps\":-0.0}", "{\"mood.hold_s\":true}", "{\"mood.hold_s\":\"-1\"}", "{\"mood.hold_s\":\"NaN\"}",
-                "{\"mood.hold_s\":\"2\",\"camera.fps\":\"0\"}", "{\"privacy.enabled\":1}", "{\"privacy.enabled\":\"TRUE\\u0000\"}",
+                "{\"camera.fps\":-0.0}", "{\"mood.hold-s\":true}", "{\"mood.hold-s\":\"-1\"}", "{\"mood.hold-s\":\"NaN\"}",
+                "{\"mood.hold-s\":\"2\",\"camera.fps\":\"0\"}", "{\"privacy.enabled\":1}", "{\"privacy.enabled\":\"TRUE\\u0000\"}",
                 "{\"web.port\":\"99999\"}", "{\"web.port\":\"-1\"}", "{\"music.mixer\":\"\\u202eUSB\"}", "{\"music.mixer\":\"a\\nb\"}",
                 "{\"music.mixer\":\"\\ud800\"}", "{\"vision.detector\":\"owl\"}", "{\"camera.source\":\"/dev/../../etc/shadow\"}",
                 "{\"emotion.model\":\"/etc/passwd\"}", "{\"web.owner-file\":\"/tmp\"}", "{\"music.roots\":\"/no/such/folder\"}",
                 "{\"\":\"x\"}", "{\"nope\":\"1\"}", "{\"mood.\\u0000\":\"1\"}", "{\"device.button.x\\ny.pin\":\"5\"}",
-                "{\"mood.hold_s\":\"" + "9".repeat(5000) + "\"}", "{}"))
+                "{\"mood.hold-s\":\"" + "9".repeat(5000) + "\"}", "{}"))
             c.add(post("/api/settings", s.getBytes(StandardCharsets.UTF_8)));
         // Wrong types for the controls, and for the account routes.
         for (String[] pc : new String[][]{{"volume", "{\"percent\":\"50\"}"}, {"volume", "{\"percent\":50.5}"}, {"volume", "{\"percent\":-1}"},
@@ -251,13 +251,13 @@ class ApiFuzzTest {
         c.add(new Fuzz("POST", "/api/controls/next?percent=1", JSON, null, false, true, true, Map.of("Origin", "http://evil.example"), false));
 
         // The guards: a valid change without the CSRF token, without the cookie, from another site, as a form, as text.
-        byte[] valid = "{\"mood.hold_s\":\"3\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] valid = "{\"mood.hold-s\":\"3\"}".getBytes(StandardCharsets.UTF_8);
         c.add(new Fuzz("POST", "/api/settings", JSON, valid, false, false, true, Map.of(), false));
         c.add(new Fuzz("POST", "/api/settings", JSON, valid, false, true, false, Map.of(), false));
         c.add(new Fuzz("POST", "/api/settings", JSON, valid, false, true, true, Map.of("Origin", "http://evil.example"), false));
         c.add(new Fuzz("POST", "/api/settings", JSON, valid, false, true, true, Map.of("Sec-Fetch-Site", "cross-site"), false));
         c.add(new Fuzz("POST", "/api/settings", JSON, valid, false, true, true, Map.of("Origin", "null"), false));
-        c.add(new Fuzz("POST", "/api/settings", "application/x-www-form-urlencoded", "mood.hold_s=3".getBytes(), false, true, true, Map.of(), false));
+        c.add(new Fuzz("POST", "/api/settings", "application/x-www-form-urlencoded", "mood.hold-s=3".getBytes(), false, true, true, Map.of(), false));
         c.add(new Fuzz("POST", "/api/settings", "text/plain", valid, false, true, true, Map.of(), false));
         c.add(new Fuzz("POST", "/api/controls/volume", JSON, "{\"percent\":50}".getBytes(), false, false, true, Map.of(), false));
         c.add(new Fuzz("POST", "/api/controls/privacy", JSON, "{\"on\":true}".getBytes(), false, true, false, Map.of(), false));

@@ -41,11 +41,11 @@ class DaemonFaultsTest {
     void aSettingsFileThatNoLongerParsesStartsTheBoxOnItsLastGoodCopy() throws Exception {
         Daemon.ownerFile(dir.resolve("owner.properties"));
         Files.createDirectories(dir.resolve("music"));
-        String good = Daemon.baseConfig(dir) + "privacy.enabled = true\nmood.hold_s = 2\n";
+        String good = Daemon.baseConfig(dir) + "privacy.enabled = true\nmood.hold-s = 2\n";
         Files.writeString(dir.resolve("moodbox.properties.last-good"), good);
         // What a power cut can leave of a file the kernel had not written out: zeros, then a torn line.
         byte[] torn = new byte[600];
-        byte[] tail = "\nmood.hold_s = 1\\u12".getBytes();
+        byte[] tail = "\nmood.hold-s = 1\\u12".getBytes();
         System.arraycopy(tail, 0, torn, torn.length - tail.length, tail.length);
         Files.write(config(), torn);
 
@@ -66,7 +66,7 @@ class DaemonFaultsTest {
             assertArrayEquals(torn, Files.readAllBytes(dir.resolve("moodbox.properties.broken")), "and kept");
 
             // Mending it from the page: a good file again, started from the last good copy, and the problem goes.
-            HttpResponse<String> r = box.post("/api/settings", "{\"mood.half_life_s\":\"1.5\"}");
+            HttpResponse<String> r = box.post("/api/settings", "{\"mood.half-life-s\":\"1.5\"}");
             assertEquals(200, r.statusCode(), r.body());
             box.await("the settings problem cleared", st -> !st.get("problems").toString().contains("settings"));
             Settings mended = Settings.load(config(), Map.of(), Map.of());
@@ -105,22 +105,22 @@ class DaemonFaultsTest {
         AudioFaults.write(music.resolve("readme.txt"), "not music by name\n".getBytes());
 
         Files.writeString(config(), Daemon.baseConfig(dir).replace("camera.source = none", "camera.source = " + frames)
-                + "camera.retry_min_s = 0.2\ncamera.retry_max_s = 1\n"
+                + "camera.retry-min-s = 0.2\ncamera.retry-max-s = 1\n"
                 + "camera.fps = 15\\u0000\n"                         // text: a NUL
                 + "music.mixer = USB\\u0007\n"                       // text: a bell
-                + "mood.half_life_s = soon\n"                        // a number
-                + "daemon.error_limit = lots\n"                      // a whole number
+                + "mood.half-life-s = soon\n"                        // a number
+                + "daemon.error-limit = lots\n"                      // a whole number
                 + "web.preview = perhaps\n"                          // true/false
-                + "vision.ssd_precision = int4\n"                    // one of a list
-                + "vision.detector = blazeface\nvision.blazeface_model = " + notAModel + "\n"   // a model path
+                + "vision.ssd-precision = int4\n"                    // one of a list
+                + "vision.detector = blazeface\nvision.blazeface-model = " + notAModel + "\n"   // a model path
                 + "emotion.model = " + truncatedModel + "\n");      // a truncated model
 
         try (Daemon box = Daemon.start(config(), dir.resolve("box.log"))) {
             assertEquals("running", box.status().get("phase").asText());
             List<String> problems = box.problems();
             String all = String.join("\n", problems);
-            for (String key : List.of("camera.fps", "music.mixer", "mood.half_life_s", "daemon.error_limit", "web.preview",
-                    "vision.ssd_precision")) {
+            for (String key : List.of("camera.fps", "music.mixer", "mood.half-life-s", "daemon.error-limit", "web.preview",
+                    "vision.ssd-precision")) {
                 assertTrue(problems.stream().anyMatch(p -> p.startsWith("Setting " + key + " in moodbox.properties is not valid")),
                         key + " is reported:\n" + all);
                 assertFalse(box.logLines("ERROR", key + " = ").isEmpty(), key + " in the journal:\n" + box.tail());
@@ -189,7 +189,7 @@ class DaemonFaultsTest {
                         String letter = String.valueOf((char) ('a' + i));
                         sent.add(letter);
                         try {
-                            if (box.post("/api/settings", "{\"music.mixer\":\"" + letter.repeat(2000) + "\",\"mood.half_life_s\":\""
+                            if (box.post("/api/settings", "{\"music.mixer\":\"" + letter.repeat(2000) + "\",\"mood.half-life-s\":\""
                                     + (i + 1) + "\"}").statusCode() == 200) saved.incrementAndGet();
                         } catch (IOException | InterruptedException e) {
                             return;   // the box is gone
@@ -216,7 +216,7 @@ class DaemonFaultsTest {
         assertEquals(2000, mixer.length(), mixer);
         char letter = mixer.charAt(0);
         assertTrue(mixer.chars().allMatch(c -> c == letter), "one value, not two: " + mixer);
-        assertEquals(letter - 'a' + 1, Double.parseDouble(after.get("mood.half_life_s")), 1e-9, "both keys of the same save");
+        assertEquals(letter - 'a' + 1, Double.parseDouble(after.get("mood.half-life-s")), 1e-9, "both keys of the same save");
         // The cache is whole: its header and every line of it parse.
         List<String> lines = Files.readAllLines(cache);
         assertEquals("moodbox-music-cache\t2", lines.getFirst());
@@ -249,7 +249,7 @@ class DaemonFaultsTest {
             try (Daemon box = Daemon.start(conf, dir.resolve("box.log"))) {
                 box.login();
                 box.awaitLog("Music library: ", Duration.ofSeconds(60));
-                assertEquals(200, box.post("/api/settings", "{\"mood.hold_s\":\"1\"}").statusCode());
+                assertEquals(200, box.post("/api/settings", "{\"mood.hold-s\":\"1\"}").statusCode());
                 byte[] settingsBefore = Files.readAllBytes(conf), cacheBefore = Files.readAllBytes(cache);
 
                 Path moved = null;
@@ -257,7 +257,7 @@ class DaemonFaultsTest {
                 else moved = breakWrites(disk);   // no tmpfs here: the folder becomes a file, so every write fails
                 Path filesAt = mounted ? disk : moved;
 
-                HttpResponse<String> r = box.post("/api/settings", "{\"mood.hold_s\":\"2\"}");
+                HttpResponse<String> r = box.post("/api/settings", "{\"mood.hold-s\":\"2\"}");
                 assertEquals(503, r.statusCode(), r.body());
                 assertTrue(r.body().contains("nothing was changed"), r.body());
                 box.await("a save problem on the page", s -> s.get("problems").toString().contains("could not be saved"));
@@ -278,7 +278,7 @@ class DaemonFaultsTest {
 
                 if (mounted) Files.delete(disk.resolve("filler"));
                 else mendWrites(disk, moved);
-                assertEquals(200, box.post("/api/settings", "{\"mood.hold_s\":\"2\"}").statusCode());
+                assertEquals(200, box.post("/api/settings", "{\"mood.hold-s\":\"2\"}").statusCode());
                 box.await("the save problem gone", s -> !s.get("problems").toString().contains("could not be saved"));
                 assertEquals(Duration.ofSeconds(2), Settings.load(conf, Map.of(), Map.of()).mood().minHold());
             }

@@ -40,7 +40,7 @@ class CameraConfigTest {
         assertTrue(e.getMessage().startsWith("camera.fps must be 1..120"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> new CameraConfig(CameraConfig.Kind.DEMO, "", 640, 480, 15, true, true,
                 Duration.ofSeconds(5), Duration.ofSeconds(2)));
-        assertTrue(e.getMessage().startsWith("camera.retry_max_s"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("camera.retry-max-s"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> VisionConfig.Detector.parse("yolo"));
         assertTrue(e.getMessage().contains("auto, haar, cascades, blazeface, ssd"), e.getMessage());
     }
@@ -59,12 +59,12 @@ class CameraConfigTest {
         assertEquals(10, owner.camera().fps());
         assertEquals(VisionConfig.Detector.HAAR, owner.vision().detector());
         assertEquals(3, owner.vision().maxFaces());
-        Files.writeString(file, "vision.detect_width = 50\n");
+        Files.writeString(file, "vision.detect-width = 50\n");
         Settings bad = Settings.load(file, Map.of(), Map.of());
         assertEquals(400, bad.vision().detectWidth(), "a bad value falls back to its default");
-        assertTrue(bad.problems().getFirst().contains("vision.detect_width must be 160..1920 pixels, was 50"), bad.problems().toString());
-        var e = assertThrows(ConfigException.class, () -> bad.update(Map.of("vision.detect_width", "50")));
-        assertTrue(e.getMessage().contains("vision.detect_width"), e.getMessage());
+        assertTrue(bad.problems().getFirst().contains("vision.detect-width must be 160..1920 pixels, was 50"), bad.problems().toString());
+        var e = assertThrows(ConfigException.class, () -> bad.update(Map.of("vision.detect-width", "50")));
+        assertTrue(e.getMessage().contains("vision.detect-width"), e.getMessage());
     }
 
     @Test

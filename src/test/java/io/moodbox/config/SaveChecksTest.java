@@ -73,8 +73,8 @@ class SaveChecksTest {
         Settings s = load("", Map.of());
         refused(s, "camera.fps", "0", "1..120", "was 0");
         refused(s, "camera.fps", "15.5", "whole number", "'15.5'");
-        refused(s, "mood.half_life_s", "soon", "number like 1.5", "'soon'");
-        refused(s, "mood.half_life_s", "NaN", "number like 1.5");
+        refused(s, "mood.half-life-s", "soon", "number like 1.5", "'soon'");
+        refused(s, "mood.half-life-s", "NaN", "number like 1.5");
         refused(s, "privacy.enabled", "perhaps", "true, false");
         refused(s, "vision.detector", "owl", "auto, haar, cascades, blazeface, ssd");
         refused(s, "music.volume", "101", "0..100");
@@ -119,7 +119,7 @@ class SaveChecksTest {
         refused(s, "music.state-dir", plain.resolve("state").toString(), "not a folder");
         refused(s, "web.owner-file", dir.resolve("nobody.properties").toString(), "does not exist", "setup code");
         refused(s, "web.owner-file", plain.toString(), "not an owner password file");
-        refused(s, "vision.blazeface_model", "/etc/hostname", "cannot be used");
+        refused(s, "vision.blazeface-model", "/etc/hostname", "cannot be used");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Settings local = load("web.bind = 127.0.0.1\n", Map.of());
             refused(local, "web.port", Integer.toString(taken.getLocalPort()), "cannot listen", "free port");
@@ -138,7 +138,7 @@ class SaveChecksTest {
     void aValueAlreadyBadInTheFileDoesNotBlockSavingAnother() throws IOException {
         Settings s = load("camera.fps = 0\n", Map.of());
         assertEquals(15, s.camera().fps(), "fell back");
-        s.update(Map.of("mood.hold_s", "1"));
+        s.update(Map.of("mood.hold-s", "1"));
         assertEquals(1, s.problems().size(), "still reported: " + s.problems());
         assertTrue(s.problems().getFirst().contains("camera.fps"), s.problems().toString());
         s.update(Map.of("camera.fps", "20"));

@@ -45,21 +45,21 @@ class SettingsTest {
         }
         Map<String, Setting> byKey = new HashMap<>();
         view.forEach(k -> byKey.put(k.key(), k));
-        assertTrue(byKey.get("mood.half_life_s").live());
+        assertTrue(byKey.get("mood.half-life-s").live());
         assertTrue(byKey.get("privacy.enabled").live());
         assertFalse(byKey.get("camera.source").live());
     }
 
     @Test
     void ownersFileOverridesDefaults() throws IOException {
-        Settings s = Settings.load(file("mood.half_life_s = 2.5\n"), Map.of(), Map.of());
+        Settings s = Settings.load(file("mood.half-life-s = 2.5\n"), Map.of(), Map.of());
         assertEquals(Duration.ofMillis(2500), s.mood().halfLife());
-        assertEquals("file", s.view().stream().filter(k -> k.key().equals("mood.half_life_s")).findFirst().orElseThrow().origin());
+        assertEquals("file", s.view().stream().filter(k -> k.key().equals("mood.half-life-s")).findFirst().orElseThrow().origin());
     }
 
     @Test
     void environmentOverridesTheFileAndCommandLineOverridesBoth() throws IOException {
-        Path f = file("mood.half_life_s = 2.5\ncamera.source = none\n");
+        Path f = file("mood.half-life-s = 2.5\ncamera.source = none\n");
         Settings s = Settings.load(f, Map.of("MOODBOX_MOOD_HALF_LIFE_S", "4", "MOODBOX_CAMERA_SOURCE", "demo",
                 "MOODBOX_UNRELATED", "x"), Map.of("camera.source", "clip.mp4"));
         assertEquals(Duration.ofSeconds(4), s.mood().halfLife());
@@ -80,17 +80,18 @@ class SettingsTest {
 
     @Test
     void aBadValueInTheFileFallsBackToItsDefaultAndIsReportedNamingKeyValueAndFile() throws IOException {
-        Settings s = Settings.load(file("mood.switch_margin = 0.9\ndaemon.error_limit = lots\nmood.hold_s = 1\n"), Map.of(), Map.of());
+        Settings s = Settings.load(file("mood.switch-margin = 0.9\ndaemon.error-limit = lots\nmood.hold-s = 1\n"), Map.of(), Map.of());
         assertEquals(MoodConfig.defaults().switchMargin(), s.mood().switchMargin(), 1e-9);
         assertEquals(25, s.daemon().errorLimit());
         assertEquals(Duration.ofSeconds(1), s.mood().minHold(), "the good value beside them is used");
         List<String> p = s.problems();
         assertEquals(2, p.size(), p.toString());
-        assertTrue(p.get(0).contains("mood.switch_margin") && p.get(0).contains("must be 0..0.5, was 0.9")
-                && p.get(0).contains("its default '0.10'") && p.get(0).contains("moodbox.properties"), p.get(0));
-        assertTrue(p.get(1).contains("daemon.error_limit must be a whole number, was 'lots'"), p.get(1));
-        assertEquals(Settings.IGNORED, origin(s, "daemon.error_limit"));
-        assertEquals("file", origin(s, "mood.hold_s"));
+        // In the order the records read them: the daemon's keys before the mood's.
+        assertTrue(p.get(1).contains("mood.switch-margin") && p.get(1).contains("must be 0..0.5, was 0.9")
+                && p.get(1).contains("its default '0.1'") && p.get(1).contains("moodbox.properties"), p.get(1));
+        assertTrue(p.get(0).contains("daemon.error-limit must be a whole number, was 'lots'"), p.get(0));
+        assertEquals(Settings.IGNORED, origin(s, "daemon.error-limit"));
+        assertEquals("file", origin(s, "mood.hold-s"));
         assertFalse(Files.exists(s.lastGoodFile()), "a file with faults is not a good copy");
     }
 
@@ -100,10 +101,10 @@ class SettingsTest {
 
     @Test
     void aKeySetTwiceFallsBackAndSavingItMendsTheFile() throws IOException {
-        Settings s = Settings.load(file("mood.hold_s = 1\nmood.hold_s = 2\n"), Map.of(), Map.of());
+        Settings s = Settings.load(file("mood.hold-s = 1\nmood.hold-s = 2\n"), Map.of(), Map.of());
         assertEquals(MoodConfig.defaults().minHold(), s.mood().minHold());
-        assertTrue(s.problems().getFirst().contains("mood.hold_s is set 2 times"), s.problems().toString());
-        s.update(Map.of("mood.hold_s", "2"));
+        assertTrue(s.problems().getFirst().contains("mood.hold-s is set 2 times"), s.problems().toString());
+        s.update(Map.of("mood.hold-s", "2"));
         assertEquals(Duration.ofSeconds(2), s.mood().minHold());
         assertTrue(s.problems().isEmpty(), s.problems().toString());
         Settings again = Settings.load(dir.resolve("moodbox.properties"), Map.of(), Map.of());
@@ -117,7 +118,7 @@ class SettingsTest {
         assertEquals(MoodConfig.defaults(), s.mood());
         ConfigException e = assertThrows(ConfigException.class, () -> s.update(Map.of("mood.halflife", "3")));
         assertTrue(e.getMessage().contains("unknown setting 'mood.halflife'"), e.getMessage());
-        assertTrue(e.getMessage().contains("mood.half_life_s"), "suggests the known mood keys: " + e.getMessage());
+        assertTrue(e.getMessage().contains("mood.half-life-s"), "suggests the known mood keys: " + e.getMessage());
     }
 
     @Test
@@ -134,19 +135,19 @@ class SettingsTest {
 
     @Test
     void updateSavesAtomicallyKeepingCommentsAndTheOldFileAsBak() throws IOException {
-        String before = "# my box\n# calmer please\nmood.half_life_s = 2\n";
+        String before = "# my box\n# calmer please\nmood.half-life-s = 2\n";
         Path f = file(before);
         Settings s = Settings.load(f, Map.of(), Map.of());
-        Settings.Update u = s.update(Map.of("mood.half_life_s", "3", "daemon.error_limit", "50"));
+        Settings.Update u = s.update(Map.of("mood.half-life-s", "3", "daemon.error-limit", "50"));
 
         assertEquals(Duration.ofSeconds(3), s.mood().halfLife());
-        assertEquals(Set.of("mood.half_life_s", "daemon.error_limit"), u.changed());
-        assertEquals(Set.of("mood.half_life_s"), u.live());
-        assertEquals(Set.of("daemon.error_limit"), u.needsRestart());
+        assertEquals(Set.of("mood.half-life-s", "daemon.error-limit"), u.changed());
+        assertEquals(Set.of("mood.half-life-s"), u.live());
+        assertEquals(Set.of("daemon.error-limit"), u.needsRestart());
         String after = Files.readString(f);
         assertTrue(after.contains("# calmer please"), after);
-        assertTrue(after.matches("(?s).*mood.half_life_s\\s*=\\s*3\\b.*"), after);
-        assertTrue(after.matches("(?s).*daemon.error_limit\\s*=\\s*50\\b.*"), after);
+        assertTrue(after.matches("(?s).*mood.half-life-s\\s*=\\s*3\\b.*"), after);
+        assertTrue(after.matches("(?s).*daemon.error-limit\\s*=\\s*50\\b.*"), after);
         assertEquals(before, Files.readString(dir.resolve("moodbox.properties.bak")));
         try (var files = Files.list(dir)) {
             assertEquals(Set.of("moodbox.properties", "moodbox.properties.bak", "moodbox.properties.last-good"),
@@ -169,15 +170,15 @@ class SettingsTest {
 
     @Test
     void anInvalidUpdateSavesNothingChangesNothingAndNamesTheKey() throws IOException {
-        String before = "mood.hold_s = 1\n";
+        String before = "mood.hold-s = 1\n";
         Path f = file(before);
         Settings s = Settings.load(f, Map.of(), Map.of());
         List<Set<String>> told = new ArrayList<>();
         s.addListener((settings, keys) -> told.add(keys));
 
         ConfigException e = assertThrows(ConfigException.class,
-                () -> s.update(Map.of("mood.hold_s", "2", "mood.half_life_s", "-1")));
-        assertTrue(e.getMessage().contains("mood.half_life_s"), e.getMessage());
+                () -> s.update(Map.of("mood.hold-s", "2", "mood.half-life-s", "-1")));
+        assertTrue(e.getMessage().contains("mood.half-life-s"), e.getMessage());
         assertEquals(before, Files.readString(f));
         assertFalse(Files.exists(dir.resolve("moodbox.properties.bak")));
         assertEquals(Duration.ofSeconds(1), s.mood().minHold());
@@ -193,7 +194,7 @@ class SettingsTest {
             assertSame(s, settings);
         });
         s.addListener((settings, keys) -> { throw new IllegalStateException("a broken listener"); });
-        s.update(Map.of("privacy.enabled", "true", "mood.switch_margin", "0.1"));   // margin is already 0.1
+        s.update(Map.of("privacy.enabled", "true", "mood.switch-margin", "0.1"));   // margin is already 0.1
         assertEquals(List.of(Set.of("privacy.enabled")), told);
         s.update(Map.of("privacy.enabled", "true"));
         assertEquals(1, told.size());
@@ -202,31 +203,31 @@ class SettingsTest {
     @Test
     void anUpdateOverriddenByTheEnvironmentIsReportedAsSuch() throws IOException {
         Settings s = Settings.load(file(""), Map.of("MOODBOX_MOOD_HOLD_S", "2"), Map.of());
-        Settings.Update u = s.update(Map.of("mood.hold_s", "1"));
-        assertEquals(Set.of("mood.hold_s"), u.overridden());
+        Settings.Update u = s.update(Map.of("mood.hold-s", "1"));
+        assertEquals(Set.of("mood.hold-s"), u.overridden());
         assertTrue(u.changed().isEmpty());
         assertEquals(Duration.ofSeconds(2), s.mood().minHold());
     }
 
     @Test
     void editsOnDiskAreReloadedOnceSettledAndAnInvalidEditKeepsThePreviousSettings() throws IOException {
-        Path f = file("mood.hold_s = 1\n");
+        Path f = file("mood.hold-s = 1\n");
         Settings s = Settings.load(f, Map.of(), Map.of());
         List<Set<String>> told = new ArrayList<>();
         s.addListener((settings, keys) -> told.add(Set.copyOf(keys)));
         assertEquals(Set.of(), s.reloadIfChanged());
 
-        Files.writeString(f, "mood.hold_s = 2\n# a longer file so the size differs\n");
+        Files.writeString(f, "mood.hold-s = 2\n# a longer file so the size differs\n");
         assertEquals(Set.of(), s.reloadIfChanged(), "debounced: the first poll only notices the change");
-        assertEquals(Set.of("mood.hold_s"), s.reloadIfChanged());
+        assertEquals(Set.of("mood.hold-s"), s.reloadIfChanged());
         assertEquals(Duration.ofSeconds(2), s.mood().minHold());
-        assertEquals(List.of(Set.of("mood.hold_s")), told);
+        assertEquals(List.of(Set.of("mood.hold-s")), told);
 
-        Files.writeString(f, "mood.hold_s = forever\n");
+        Files.writeString(f, "mood.hold-s = forever\n");
         s.reloadIfChanged();
         assertEquals(Set.of(), s.reloadIfChanged());
         assertEquals(Duration.ofSeconds(2), s.mood().minHold(), "the last good value");
-        assertTrue(s.fileError().orElseThrow().contains("mood.hold_s"), s.fileError().toString());
+        assertTrue(s.fileError().orElseThrow().contains("mood.hold-s"), s.fileError().toString());
 
         Files.write(f, new byte[64]);   // what a power cut can leave: zeros
         s.reloadIfChanged();
@@ -234,7 +235,7 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(2), s.mood().minHold(), "previous settings kept");
         assertTrue(s.fileError().orElseThrow().contains("binary data"), s.fileError().toString());
 
-        Files.writeString(f, "mood.hold_s = 3\n");
+        Files.writeString(f, "mood.hold-s = 3\n");
         s.reloadIfChanged();
         s.reloadIfChanged();
         assertEquals(Duration.ofSeconds(3), s.mood().minHold());
@@ -243,12 +244,12 @@ class SettingsTest {
 
     @Test
     void aFileThatNoLongerParsesRunsOnItsLastGoodCopyAndASaveMendsIt() throws IOException {
-        Path f = file("# mine\nmood.hold_s = 2\nprivacy.enabled = true\n");
+        Path f = file("# mine\nmood.hold-s = 2\nprivacy.enabled = true\n");
         Settings.load(f, Map.of(), Map.of());
         Path lastGood = dir.resolve("moodbox.properties.last-good");
         assertEquals(Files.readString(f), Files.readString(lastGood), "a clean load keeps a good copy");
 
-        byte[] corrupt = "mood.hold_s = \\u12G4\n".getBytes();
+        byte[] corrupt = "mood.hold-s = \\u12G4\n".getBytes();
         Files.write(f, corrupt);
         Settings s = Settings.load(f, Map.of(), Map.of());
         assertEquals(Duration.ofSeconds(2), s.mood().minHold(), "from the last good copy");
@@ -259,7 +260,7 @@ class SettingsTest {
         assertArrayEquals(corrupt, Files.readAllBytes(dir.resolve("moodbox.properties.broken")), "what was there is kept");
         assertArrayEquals(corrupt, Files.readAllBytes(f), "the owner's file is not rewritten behind their back");
 
-        s.update(Map.of("mood.half_life_s", "3"));
+        s.update(Map.of("mood.half-life-s", "3"));
         assertTrue(s.problems().isEmpty(), s.problems().toString());
         Settings mended = Settings.load(f, Map.of(), Map.of());
         assertEquals(Duration.ofSeconds(3), mended.mood().halfLife());
@@ -270,35 +271,35 @@ class SettingsTest {
 
     @Test
     void aValueThatNoLongerValidatesFallsBackToItsLastGoodValueElseItsDefault() throws IOException {
-        Path f = file("mood.hold_s = 2\n");
+        Path f = file("mood.hold-s = 2\n");
         Settings.load(f, Map.of(), Map.of());
-        Files.writeString(f, "mood.hold_s = forever\ncamera.fps = 0\n");
+        Files.writeString(f, "mood.hold-s = forever\ncamera.fps = 0\n");
         Settings s = Settings.load(f, Map.of(), Map.of());
         assertEquals(Duration.ofSeconds(2), s.mood().minHold());
         assertEquals(15, s.camera().fps());
-        assertTrue(s.problems().stream().anyMatch(p -> p.contains("mood.hold_s") && p.contains("its last good value '2'")), s.problems().toString());
+        assertTrue(s.problems().stream().anyMatch(p -> p.contains("mood.hold-s") && p.contains("its last good value '2'")), s.problems().toString());
         assertTrue(s.problems().stream().anyMatch(p -> p.contains("camera.fps") && p.contains("its default '15'")), s.problems().toString());
-        assertEquals("mood.hold_s = 2\n", Files.readString(dir.resolve("moodbox.properties.last-good")), "the good copy stays");
+        assertEquals("mood.hold-s = 2\n", Files.readString(dir.resolve("moodbox.properties.last-good")), "the good copy stays");
     }
 
     @Test
     void aSaveThatCannotBeWrittenChangesNothingAndStaysAProblemUntilOneSucceeds() throws IOException {
         Path sub = Files.createDirectories(dir.resolve("etc"));
-        Path f = Files.writeString(sub.resolve("moodbox.properties"), "mood.hold_s = 1\n");
+        Path f = Files.writeString(sub.resolve("moodbox.properties"), "mood.hold-s = 1\n");
         Settings s = Settings.load(f, Map.of(), Map.of());
         // The folder is taken away and a plain file stands in its place: every write fails (tests run as root,
         // so permissions cannot do this; DaemonFaultsTest fills a real disk where it may mount one).
         Path moved = Files.move(sub, dir.resolve("etc-away"));
         Files.writeString(sub, "not a folder");
-        ConfigException.NotSaved e = assertThrows(ConfigException.NotSaved.class, () -> s.update(Map.of("mood.hold_s", "3")));
+        ConfigException.NotSaved e = assertThrows(ConfigException.NotSaved.class, () -> s.update(Map.of("mood.hold-s", "3")));
         assertTrue(e.getMessage().contains("nothing was changed"), e.getMessage());
         assertEquals(Duration.ofSeconds(1), s.mood().minHold());
         assertTrue(s.problems().getFirst().contains("could not be saved"), s.problems().toString());
-        assertEquals("mood.hold_s = 1\n", Files.readString(moved.resolve("moodbox.properties")));
+        assertEquals("mood.hold-s = 1\n", Files.readString(moved.resolve("moodbox.properties")));
 
         Files.delete(sub);
         Files.move(moved, sub);
-        s.update(Map.of("mood.hold_s", "3"));
+        s.update(Map.of("mood.hold-s", "3"));
         assertTrue(s.problems().isEmpty(), s.problems().toString());
         assertEquals(Duration.ofSeconds(3), s.mood().minHold());
     }
@@ -306,7 +307,12 @@ class SettingsTest {
     @Test
     void theConfigReferenceListsEveryKey() throws IOException {
         String doc = Files.readString(Path.of("docs/config.md"));
-        for (Setting k : Settings.defaults().view())
+        for (Setting k : Settings.defaults().view()) {
             assertTrue(doc.contains("`" + k.key() + "`"), "docs/config.md does not describe " + k.key());
+            // Its table row states the default and live flag the record defines.
+            String row = "| `" + k.key() + "` | " + (k.defaultValue().isEmpty() ? "(empty)" : "`" + k.defaultValue() + "`")
+                    + " | " + (k.live() ? "live" : "restart") + " |";
+            assertTrue(doc.contains(row), "docs/config.md should have the row " + row);
+        }
     }
 }

@@ -79,8 +79,8 @@ class GpioOpenerTest {
         GpioOpener.Opened r = opener("Raspberry Pi 5 Model B Rev 1.0", p -> true, "gpiochip0", "gpiochip10", "gpiochip13")
                 .open(Provider.GPIOD, 4);
         assertNull(r.gpio());
-        assertTrue(r.problem().contains("device.gpio_chip=4") && r.problem().contains("gpiochip0, gpiochip10, gpiochip13")
-                && r.problem().contains("device.gpio_chip=auto"), r.problem());
+        assertTrue(r.problem().contains("device.gpio-chip=4") && r.problem().contains("gpiochip0, gpiochip10, gpiochip13")
+                && r.problem().contains("device.gpio-chip=auto"), r.problem());
     }
 
     @Test

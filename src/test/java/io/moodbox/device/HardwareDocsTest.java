@@ -1,8 +1,8 @@
 package io.moodbox.device;
 
+import io.moodbox.config.Reader;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -38,18 +38,17 @@ class HardwareDocsTest {
         return Path.of(p);
     }
 
-    private static Properties defaults() throws Exception {
+    /** The device keys' defaults, as DeviceConfig.from defines them. */
+    private static Properties defaults() {
         Properties p = new Properties();
-        try (InputStream in = HardwareDocsTest.class.getResourceAsStream("/moodbox-defaults.properties")) {
-            p.load(in);
-        }
+        for (Reader.Definition d : Reader.definitions(DeviceConfig::from)) p.setProperty(d.key(), d.defaultValue());
         return p;
     }
 
     @Test
     void thePinTableMatchesTheDefaultsAndTheHeader() throws Exception {
         Properties d = defaults();
-        Pattern row = Pattern.compile("^\\| ([^|]+) \\| (`([a-z._]+)`|-) \\| (\\d+|GND|5V|3V3) \\| (\\d+) \\|.*$");
+        Pattern row = Pattern.compile("^\\| ([^|]+) \\| (`([a-z._-]+)`|-) \\| (\\d+|GND|5V|3V3) \\| (\\d+) \\|.*$");
         int rows = 0, keyed = 0;
         for (String line : Files.readAllLines(repo("hardware/pins.md"))) {
             Matcher m = row.matcher(line);
@@ -88,7 +87,7 @@ class HardwareDocsTest {
         }
         // The used pins are the highlighted (bold) ones, and they are the defaults' pins.
         Properties d = defaults();
-        for (String key : List.of("device.led.red_pin", "device.led.green_pin", "device.led.blue_pin",
+        for (String key : List.of("device.led.red-pin", "device.led.green-pin", "device.led.blue-pin",
                 "device.button.play.pin", "device.button.next.pin", "device.button.mood.pin", "device.button.privacy.pin")) {
             String gpio = "GPIO" + d.getProperty(key);
             assertTrue(svg.contains("font-weight=\"bold\">" + gpio + "</text>"), key + " = " + gpio + " is highlighted in the diagram");

@@ -106,7 +106,7 @@ class RoomMoodTrackerTest {
         run(face(NEUTRAL, 0.7), 10, 10);
         now += 60_000 * MS;   // the camera stalled for a minute, with the room still present
         assertEquals(NEUTRAL, tracker.observe(face(ANGRY, 1.0), now).mood());
-        assertTrue(share(ANGRY) < share(NEUTRAL), "one frame counts for at most mood.max_step_s");
+        assertTrue(share(ANGRY) < share(NEUTRAL), "one frame counts for at most mood.max-step-s");
         assertEquals(NEUTRAL, run(face(NEUTRAL, 0.7), 5, 10).mood());
     }
 

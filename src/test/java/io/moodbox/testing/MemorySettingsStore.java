@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * daemon's: all changes validated first (message names the key), nothing changed when one is bad.
  */
 public final class MemorySettingsStore implements SettingsStore {
-    private record Def(String defaultValue, boolean live, String description, Predicate<String> valid, String allowed) {}
+    private record Def(String defaultValue, boolean live, String description, Predicate<String> valid, String allowed,
+                       String label, String group) {}
 
     private final Map<String, Def> defs = new LinkedHashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -25,12 +26,19 @@ public final class MemorySettingsStore implements SettingsStore {
         def("music.volume-max", "80", true, "Loudest the box will play, percent", v -> isInt(v, 0, 100), "0..100");
         def("web.anonymous-status", "false", true, "Anyone on the network may see the mood", MemorySettingsStore::bool, "true or false");
         def("web.port", "8080", false, "Port of the page", v -> isInt(v, 1, 65535), "1..65535");
-        def("mood.switch_margin", "0.10", true, "How far another mood must lead", v -> isDecimal(v, 0, 0.5), "0.0..0.5");
-        def("mood.hold_s", "0.4", true, "How long it must lead", v -> isDecimal(v, 0, 30), "0..30");
+        def("mood.switch-margin", "0.10", true, "How far another mood must lead", v -> isDecimal(v, 0, 0.5), "0.0..0.5");
+        def("mood.hold-s", "0.4", true, "How long it must lead", v -> isDecimal(v, 0, 30), "0..30");
     }
 
     private void def(String key, String dflt, boolean live, String desc, Predicate<String> valid, String allowed) {
-        defs.put(key, new Def(dflt, live, desc, valid, allowed));
+        // Labelled and grouped as the daemon's records do it: a short name, the stage's title.
+        String group = switch (key.substring(0, key.indexOf('.'))) {
+            case "mood" -> "Room mood";
+            case "music" -> "Music";
+            default -> "Page";
+        };
+        String label = key.equals("music.volume-max") ? "Loudest volume" : key.substring(key.indexOf('.') + 1);
+        defs.put(key, new Def(dflt, live, desc, valid, allowed, label, group));
         values.put(key, dflt);
     }
 
@@ -41,7 +49,7 @@ public final class MemorySettingsStore implements SettingsStore {
     @Override
     public synchronized List<Setting> list() {
         List<Setting> out = new ArrayList<>();
-        defs.forEach((k, d) -> out.add(new Setting(k, values.get(k), d.defaultValue(), d.live(), d.description())));
+        defs.forEach((k, d) -> out.add(new Setting(k, values.get(k), d.defaultValue(), d.live(), d.description(), d.label(), d.group())));
         return out;
     }
 

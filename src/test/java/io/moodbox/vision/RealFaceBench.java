@@ -17,7 +17,7 @@ import java.util.Random;
  * Face detection on real photographs ({@code ops/real-faces/manifest.tsv}, fetched by
  * {@code ops/fetch-real-faces.sh}), as the box would see them: each image scaled to fit a 640x480
  * frame (never enlarged, centred, black around; the boxes follow), every frame searched in full
- * ({@code vision.full_search_every=1}), one thread. Per finder: recall and precision at IoU 0.5;
+ * ({@code vision.full-search-every=1}), one thread. Per finder: recall and precision at IoU 0.5;
  * recall by a looser match (the found box's centre inside the labelled box, sides within 2x, as
  * {@link SceneScore} matches: the detectors draw boxes of different shapes); recall by the
  * labelled face's short side in the frame (&lt;24, 24-48, 48-96, &gt;96 px) and by flag; false
@@ -26,10 +26,10 @@ import java.util.Random;
  * model's accuracy on the faces labelled with an expression, read as the box reads them.
  * <p>
  * Finders: {@code auto} (the shipped default: SSD int8 with the frontal cascade, two cascades
- * following), {@code ssd32} ({@code vision.detector=ssd}, {@code vision.ssd_precision=float32}),
+ * following), {@code ssd32} ({@code vision.detector=ssd}, {@code vision.ssd-precision=float32}),
  * {@code cascades}, {@code haar}, {@code blazeface}, and the SSD alone: {@code ssd8only},
- * {@code ssd32only}; {@code @N} sets {@code vision.min_face_px} (default 48; 24 is the least
- * allowed), {@code :C} sets {@code vision.min_confidence} (default 0.5; the SSD's own threshold
+ * {@code ssd32only}; {@code @N} sets {@code vision.min-face-px} (default 48; 24 is the least
+ * allowed), {@code :C} sets {@code vision.min-confidence} (default 0.5; the SSD's own threshold
  * maps to 0.5, the cascades' to 0.5 at the required neighbours, BlazeFace's is its score). Run:
  * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/cp.txt && sh ops/fetch-real-faces.sh && java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.RealFaceBench [CROPS_PER_EMPTY_IMAGE [FINDER...]] | grep -v ' INFO '}
  * (24 crops and the default finders without arguments; about 4 minutes on 2 cores), e.g. with

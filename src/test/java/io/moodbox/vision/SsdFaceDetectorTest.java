@@ -325,7 +325,7 @@ class SsdFaceDetectorTest {
     void precisionIsValidated() {
         assertEquals(VisionConfig.SsdPrecision.FLOAT32, VisionConfig.SsdPrecision.parse(" Float32 "));
         var e = assertThrows(ConfigException.class, () -> VisionConfig.SsdPrecision.parse("fp16"));
-        assertTrue(e.getMessage().contains("vision.ssd_precision must be int8 or float32"), e.getMessage());
+        assertTrue(e.getMessage().contains("vision.ssd-precision must be int8 or float32"), e.getMessage());
         assertEquals(VisionConfig.SsdPrecision.INT8, VisionConfig.defaults().ssdPrecision());
     }
 

@@ -221,7 +221,7 @@ class TrackingTest {
     void theSettingIsChecked() {
         for (int bad : new int[]{0, -1, 61}) {
             var e = assertThrows(ConfigException.class, () -> every(bad));
-            assertTrue(e.getMessage().contains("vision.full_search_every") && e.getMessage().contains("1..60"), e.getMessage());
+            assertTrue(e.getMessage().contains("vision.full-search-every") && e.getMessage().contains("1..60"), e.getMessage());
         }
         assertEquals(1, every(1).fullSearchEvery());
         assertEquals(10, VisionConfig.defaults().fullSearchEvery());

@@ -133,6 +133,11 @@ class PageTest {
         // Settings: a bad value is refused naming the field, then a good one is saved.
         driver.findElement(By.id("nav-settings")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("set-music-volume-max")));
+        // One box per group, in order; each key shown by its label, its key beside it.
+        assertEquals(List.of("Room mood", "Music", "Page"),
+                driver.findElements(By.cssSelector("#settings legend")).stream().map(WebElement::getText).toList());
+        String volumeLabel = driver.findElement(By.cssSelector("label[for=set-music-volume-max]")).getText();
+        assertTrue(volumeLabel.contains("Loudest volume") && volumeLabel.contains("music.volume-max"), volumeLabel);
         type("set-music-volume-max", "140");
         driver.findElement(By.id("save")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("settings-error")));
@@ -206,7 +211,7 @@ class PageTest {
                 driver.findElement(By.id("mood-why")).getText());
         driver.executeScript("document.getElementById('mood-h').scrollIntoView(); window.scrollBy(0, -70)");
         shot("page-leaning-phone.png");
-        t.settings.update(Map.of("mood.switch_margin", "0.15"));
+        t.settings.update(Map.of("mood.switch-margin", "0.15"));
         t.state.update(s -> withMood(s, TestStates.leaning(Emotion.SURPRISE, Emotion.SAD)).withFps(9.0));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("mood-why"), "by 15 points for 0.4 s"));
 

@@ -496,7 +496,7 @@ class WebServerTest {
         assertEquals(0.4, m.get("holdSeconds").asDouble(), 1e-9);
         t.state.update(s -> new io.moodbox.box.BoxState(s.phase(), s.camera(), s.privacy(),
                 TestStates.leaning(Emotion.SURPRISE, Emotion.SAD), s.player(), s.fps(), s.problems(), s.startedAt(), s.at()));
-        t.settings.update(java.util.Map.of("mood.switch_margin", "0.15"));
+        t.settings.update(java.util.Map.of("mood.switch-margin", "0.15"));
         JsonNode s = TestServer.json(t.get("/api/status"));
         assertEquals("surprise", s.at("/mood/mood").asText());
         assertEquals("sad", s.at("/mood/leaning").asText());

@@ -126,6 +126,7 @@
     loadDevice();
     if (owner) {
       loadLibrary();
+      loadGroups();
       loadQueue();
       startPreview();
     }
@@ -229,7 +230,7 @@
     }
     // No speaker: the reason is about the sound, not about the track, so it goes on the sound line.
     const noDevice = p.state === 'no_device';
-    $('reason').textContent = t && p.reason && !noDevice ? 'Why: ' + p.reason : '';
+    $('reason').textContent = t && p.reason && !noDevice ? 'Why this track: ' + p.reason : '';
     const soundText = noDevice ? (p.reason || 'no speaker found') : (p.output || '');
     const sound = $('sound');
     sound.hidden = !soundText;
@@ -582,6 +583,107 @@
     }
     $('btn-rescan').disabled = s.running;
   }
+
+  // ---- library browsing: search, groups, play now / queue, the owner's mood ----
+
+  const MOODS = ['happy', 'energetic', 'calm', 'sad', 'tense', 'neutral'];
+  let searchTimer = null, lastFind = [];
+
+  async function loadGroups() {
+    const by = $('lib-by').value;
+    try {
+      const r = await api('/api/tracks/groups?by=' + encodeURIComponent(by));
+      $('lib-groups').replaceChildren(...r.groups.map((g) => {
+        const li = el('li');
+        const b = el('button', null, 'mood-chip');
+        b.type = 'button';
+        b.dataset.group = g.name;
+        if (by === 'quadrant') {
+          const dot = el('span', null, 'dot');
+          dot.style.background = COLORS[g.name] || 'var(--muted)';
+          b.append(dot);
+        }
+        b.append(el('span', g.label), el('span', String(g.count), 'count'));
+        b.addEventListener('click', () => findTracks(by, g.name, g.label));
+        li.append(b);
+        return li;
+      }));
+    } catch (e) {
+      $('lib-msg').textContent = e.message;
+    }
+  }
+
+  async function findTracks(by, value, label) {
+    lastFind = [by, value, label];
+    const q = $('lib-search').value.trim();
+    let path = '/api/tracks?q=' + encodeURIComponent(q);
+    if (by) path += '&by=' + encodeURIComponent(by) + '&value=' + encodeURIComponent(value);
+    try {
+      const r = await api(path);
+      const title = (label ? label : q ? '"' + q + '"' : 'All tracks');
+      $('lib-tracks-h').textContent = title + ' (' + r.count + (r.count > r.tracks.length ? ', first ' + r.tracks.length : '') + ')';
+      $('lib-tracks-list').replaceChildren(...r.tracks.map(trackRow));
+      if (!r.tracks.length) $('lib-tracks-list').replaceChildren(el('li', 'No track matches.', 'muted'));
+      $('lib-tracks').hidden = false;
+    } catch (e) {
+      $('lib-msg').textContent = e.message;
+    }
+  }
+
+  function trackRow(t) {
+    const li = el('li', null, 'lib-track');
+    li.dataset.id = t.id;
+    const img = el('img', null, 'cover');
+    img.alt = '';
+    img.hidden = true;
+    img.addEventListener('load', () => { img.hidden = false; });
+    img.src = '/api/tracks/' + encodeURIComponent(t.id) + '/cover';
+    const text = el('span', null, 'lib-text');
+    text.append(el('span', t.title, 'title'),
+      el('span', [t.artist, t.album, t.folder].filter(Boolean).join(' · '), 'muted'),
+      el('span', t.mood + ', ' + t.decidedBy, 'decided'));
+    const now = el('button', 'Play now');
+    now.type = 'button';
+    now.className = 'play-now';
+    now.addEventListener('click', () => trackCommand(t, 'queue', { now: true }));
+    const later = el('button', 'Queue');
+    later.type = 'button';
+    later.className = 'queue';
+    later.addEventListener('click', () => trackCommand(t, 'queue', { now: false }));
+    const pick = el('select', null, 'correct');
+    pick.setAttribute('aria-label', 'Mood of ' + t.title);
+    const auto = el('option', 'mood: from tags and sound');
+    auto.value = 'auto';
+    pick.append(auto, ...MOODS.map((m) => { const o = el('option', 'mood: ' + m); o.value = m; return o; }));
+    pick.value = t.moodSource === 'you' ? t.mood : 'auto';
+    let was = pick.value;
+    pick.addEventListener('change', async () => {
+      if (await trackCommand(t, 'mood', { mood: pick.value })) { was = pick.value; loadLibrary(); loadGroups(); refreshTracks(); }
+      else pick.value = was;   // refused: the list shows the mood the track still has
+    });
+    li.append(img, text, now, later, pick);
+    return li;
+  }
+
+  function refreshTracks() { if (!$('lib-tracks').hidden) findTracks(...lastFind); }
+
+  async function trackCommand(t, what, body) {
+    try {
+      const r = await api('/api/tracks/' + encodeURIComponent(t.id) + '/' + what, { method: 'POST', body });
+      answer($('lib-msg'), r && r.message, true);
+      if (what === 'queue') loadQueue();
+      return true;
+    } catch (e) {
+      answer($('lib-msg'), e.message, false);
+      return false;
+    }
+  }
+
+  $('lib-by').addEventListener('change', loadGroups);
+  $('lib-search').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => findTracks(), 250);
+  });
 
   async function showTracks(mood) {
     try {

@@ -9,6 +9,7 @@ import io.moodbox.mood.MoodTracker;
 import io.moodbox.music.Player;
 import io.moodbox.music.PlayerStatus;
 import io.moodbox.music.PlayerStatus.State;
+import io.moodbox.music.Track;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +105,31 @@ final class BoxControls implements Controls {
         PlayerStatus s = player.status();
         if (s.state() == State.NO_DEVICE) return Reply.done("Volume " + percent + "%, but " + lowerFirst(s.reason()));
         return Reply.done(withSound("Volume " + percent + "%.", s));
+    }
+
+    @Override
+    public Reply correctMood(String trackId, String mood) {
+        try {
+            Track t = library.correct(trackId, mood);
+            player.libraryChanged();
+            return Reply.done("\"" + t.displayName() + "\" is now " + t.mood() + " (" + t.decidedBy() + ").");
+        } catch (IllegalArgumentException | UnsupportedOperationException | io.moodbox.config.MoodboxException e) {
+            return Reply.refused("The mood was not changed: " + e.getMessage() + ".");
+        }
+    }
+
+    @Override
+    public Reply queueTrack(String trackId, boolean now) {
+        Track t = library.tracks().stream().filter(x -> x.id().equals(trackId)).findFirst().orElse(null);
+        if (t == null) return Reply.refused("No track " + trackId + " in the library (a re-scan may have removed it).");
+        int ahead = player.queue().size();
+        player.enqueue(t);
+        if (!now) return Reply.done("\"" + t.displayName() + "\" is queued" + (ahead > 0 ? " after " + ahead + " more." : " to play next."));
+        if (ahead > 0) return Reply.done("\"" + t.displayName() + "\" is queued after the " + ahead + " tracks you queued before it.");
+        player.next();
+        PlayerStatus s = player.status();
+        if (s.state() == State.NO_DEVICE) return Reply.done("Playing \"" + t.displayName() + "\", but " + lowerFirst(s.reason()));
+        return Reply.done(withSound("Playing \"" + t.displayName() + "\".", s));
     }
 
     @Override

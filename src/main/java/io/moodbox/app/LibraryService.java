@@ -135,7 +135,12 @@ final class LibraryService implements LibraryView, AutoCloseable {
         return out;
     }
 
-    List<Track> tracks() { return library.tracks(); }
+
+    @Override
+    public List<Track> tracks() { return library.tracks(); }
+
+    /** The owner's correction of one track's mood; see {@link MusicLibrary#correct}. */
+    Track correct(String trackId, String mood) { return library.correct(trackId, mood); }
 
     @Override
     public Map<String, List<Track>> tracksByMood() {

@@ -45,4 +45,17 @@ public interface Controls {
 
     /** Empties the owner's queue; the current track plays on and the box picks for the room after it. */
     default Reply clearQueue() { return Reply.refused("This box has no queue to clear."); }
+
+    /**
+     * The owner's word on one library track's mood (a mood name, or "auto" to hand it back to
+     * its tags and sound); kept through re-scans. Refused, saying why, for an unknown track or mood.
+     */
+    default Reply correctMood(String trackId, String mood) {
+        return Reply.refused("This box cannot change a track's mood.");
+    }
+
+    /** Plays a library track next ({@code now}: at once, skipping what plays), or queues it last. */
+    default Reply queueTrack(String trackId, boolean now) {
+        return Reply.refused("This box cannot queue tracks.");
+    }
 }

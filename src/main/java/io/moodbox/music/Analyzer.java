@@ -23,18 +23,32 @@ final class Analyzer {
 
     /** Raw features before the valence/arousal mapping. */
     record Features(double tempoBpm, double loudnessDb, double brightnessHz, double onsetsPerSecond,
-                    int keyRoot, boolean major, double modeStrength, double seconds) {}
+                    int keyRoot, boolean major, double modeStrength, double seconds, double beatClarity) {
+        Features(double tempoBpm, double loudnessDb, double brightnessHz, double onsetsPerSecond,
+                 int keyRoot, boolean major, double modeStrength, double seconds) {
+            this(tempoBpm, loudnessDb, brightnessHz, onsetsPerSecond, keyRoot, major, modeStrength, seconds, 1);
+        }
+    }
 
     TrackAnalysis analyse(float[] mono) {
         Features f = features(mono);
         return place(f);
     }
 
+    /** As {@link #analyse(float[])}, with the level measured on the channels the player sends. */
+    TrackAnalysis analyse(AudioFile.Decoded d) {
+        Features f = features(d.mono());
+        return place(new Features(f.tempoBpm(), d.loudnessDb(), f.brightnessHz(), f.onsetsPerSecond(), f.keyRoot(),
+                f.major(), f.modeStrength(), f.seconds(), f.beatClarity()));
+    }
+
     static TrackAnalysis place(Features f) {
         // Arousal: tempo, level, onset rate and brightness, each scaled so one "typical spread"
         // is about 1; tanh keeps the sum in [-1, 1]. Calibrated on the synthesized pieces and on
-        // the usual ranges of mastered music (-8..-25 dBFS RMS, 60..180 bpm, 1..8 onsets/s).
-        double tempoZ = (f.tempoBpm() - 100) / 35;
+        // the usual ranges of mastered music (-8..-25 dBFS RMS, 60..180 bpm, 1..8 onsets/s); the
+        // level is one channel's (AudioFile.Decoded). A tempo counts only as far as a beat is
+        // heard (beatClarity): on real rubato and ambient pieces the tempo estimate is mostly noise.
+        double tempoZ = (f.tempoBpm() - 100) / 35 * Math.min(1, f.beatClarity() / 0.5);
         double loudZ = (f.loudnessDb() + 19) / 7;
         double onsetZ = (f.onsetsPerSecond() - 3.0) / 2.0;
         double brightZ = (f.brightnessHz() - 1500) / 900;
@@ -85,7 +99,9 @@ final class Analyzer {
 
         double[] onset = detrend(flux);
         double frameRate = (double) RATE / HOP;
-        double tempo = tempo(smooth(onset), frameRate);
+        double[] smoothed = smooth(onset);
+        double tempo = tempo(smoothed, frameRate);
+        double clarity = clarity(smoothed, frameRate, tempo);
         double onsetsPerSecond = seconds > 0 ? countPeaks(onset, frameRate) / seconds : 0;
 
         double[] chroma = chroma(x);
@@ -98,7 +114,29 @@ final class Analyzer {
         }
         boolean major = cMajor >= cMinor;
         return new Features(tempo, loudnessDb, brightness, onsetsPerSecond, major ? bestMajor : bestMinor, major,
-                cMajor - cMinor, seconds);
+                cMajor - cMinor, seconds, clarity);
+    }
+
+    /**
+     * How plainly the envelope repeats at the beat: its autocorrelation at the beat period over
+     * that at zero lag (0 none, 1 a metronome). Ambient and rubato music has a tempo estimate
+     * that is mostly noise; this says how much to believe it.
+     */
+    static double clarity(double[] onset, double frameRate, double bpm) {
+        if (bpm <= 0 || onset.length < 4) return 0;
+        double mean = 0;
+        for (double v : onset) mean += v;
+        mean /= onset.length;
+        int lag = (int) Math.round(60 * frameRate / bpm);
+        if (lag >= onset.length / 2) return 0;
+        double a0 = 0, best = 0;
+        for (int i = 0; i < onset.length; i++) a0 += (onset[i] - mean) * (onset[i] - mean);
+        for (int l = lag - 1; l <= lag + 1; l++) {
+            double s = 0;
+            for (int i = 0; i + l < onset.length; i++) s += (onset[i] - mean) * (onset[i + l] - mean);
+            best = Math.max(best, s * onset.length / (onset.length - l));
+        }
+        return a0 <= 0 ? 0 : Math.max(0, Math.min(1, best / a0));
     }
 
     /** Subtracts a moving mean (~0.4 s) and keeps what sticks out: the onsets. */

@@ -53,8 +53,13 @@ final class AudioFile {
         }
     }
 
-    /** The analysis input and the file's info in one pass over the container. */
-    record Decoded(Info info, float[] mono) {}
+    /**
+     * The analysis input and the file's info in one pass over the container. {@code loudnessDb}
+     * is the RMS level of one channel as the player will send it (the file turned into stereo by
+     * the same FFmpeg conversion the player uses), so levelling toward a target lands on it for
+     * mono, centred and wide stereo alike; {@code mono} is the mean of the two channels.
+     */
+    record Decoded(Info info, float[] mono, double loudnessDb) {}
 
     /**
      * Decodes up to {@code maxSeconds} (the whole file, up to 20 minutes, if <= 0) of mono audio at {@link Analyzer#RATE},
@@ -73,14 +78,22 @@ final class AudioFile {
             }
             int limit = (int) Math.ceil((want > 0 ? want : cap) * Analyzer.RATE);
             float[] buf = new float[Math.min(limit, Analyzer.RATE * 30)];
+            float[] pair = new float[0];
             int n = 0;
+            double sumSq = 0;
             Frame f;
             while (n < limit && (f = grab(g)) != null) {
                 if (f.samples == null || f.samples.length == 0) continue;
-                FloatBuffer fb = (FloatBuffer) f.samples[0];
-                int take = Math.min(fb.remaining(), limit - n);
+                FloatBuffer fb = (FloatBuffer) f.samples[0];   // interleaved left, right
+                int take = Math.min(fb.remaining() / 2, limit - n);
                 if (n + take > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(n + take, Math.min(limit, buf.length * 2)));
-                fb.get(buf, n, take);
+                if (pair.length < 2 * take) pair = new float[2 * take];
+                fb.get(pair, 0, 2 * take);
+                for (int i = 0; i < take; i++) {
+                    float l = pair[2 * i], r = pair[2 * i + 1];
+                    sumSq += (double) l * l + (double) r * r;
+                    buf[n + i] = 0.5f * (l + r);
+                }
                 n += take;
             }
             double got = (double) n / Analyzer.RATE;
@@ -89,7 +102,8 @@ final class AudioFile {
                 throw new Unreadable(String.format(Locale.ROOT, "truncated: the header says %.0f s but only %.0f s could be decoded",
                         info.durationSeconds(), start + got));
             }
-            return new Decoded(info, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+            double loudnessDb = 10 * Math.log10(sumSq / (2.0 * n) + 1e-12);
+            return new Decoded(info, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n), loudnessDb);
         } catch (FrameGrabber.Exception e) {
             throw new Unreadable("FFmpeg failed: " + e.getMessage(), e);
         }
@@ -143,7 +157,9 @@ final class AudioFile {
         if (forAnalysis) {
             g.setSampleMode(FrameGrabber.SampleMode.FLOAT);
             g.setSampleRate(Analyzer.RATE);
-            g.setAudioChannels(1);
+            // Two channels, as PcmDecoder asks for them: FFmpeg's own mono downmix adds the
+            // channels at -3 dB each, so a centred stereo signal read 3 dB hotter than it plays.
+            g.setAudioChannels(PcmDecoder.CHANNELS);
         }
         try {
             g.start();

@@ -37,15 +37,51 @@ final class FileMusicLibrary implements MusicLibrary {
     private final Analyzer analyzer = new Analyzer();
     private volatile List<Track> tracks = List.of();
     private volatile boolean closed;
+    private final MoodCorrections corrections;
+    // What the tracks were last placed from, so an owner's correction re-places them without a scan.
+    private final Object placing = new Object();
+    private List<LibraryCache.Entry> placedEntries = List.of();
+    private Catalog placedCatalog = new Catalog();
 
     FileMusicLibrary(MusicConfig config, LibraryRoots roots) {
         this.config = config;
         this.roots = roots;
         this.cache = new LibraryCache(config.cacheFile());
+        this.corrections = new MoodCorrections(config.cacheFile().resolveSibling(MoodCorrections.FILE_NAME));
         synchronized (cache) {
             cache.load();
             // Until the first scan, serve what the cache knew, so music can start at once.
-            tracks = place(cache.entries(), Catalog.load(roots.paths(), new ArrayList<>()));
+            publish(cache.entries(), Catalog.load(roots.paths(), new ArrayList<>()));
+        }
+    }
+
+    private List<Track> publish(List<LibraryCache.Entry> entries, Catalog catalog) {
+        synchronized (placing) {
+            placedEntries = List.copyOf(entries);
+            placedCatalog = catalog;
+            tracks = place(placedEntries, catalog);
+            return tracks;
+        }
+    }
+
+    @Override
+    public Track correct(String trackId, String mood) {
+        String canonical = null;
+        if (mood != null && !mood.isBlank() && !mood.equalsIgnoreCase("auto")) {
+            canonical = MoodPoints.canonical(mood).orElseThrow(() -> new IllegalArgumentException("'" + mood
+                    + "' is no mood the box knows; use one of " + String.join(", ", MoodPoints.CANONICAL.keySet()) + ", or auto"));
+        }
+        synchronized (placing) {
+            Track t = tracks.stream().filter(x -> x.id().equals(trackId)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no track " + trackId + " in the library (a re-scan may have removed it)"));
+            try {
+                corrections.set(t.path(), canonical);
+            } catch (IOException e) {
+                throw new io.moodbox.config.MoodboxException("the correction could not be saved (" + e.getMessage() + "); nothing changed", e);
+            }
+            // Only this track's place changes: every other one is placed from the same entries as before.
+            tracks = place(placedEntries, placedCatalog);
+            return tracks.stream().filter(x -> x.id().equals(trackId)).findFirst().orElse(t);
         }
     }
 
@@ -157,8 +193,7 @@ final class FileMusicLibrary implements MusicLibrary {
         cache.retain(seen);
         save();
         InProgress.clear(inProgressFile());
-        List<Track> placed = place(usable, catalog);
-        tracks = placed;
+        List<Track> placed = publish(usable, catalog);
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         log.info("Music scan done in {} s: {} tracks ({} analysed, {} from cache), {} skipped, {} other files ignored",
                 String.format(Locale.ROOT, "%.1f", took.toMillis() / 1000.0), placed.size(), analysed, cached, skipped, ignored[0]);
@@ -209,7 +244,7 @@ final class FileMusicLibrary implements MusicLibrary {
     private LibraryCache.Entry analyse(Path file, long size, long mtime) {
         try {
             AudioFile.Decoded d = AudioFile.decodeExcerpt(file, config.analysisSeconds());
-            TrackAnalysis a = analyzer.analyse(d.mono());
+            TrackAnalysis a = analyzer.analyse(d);
             return new LibraryCache.Entry(file.toString(), size, mtime, d.info(), a, null);
         } catch (AudioFile.Unreadable e) {
             return new LibraryCache.Entry(file.toString(), size, mtime, null, null, e.getMessage());
@@ -282,7 +317,13 @@ final class FileMusicLibrary implements MusicLibrary {
             MoodPoints.Point point;
             Optional<String> folder = folderMood(path);
             Optional<String> tag = MoodPoints.canonical(info.mood());
-            if (folder.isPresent()) {
+            Optional<String> genre = MoodPoints.genreMood(info.genre());
+            Optional<String> owner = corrections.get(path);
+            if (owner.isPresent()) {
+                mood = owner.get();
+                source = "you";
+                point = MoodPoints.point(mood);
+            } else if (folder.isPresent()) {
                 mood = folder.get();
                 source = "folder";
                 point = MoodPoints.point(mood);
@@ -294,6 +335,17 @@ final class FileMusicLibrary implements MusicLibrary {
                 mood = ce.mood();
                 source = "catalog";
                 point = ce.point();
+            } else if (genre.isPresent()) {
+                mood = genre.get();
+                source = "genre";
+                point = MoodPoints.point(mood);
+            } else if (info.bpm() > 0) {
+                // A BPM tag is believed over the tempo the analysis heard; the rest is the sound's.
+                TrackAnalysis re = Analyzer.place(new Analyzer.Features(info.bpm(), a.loudnessDb(), a.brightnessHz(),
+                        a.onsetsPerSecond(), 0, a.major(), a.modeStrength(), a.analysedSeconds()));
+                point = new MoodPoints.Point(re.valence(), re.arousal());
+                mood = MoodPoints.nearest(point);
+                source = "analysis+bpm";
             } else {
                 point = new MoodPoints.Point(a.valence(), a.arousal());
                 mood = MoodPoints.nearest(point);

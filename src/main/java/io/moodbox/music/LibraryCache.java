@@ -26,7 +26,8 @@ import java.util.Map;
  */
 final class LibraryCache {
     private static final Logger log = LoggerFactory.getLogger(LibraryCache.class);
-    private static final String HEADER = "moodbox-music-cache\t1";
+    // 2: loudness per channel (issue 23); a version-1 cache is re-analysed.
+    private static final String HEADER = "moodbox-music-cache\t2";
 
     /** One file's facts; exactly one of {@code analysis}/{@code error} is non-null. */
     record Entry(String path, long size, long mtimeMs, AudioFile.Info info, TrackAnalysis analysis, String error) {}

@@ -62,6 +62,34 @@ final class MoodPoints {
         return Optional.ofNullable(SYNONYMS.get(w));
     }
 
+    private static final Map<String, String> GENRES = new LinkedHashMap<>();
+
+    static {
+        genre("calm", "ambient", "new age", "chillout", "chill-out", "lounge", "easy listening", "meditation", "lullaby", "downtempo");
+        genre("tense", "metal", "heavy metal", "death metal", "black metal", "thrash metal", "hardcore", "industrial", "horror", "grindcore");
+        genre("energetic", "dance", "disco", "house", "techno", "trance", "eurodance", "drum & bass", "drum and bass", "edm", "electro");
+        genre("sad", "blues", "doom metal", "funeral doom", "sad", "requiem");
+        genre("happy", "pop", "reggae", "ska", "funk", "soul", "children's music", "kids");
+    }
+
+    private static void genre(String mood, String... names) {
+        for (String n : names) GENRES.put(n, mood);
+    }
+
+    /**
+     * The mood a genre tag implies where one clearly does ("Ambient" calm, "Death Metal" tense,
+     * "Disco" energetic); empty for genres that say little about mood ("Soundtrack", "Rock",
+     * "Classical"). Several genres ("Pop; Dance") take the first one known.
+     */
+    static Optional<String> genreMood(String genre) {
+        if (genre == null || genre.isBlank()) return Optional.empty();
+        for (String g : genre.split("[;/,]")) {
+            String w = g.trim().toLowerCase(Locale.ROOT);
+            if (GENRES.containsKey(w)) return Optional.of(GENRES.get(w));
+        }
+        return Optional.empty();
+    }
+
     /** A folder name that is exactly a canonical mood or an emotion label; empty otherwise. */
     static Optional<String> folderMood(String name) {
         String w = name.trim().toLowerCase(Locale.ROOT);

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The owner's music: scans the configured folders, places every track on the valence/arousal
- * plane (folder, tag, catalog or analysis, in that order of trust) and keeps an incremental
+ * plane (the owner's correction, folder, mood tag, catalog, genre tag or analysis, in that order
+ * of trust; see {@link Track#moodSource()}) and keeps an incremental
  * cache so unchanged files are never analysed twice. {@link #scan} blocks and runs on the
  * caller's thread (the app's background worker); {@link #tracks} may be called from any thread.
  */
@@ -39,6 +40,16 @@ public interface MusicLibrary extends AutoCloseable {
 
     /** The tracks of the last scan (or of the cache before the first scan), immutable. */
     List<Track> tracks();
+
+    /**
+     * The owner's word on one track's mood ({@code mood} a mood name, or null/"auto" to hand it
+     * back to tags and sound): saved atomically beside the cache, kept through re-scans, and it
+     * moves that track only. Returns the track as now placed. Throws IllegalArgumentException for
+     * an unknown track or mood, {@link io.moodbox.config.MoodboxException} when it cannot be saved.
+     */
+    default Track correct(String trackId, String mood) {
+        throw new UnsupportedOperationException("this library keeps no mood corrections");
+    }
 
     @Override
     void close();

@@ -97,18 +97,20 @@ final class PolicyPicker implements TrackPicker {
                 bestSkips = skips;
             }
         }
-        recent.addLast(best.id());
-        while (recent.size() > config.repeatWindow()) recent.removeFirst();
-
         StringBuilder why = new StringBuilder(roomWords).append("; ").append(policyWords).append(". ");
         why.append(String.format(Locale.ROOT, "\"%s\" is %s (%s), %.2f from the target %s",
-                best.displayName(), best.mood(), best.moodSource(), bestDistance, target));
+                best.displayName(), best.mood(), best.decidedBy(), bestDistance, target));
         if (bestPlays + bestSkips > 0)
             why.append(String.format(Locale.ROOT, "; in a %s room you let it play %d times and skipped it %d",
                     emotion.label(), bestPlays, bestSkips));
+        if (avoidRepeats && config.repeatWindow() > 0 && !recent.isEmpty())
+            why.append(String.format(Locale.ROOT, "; none of the last %d picks is repeated (music.repeat-window)",
+                    Math.min(config.repeatWindow(), recent.size())));
         if (best.popularity() >= 0) why.append("; catalog popularity ").append(best.popularity());
         if (!avoidRepeats) why.append("; every track played recently, so repeating");
         why.append('.');
+        recent.addLast(best.id());
+        while (recent.size() > config.repeatWindow()) recent.removeFirst();
         return Optional.of(new Pick(best, target.valence(), target.arousal(), why.toString()));
     }
 

@@ -15,6 +15,11 @@ public interface LibraryView {
     /** Every track by its mood label ("happy", "calm", ...), in the library's order. */
     Map<String, List<Track>> tracksByMood();
 
+    /** Every track, in the library's order (for search and the folder/artist/album views). */
+    default List<Track> tracks() {
+        return tracksByMood().values().stream().flatMap(List::stream).toList();
+    }
+
     /** What plays next, first first; empty when nothing is queued. */
     List<Track> queue();
 

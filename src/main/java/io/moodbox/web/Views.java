@@ -182,6 +182,10 @@ final class Views {
         m.put("durationSeconds", round(t.durationSeconds(), 10));
         m.put("mood", t.mood());
         m.put("moodSource", t.moodSource());
+        m.put("decidedBy", t.decidedBy());
+        m.put("genre", t.genre());
+        m.put("bpm", round(t.bpm(), 10));
+        m.put("folder", LibraryBrowse.groupOf(t, "folder"));
         m.put("valence", round(t.valence(), 1000));
         m.put("arousal", round(t.arousal(), 1000));
         return m;

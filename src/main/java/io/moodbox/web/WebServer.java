@@ -227,6 +227,11 @@ public final class WebServer implements AutoCloseable {
         r.get("/api/library", this::library, Access.OWNER);
         r.get("/api/library/{mood}", this::libraryMood, Access.OWNER);
         r.post(UploadHandler.PATH, this::upload, Access.OWNER);
+        r.get("/api/tracks", this::tracks, Access.OWNER);
+        r.get("/api/tracks/groups", ctx -> ctx.json(Map.of("groups", LibraryBrowse.groups(library.tracks(), groupBy(ctx)))), Access.OWNER);
+        r.post("/api/tracks/{id}/mood", ctx -> reply(ctx, "mood", controls.correctMood(ctx.pathParam("id"), text(readJson(ctx), "mood"))), Access.OWNER);
+        r.post("/api/tracks/{id}/queue", ctx -> reply(ctx, "queue", controls.queueTrack(ctx.pathParam("id"), boolField(readJson(ctx), "now"))), Access.OWNER);
+        r.get("/api/tracks/{id}/cover", this::cover, Access.OWNER);
         r.get("/api/settings", ctx -> ctx.json(Map.of("settings", settingsList())), Access.OWNER);
         r.post("/api/settings", this::updateSettings, Access.OWNER);
         r.post("/api/controls/{action}", this::control, Access.OWNER);
@@ -512,6 +517,40 @@ public final class WebServer implements AutoCloseable {
         m.put("count", tracks.size());
         m.put("tracks", Views.tracks(tracks.subList(0, Math.min(tracks.size(), LIBRARY_PAGE))));
         ctx.json(m);
+    }
+
+    private static String groupBy(Context ctx) {
+        String by = ctx.queryParam("by");
+        if (by == null || !LibraryBrowse.GROUPS.contains(by))
+            throw new ApiError(400, "by must be one of " + String.join(", ", LibraryBrowse.GROUPS), "by");
+        return by;
+    }
+
+    /** Search and browse: {@code q} words, optionally within one group ({@code by} and {@code value}). */
+    private void tracks(Context ctx) {
+        String by = ctx.queryParam("by");
+        if (by != null && !by.isBlank()) by = groupBy(ctx);
+        List<Track> found = LibraryBrowse.filter(library.tracks(), ctx.queryParam("q"), by, ctx.queryParam("value"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", found.size());
+        m.put("tracks", Views.tracks(found.subList(0, Math.min(found.size(), LIBRARY_PAGE))));
+        ctx.json(m);
+    }
+
+    /** The folder picture beside a track (cover.jpg, folder.jpg, ...); 404 when there is none. */
+    private void cover(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        Track t = library.tracks().stream().filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> new ApiError(404, "no track " + id, null));
+        var file = LibraryBrowse.cover(t).orElseThrow(() -> new ApiError(404, "no cover picture beside " + t.title(), null));
+        ctx.contentType(file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg");
+        ctx.header("Cache-Control", "private, max-age=300");
+        ctx.result(java.nio.file.Files.readAllBytes(file));
+    }
+
+    private static void reply(Context ctx, String what, Controls.Reply reply) {
+        if (!reply.done()) log.info("Library {} not done: {}", what, reply.message());
+        ctx.status(reply.done() ? 200 : 409).json(Map.of("ok", reply.done(), "message", reply.message()));
     }
 
     private List<Map<String, Object>> settingsList() {

@@ -219,7 +219,7 @@ class DaemonFaultsTest {
         assertEquals(letter - 'a' + 1, Double.parseDouble(after.get("mood.half-life-s")), 1e-9, "both keys of the same save");
         // The cache is whole: its header and every line of it parse.
         List<String> lines = Files.readAllLines(cache);
-        assertEquals("moodbox-music-cache\t1", lines.getFirst());
+        assertEquals("moodbox-music-cache\t2", lines.getFirst());
         assertTrue(lines.size() > 1 && lines.size() <= files + 1, lines.size() + " lines");
         for (String l : lines.subList(1, lines.size())) assertEquals(25, l.split("\t", -1).length, l);
 

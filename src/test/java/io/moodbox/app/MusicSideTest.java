@@ -148,4 +148,32 @@ class MusicSideTest {
         PlayerStatus missing = new PlayerStatus(State.NO_DEVICE, null, "No sound: x.", 30, 0, "sound card 'x'", true);
         assertEquals("No sound: x.", Moodbox.soundProblem(missing, MusicConfig.Output.parse("x", "")).orElseThrow());
     }
+
+    @Test
+    void theOwnersLibraryCommandsCorrectAMoodAndQueueATrack() throws Exception {
+        Path music = dir.resolve("music");
+        for (String mood : new String[]{"calm", "happy"}) TestSettings.tone(music, mood, 2);
+        Settings s = TestSettings.load(dir, Map.of("MOODBOX_MUSIC_ROOTS", music.toString()));
+        box = Moodbox.start(s, new Moodbox.Parts(null, null));
+        await("playing", b -> b.player().track() != null, Duration.ofSeconds(20));
+        var calm = box.library().tracks().stream().filter(t -> t.mood().equals("calm")).findFirst().orElseThrow();
+        var happy = box.library().tracks().stream().filter(t -> t.mood().equals("happy")).findFirst().orElseThrow();
+
+        Controls.Reply r = box.controls().correctMood(calm.id(), "tense");
+        assertTrue(r.done() && r.message().contains("is now tense (set by you)"), r.message());
+        assertEquals("tense", box.library().tracks().stream().filter(t -> t.id().equals(calm.id())).findFirst().orElseThrow().mood());
+        assertEquals("happy", box.library().tracks().stream().filter(t -> t.id().equals(happy.id())).findFirst().orElseThrow().mood(),
+                "the other track stays where it was");
+        r = box.controls().correctMood(calm.id(), "purple");
+        assertFalse(r.done());
+        assertTrue(r.message().startsWith("The mood was not changed: 'purple' is no mood"), r.message());
+
+        box.controls().pause();
+        r = box.controls().queueTrack(happy.id(), false);
+        assertTrue(r.done() && r.message().contains("is queued"), r.message());
+        assertTrue(box.library().queue().stream().anyMatch(t -> t.id().equals(happy.id())), "in the player's queue");
+        r = box.controls().queueTrack("nope", true);
+        assertFalse(r.done());
+        assertTrue(r.message().startsWith("No track nope"), r.message());
+    }
 }

@@ -193,7 +193,7 @@ class MusicLibraryTest {
         try (MusicLibrary lib = MusicLibrary.open(cfg)) {
             assertEquals(1, lib.scan(null).analysed());
         }
-        Files.writeString(cfg.cacheFile(), "moodbox-music-cache\t1\ngarbage\tline\n");
+        Files.writeString(cfg.cacheFile(), "moodbox-music-cache\t2\ngarbage\tline\n");
         try (MusicLibrary lib = MusicLibrary.open(cfg)) {
             ScanReport r = lib.scan(null);
             assertEquals(1, r.analysed());

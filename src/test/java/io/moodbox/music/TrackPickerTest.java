@@ -179,4 +179,26 @@ class TrackPickerTest {
         assertTrue(pick.reason().startsWith("Nobody is in the room"), pick.reason());
         assertTrue(picker(config(MusicConfig.Policy.MATCH, 4, 0)).pick(nobody, List.of()).isEmpty());
     }
+
+    @Test
+    void whyThisTrackNamesSkipsWhoDecidedTheMoodAndTheRepeatWindow() {
+        MusicConfig c = config(MusicConfig.Policy.MATCH, 4, 3);
+        List<Track> lib = library();
+        TrackPicker p = picker(c);
+        Track first = p.pick(room(Emotion.HAPPY), lib).orElseThrow().track();
+        for (int i = 0; i < 2; i++) p.feedback(first, room(Emotion.HAPPY), true);
+        List<String> ids = new ArrayList<>(List.of(first.id()));
+        Pick last = null;
+        for (int i = 0; i < 4; i++) {
+            last = p.pick(room(Emotion.HAPPY), lib).orElseThrow();
+            ids.add(last.track().id());
+        }
+        for (int i = 0; i < ids.size(); i++)
+            for (int j = Math.max(0, i - 3); j < i; j++) assertNotEquals(ids.get(j), ids.get(i), "no repeat within 3 picks: " + ids);
+        assertTrue(last.reason().contains("none of the last 3 picks is repeated (music.repeat-window)"), last.reason());
+        assertTrue(last.reason().contains("(set by you)"), "a folder's mood is the owner's word: " + last.reason());
+        // Alone in the library, the skipped track is picked and the reason counts its skips.
+        Pick alone = picker(c).pick(room(Emotion.HAPPY), List.of(first)).orElseThrow();
+        assertTrue(alone.reason().contains("you let it play 0 times and skipped it 2"), alone.reason());
+    }
 }

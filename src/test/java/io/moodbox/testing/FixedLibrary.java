@@ -21,6 +21,8 @@ public final class FixedLibrary implements LibraryView {
                 valence, arousal, mood, "folder");
     }
 
+    private final List<Track> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public void progress(ScanProgress p) { progress = p; }
 
     private volatile List<Source> sources = List.of();
@@ -30,10 +32,15 @@ public final class FixedLibrary implements LibraryView {
 
     @Override public List<Source> sources() { return sources; }
 
+    /** Adds a track (one with a real folder, say, for cover pictures) after the fixed three. */
+    public void add(Track t) { extra.add(t); }
+
     @Override public Map<String, List<Track>> tracksByMood() {
         Map<String, List<Track>> m = new LinkedHashMap<>();
-        m.put("happy", List.of(SUNNY, LIFT));
-        m.put("calm", List.of(RAIN));
+        m.put("happy", new java.util.ArrayList<>(List.of(SUNNY, LIFT)));
+        m.put("calm", new java.util.ArrayList<>(List.of(RAIN)));
+        for (Track t : extra) m.computeIfAbsent(t.mood(), k -> new java.util.ArrayList<>()).add(t);
+        m.replaceAll((k, v) -> List.copyOf(v));
         return m;
     }
 

@@ -43,6 +43,12 @@ public final class RecordingControls implements Controls {
     @Override public Reply next() { calls.add("next"); return reply("next"); }
     @Override public Reply rescan() { calls.add("rescan"); return reply("rescan"); }
     @Override public Reply shutdown() { calls.add("shutdown"); return reply("shutdown"); }
+    @Override public Reply correctMood(String trackId, String mood) { calls.add("mood " + trackId + " " + mood); return reply("mood " + trackId + " " + mood); }
+    @Override public Reply queueTrack(String trackId, boolean now) {
+        String c = "queue " + trackId + (now ? " now" : "");
+        calls.add(c);
+        return reply(c);
+    }
 
     @Override public Reply setVolume(int percent) {
         calls.add("volume " + percent);

@@ -5,6 +5,7 @@ import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.Emotion;
 import io.moodbox.mood.MoodState;
 import io.moodbox.music.PlayerStatus;
+import io.moodbox.music.Track;
 import io.moodbox.testing.FixedLibrary;
 import io.moodbox.testing.TestStates;
 import org.junit.jupiter.api.AfterAll;
@@ -334,6 +335,48 @@ class PageTest {
         assertEquals("409 No GPIO is open (device.provider=none), so there are no buttons to press.", status,
                 "the refusal's message reaches the page (ApiError takes 'message' when there is no 'error')");
         assertTrue(t.controls.calls().isEmpty());
+    }
+
+    @Test
+    void theLibraryIsBrowsedSearchedCorrectedAndQueued() throws Exception {
+        t = new TestServer(dir, false);
+        Path album = Files.createDirectories(dir.resolve("music/Sea Songs"));
+        var png = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(png, "png", album.resolve("cover.png").toFile());
+        t.library.add(new Track("t9", album.resolve("tide.flac"), "Tide", "Gulls", "Sea Songs", 180, 0.4, -0.6, "calm", "genre"));
+        logInAsOwner();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+
+        // By mood quadrant: the chips, then one quadrant's tracks with who decided their mood.
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#lib-groups button[data-group=happy]")));
+        driver.findElement(By.cssSelector("#lib-groups button[data-group=happy]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("lib-tracks-list"), "Lift Off"));
+        assertTrue(driver.findElement(By.id("lib-tracks-list")).getText().contains("happy, set by you"));
+        assertFalse(driver.findElement(By.id("lib-tracks-list")).getText().contains("Slow Rain"));
+
+        // By album, and the folder's cover picture shows.
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("lib-by"))).selectByValue("album");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#lib-groups button[data-group='Sea Songs']")));
+        driver.findElement(By.cssSelector("#lib-groups button[data-group='Sea Songs']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("lib-tracks-list"), "calm, from tags"));
+        wait.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('li[data-id=t9] img.cover'); return !!i && !i.hidden && i.naturalWidth === 8;")));
+
+        // Search, play now, queue, and the owner's word on the mood.
+        type("lib-search", "rain");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("lib-tracks-h"), "\"rain\" (1)"));
+        driver.findElement(By.cssSelector("li[data-id=t2] button.play-now")).click();
+        driver.findElement(By.cssSelector("li[data-id=t2] button.queue")).click();
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.cssSelector("li[data-id=t2] select.correct"))).selectByValue("sad");
+        wait.until(d -> t.controls.calls().containsAll(List.of("queue t2 now", "queue t2", "mood t2 sad")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("lib-msg"), "recorded mood t2 sad"));
+
+        // A refusal is shown in words.
+        t.controls.answerWith(io.moodbox.box.Controls.Reply.refused("The mood was not changed: no track t2 in the library."));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.cssSelector("li[data-id=t2] select.correct"))).selectByValue("tense");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("lib-msg"), "no track t2 in the library"));
+        shot("page-library.png");
+        assertNoScriptErrors();
     }
 
     private void press(String button, String gesture) {

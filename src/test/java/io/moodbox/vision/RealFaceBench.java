@@ -211,7 +211,11 @@ public final class RealFaceBench {
     }
 
     static FaceFinder open(String spec) {
-        String[] c = spec.split(":");
+        String[] v = spec.split("/");
+        double verify = v.length > 1 ? Double.parseDouble(v[1]) : 0.5;
+        String[] z = v[0].split("~");
+        double zoom = z.length > 1 ? Double.parseDouble(z[1]) : 2;
+        String[] c = z[0].split(":");
         String[] p = c[0].split("@");
         int min = p.length > 1 ? Integer.parseInt(p[1]) : 48;
         var cfg = VisionConfig.defaults().withFullSearchEvery(1);
@@ -225,7 +229,12 @@ public final class RealFaceBench {
             case "blazeface" -> FaceFinders.open(cfg.withDetector(VisionConfig.Detector.BLAZEFACE));
             case "ssd8only", "ssd32only" -> new StagedFaceFinder(new SsdFaceDetector(p[0].equals("ssd8only")
                     ? VisionConfig.SsdPrecision.INT8 : VisionConfig.SsdPrecision.FLOAT32), new FacePreparer(FaceFinders.CROP_SIZE), cfg);
-            default -> throw new IllegalArgumentException("unknown finder " + spec + "; one of auto, ssd32, cascades, haar, blazeface, ssd8only, ssd32only, each with @MIN_FACE_PX and :MIN_CONFIDENCE");
+            // The SSD's boxes, each checked by BlazeFace on a crop ZOOM times its side (~ZOOM, default 2)
+            // at BlazeFace score VERIFY (/VERIFY, default 0.5): ssd8v@24:0.5~2/0.5.
+            case "ssd8v", "ssd32v" -> new StagedFaceFinder(new VerifiedDetector(new SsdFaceDetector(p[0].equals("ssd8v")
+                    ? VisionConfig.SsdPrecision.INT8 : VisionConfig.SsdPrecision.FLOAT32),
+                    new BlazeFaceDetector(null, verify), zoom, 0), new FacePreparer(FaceFinders.CROP_SIZE), cfg);
+            default -> throw new IllegalArgumentException("unknown finder " + spec + "; one of auto, ssd32, cascades, haar, blazeface, ssd8only, ssd32only, ssd8v, ssd32v, each with @MIN_FACE_PX and :MIN_CONFIDENCE");
         };
     }
 

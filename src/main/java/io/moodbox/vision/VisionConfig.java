@@ -9,8 +9,8 @@ import java.util.Locale;
 /**
  * How faces are found. {@code detector}: which detector ({@code auto} = the measured best one
  * that is available). {@code detectWidth}: frames are shrunk to this width (px) before detection,
- * for speed. {@code minFacePx}: smallest face side, in frame pixels, worth reading (FER faces are
- * 48 px). {@code minConfidence}: 0..1. {@code maxFaces}: largest faces kept per frame.
+ * for speed. {@code minFacePx}: smallest face side, in frame pixels, worth reading (24: a face
+ * 3-4 m from a 640x480 camera). {@code minConfidence}: 0..1. {@code maxFaces}: largest faces kept per frame.
  * {@code blazefaceModel}: a BlazeFace full-range .tflite to use instead of the one the build
  * bundles; null for the bundled one. {@code fullSearchEvery}: the whole frame is searched on one
  * frame in this many (1..60); the frames between search only around the faces already known,
@@ -80,9 +80,9 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
     public static VisionConfig from(Reader reader) {
         Reader r = reader.group("vision", "Faces");
         return new VisionConfig(
-                r.choice("detector", Detector.AUTO, "Face detector", "auto (the measured best: ssd, or cascades where this build lacks the SSD weights), ssd, cascades (faster, fewer faces, less memory), haar (one cascade) or blazeface; docs/seeing.md compares them."),
+                r.choice("detector", Detector.AUTO, "Face detector", "auto (the measured best on real photos: the SSD checked by BlazeFace), ssd (the SSD and a cascade, unchecked: more faces, more false ones), cascades, haar or blazeface; docs/seeing.md compares them."),
                 r.integer("detect-width", 400, "Detection width", "Frames are shrunk to this width in pixels before detection, for speed (160..1920)."),
-                r.integer("min-face-px", 48, "Smallest face", "Smallest face side worth reading, in frame pixels (24..1000); FER2013 faces are 48."),
+                r.integer("min-face-px", 24, "Smallest face", "Smallest face side worth reading, in frame pixels (24..1000); a face 3-4 m from a 640x480 camera is about 24."),
                 r.decimal("min-confidence", 0.5, "Least confidence", "Detections below this confidence (0..1) are ignored."),
                 r.integer("max-faces", 8, "Most faces", "Most faces read per frame, largest first (1..32)."),
                 r.path("blazeface-model", "", "BlazeFace model", "A BlazeFace full-range .tflite to use instead of the bundled one; empty for the bundled one."),
@@ -91,7 +91,7 @@ public record VisionConfig(Detector detector, int detectWidth, int minFacePx, do
     }
 
     /**
-     * The defaults: the best measured detector, 400 px detection width, faces from 48 px, up to 8,
+     * The defaults: the best measured detector, 400 px detection width, faces from 24 px, up to 8,
      * the whole frame searched every 10th frame (docs/seeing.md: the bench's speed and recall).
      */
     public static VisionConfig defaults() {

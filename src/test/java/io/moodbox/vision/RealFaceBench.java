@@ -25,10 +25,13 @@ import java.util.Random;
  * wall-clock ms per frame. Faces flagged {@code ignore} count neither way. Then the emotion
  * model's accuracy on the faces labelled with an expression, read as the box reads them.
  * <p>
- * Finders: {@code auto} (the shipped default: SSD int8 with the frontal cascade, two cascades
- * following), {@code ssd32} ({@code vision.detector=ssd}, {@code vision.ssd-precision=float32}),
- * {@code cascades}, {@code haar}, {@code blazeface}, and the SSD alone: {@code ssd8only},
- * {@code ssd32only}; {@code @N} sets {@code vision.min-face-px} (default 48; 24 is the least
+ * Finders: {@code auto} (the shipped default: the SSD int8 from confidence 0.7, each box checked
+ * by BlazeFace on a crop twice its side, two cascades following), {@code ssd} (the SSD int8 with
+ * the frontal cascade, unchecked: the default before this set), {@code ssd32} ({@code ssd} with
+ * {@code vision.ssd-precision=float32}), {@code cascades}, {@code haar}, {@code blazeface}, the
+ * SSD alone: {@code ssd8only}, {@code ssd32only}, and the SSD checked by BlazeFace at any settings:
+ * {@code ssd8v}, {@code ssd32v} ({@code ~Z} crop zoom, default 2; {@code /S} BlazeFace's score,
+ * default 0.5); {@code @N} sets {@code vision.min-face-px} (default the config's, 24; 24 is the least
  * allowed), {@code :C} sets {@code vision.min-confidence} (default 0.5; the SSD's own threshold
  * maps to 0.5, the cascades' to 0.5 at the required neighbours, BlazeFace's is its score). Run:
  * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/cp.txt && sh ops/fetch-real-faces.sh && java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.RealFaceBench [CROPS_PER_EMPTY_IMAGE [FINDER...]] | grep -v ' INFO '}
@@ -41,8 +44,8 @@ public final class RealFaceBench {
     static final int WIDTH = 640, HEIGHT = 480;
     static final double[] SIZES = {0, 24, 48, 96, Double.MAX_VALUE};
     static final List<String> FLAGS = List.of("profile", "tilted", "dark", "glasses", "occluded", "gray", "cut");
-    static final List<String> DEFAULT_FINDERS = List.of("auto", "auto@24", "ssd32", "ssd32@24", "ssd8only@24",
-            "ssd32only@24", "cascades", "cascades@24", "haar", "blazeface", "blazeface@24");
+    static final List<String> DEFAULT_FINDERS = List.of("auto", "ssd@48", "ssd", "ssd8only:0.8", "ssd8v", "cascades",
+            "haar", "blazeface", "blazeface:0.4");
 
     /** A frame with its labelled faces in frame pixels; {@code ignore}: boxes whose centre inside is not counted. */
     record Case(String id, Frame frame, List<double[]> faces, List<RealFaces.Face> labels, List<double[]> ignore) {}
@@ -211,21 +214,31 @@ public final class RealFaceBench {
     }
 
     static FaceFinder open(String spec) {
-        String[] c = spec.split(":");
+        String[] v = spec.split("/");
+        double verify = v.length > 1 ? Double.parseDouble(v[1]) : 0.5;
+        String[] z = v[0].split("~");
+        double zoom = z.length > 1 ? Double.parseDouble(z[1]) : 2;
+        String[] c = z[0].split(":");
         String[] p = c[0].split("@");
-        int min = p.length > 1 ? Integer.parseInt(p[1]) : 48;
         var cfg = VisionConfig.defaults().withFullSearchEvery(1);
+        int min = p.length > 1 ? Integer.parseInt(p[1]) : cfg.minFacePx();
         double conf = c.length > 1 ? Double.parseDouble(c[1]) : cfg.minConfidence();
         cfg = new VisionConfig(cfg.detector(), cfg.detectWidth(), min, conf, cfg.maxFaces(), null, 1, cfg.ssdPrecision());
         return switch (p[0]) {
             case "auto" -> FaceFinders.open(cfg);
+            case "ssd" -> FaceFinders.open(cfg.withDetector(VisionConfig.Detector.SSD));
             case "ssd32" -> FaceFinders.open(cfg.withDetector(VisionConfig.Detector.SSD).withSsdPrecision(VisionConfig.SsdPrecision.FLOAT32));
             case "cascades" -> FaceFinders.open(cfg.withDetector(VisionConfig.Detector.CASCADES));
             case "haar" -> FaceFinders.open(cfg.withDetector(VisionConfig.Detector.HAAR));
             case "blazeface" -> FaceFinders.open(cfg.withDetector(VisionConfig.Detector.BLAZEFACE));
             case "ssd8only", "ssd32only" -> new StagedFaceFinder(new SsdFaceDetector(p[0].equals("ssd8only")
                     ? VisionConfig.SsdPrecision.INT8 : VisionConfig.SsdPrecision.FLOAT32), new FacePreparer(FaceFinders.CROP_SIZE), cfg);
-            default -> throw new IllegalArgumentException("unknown finder " + spec + "; one of auto, ssd32, cascades, haar, blazeface, ssd8only, ssd32only, each with @MIN_FACE_PX and :MIN_CONFIDENCE");
+            // The SSD's boxes, each checked by BlazeFace on a crop ZOOM times its side (~ZOOM, default 2)
+            // at BlazeFace score VERIFY (/VERIFY, default 0.5): ssd8v@24:0.5~2/0.5.
+            case "ssd8v", "ssd32v" -> new StagedFaceFinder(new VerifiedDetector(new SsdFaceDetector(p[0].equals("ssd8v")
+                    ? VisionConfig.SsdPrecision.INT8 : VisionConfig.SsdPrecision.FLOAT32),
+                    new BlazeFaceDetector(null, verify), zoom, 0), new FacePreparer(FaceFinders.CROP_SIZE), cfg);
+            default -> throw new IllegalArgumentException("unknown finder " + spec + "; one of auto, ssd, ssd32, cascades, haar, blazeface, ssd8only, ssd32only, ssd8v, ssd32v, each with @MIN_FACE_PX and :MIN_CONFIDENCE");
         };
     }
 

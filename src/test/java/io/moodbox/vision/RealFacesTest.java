@@ -27,7 +27,7 @@ class RealFacesTest {
      * What the set holds at least. Issue 22 asks for 150 faces in 30 images; the packages these
      * machines reach gave 107 so far (the bench prints the count); raise these as faces are added.
      */
-    static final int MIN_FACES = 100, MIN_FACE_IMAGES = 30, MIN_EMPTY_IMAGES = 10, MIN_EXPRESSIONS = 50;
+    static final int MIN_FACES = 150, MIN_FACE_IMAGES = 30, MIN_EMPTY_IMAGES = 10, MIN_EXPRESSIONS = 60;
     static final Set<String> FLAGS = Set.of("profile", "tilted", "dark", "glasses", "occluded", "gray", "cut", "ignore");
     static final Set<String> EXPRESSIONS = Set.of("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral");
 

@@ -106,12 +106,39 @@ class SsdFaceDetectorTest {
 
     @Test
     void withoutWeightsTheCascadesSearch() {
-        try (FaceDetector d = FaceFinders.ssdOrCascades(VisionConfig.defaults(), false)) {
+        try (FaceDetector d = FaceFinders.ssdOrCascades(VisionConfig.defaults(), false, true)) {
+            assertEquals("cascades", d.name());
+        }
+        try (FaceDetector d = FaceFinders.ssdAndHaar(VisionConfig.defaults(), false)) {
             assertEquals("cascades", d.name());
         }
     }
 
-    /** The default chain (SSD and frontal cascade searching, cascades following) on generated scenes. */
+    /**
+     * The default chain checks the SSD's faces with BlazeFace, which reads FER2013's tight,
+     * chin-cut crops poorly: on generated scenes it finds far fewer faces than `ssd` (below), and
+     * none that is not one. The real-photo set is what chose it (docs/seeing.md).
+     */
+    @Test
+    void theDefaultOnFerScenesFindsFewerButInventsNone() {
+        Required.that(SsdFaceDetector.bundled() && BlazeFaceDetector.bundled(), "this build has no SSD or BlazeFace model (npm was unreachable)");
+        var gen = Scenes.generator(SceneGenerator.Options.defaults(61));
+        var score = new SceneScore(0, 0, 0);
+        try (FaceFinder finder = FaceFinders.open(VisionConfig.defaults().withFullSearchEvery(1))) {
+            assertEquals("ssd checked by blazeface, following with cascades", ((StagedFaceFinder) finder).detectorName());
+            for (int s = 0; s < 15; s++) {
+                var scene = gen.scene(s * gen.framesPerSegment());
+                score = score.plus(SceneScore.of(scene.faces(), finder.find(scene.frame())));
+            }
+            assertEquals(List.of(), finder.find(new Frame(0, 0, 640, 480, new byte[640 * 480 * 3])));
+        }
+        System.out.printf("auto on %d FER faces: recall %.3f precision %.3f%n", score.truth(), score.recall(), score.precision());
+        // Measured 0.387 at precision 1.000 on these 31 faces.
+        assertTrue(score.recall() >= 0.3, "recall " + score.recall());
+        assertTrue(score.precision() >= 0.95, "precision " + score.precision());
+    }
+
+    /** `vision.detector=ssd` (SSD and frontal cascade searching, cascades following) on generated scenes. */
     @Test
     void findsFerFacesAndInventsNone() {
         Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
@@ -119,7 +146,7 @@ class SsdFaceDetectorTest {
         var empty = Scenes.generator(SceneGenerator.Options.defaults(62).withFaces(0, 0));
         var score = new SceneScore(0, 0, 0);
         int falseBoxes = 0;
-        try (FaceFinder finder = FaceFinders.open(VisionConfig.defaults().withFullSearchEvery(1))) {
+        try (FaceFinder finder = FaceFinders.open(VisionConfig.defaults().withFullSearchEvery(1).withDetector(VisionConfig.Detector.SSD))) {
             assertEquals("ssd+haar, following with cascades", ((StagedFaceFinder) finder).detectorName());
             for (int s = 0; s < 15; s++) {
                 var scene = gen.scene(s * gen.framesPerSegment());

@@ -330,6 +330,14 @@ class SsdFaceDetectorTest {
         assertEquals(1, SsdRanges.parse(sha + "range.a = -1,2.5\nchannels.a = 0,1", "t").ranges().size());
     }
 
+    /** A build whose npm fetch failed has no weights: the converter says so, writes nothing and the build goes on. */
+    @Test
+    void withoutWeightsTheConverterWritesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        SsdConvert.main(new String[]{"--weights", dir.resolve("none").toString(), "--ranges", SsdModels.RANGES.toString(), "--out", out.toString()});
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
     /** The index of the output tensor named {@code name}, or -1. */
     static int outputNamed(TfliteNet net, String name) {
         var in = net.interpreter();

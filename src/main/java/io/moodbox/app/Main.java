@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * Command-line entry: {@code moodbox [--config FILE] run|classify|bench|eval|console|samples ...}.
@@ -46,13 +47,13 @@ public final class Main {
         int run(Path configFile, List<String> args) throws Exception;
     }
 
-    /** The subcommands, each dispatched to the class that implements it. */
+    /** The subcommands, each dispatched to the class that implements it: the runtime's, then the tools'. */
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("run", Main::runDaemon);
-        c.put("classify", (config, args) -> ClassifyCommand.run(args.toArray(String[]::new)));
-        c.put("bench", (config, args) -> Bench.run(args.toArray(String[]::new)));
-        c.put("eval", (config, args) -> EvalCommand.run(args.toArray(String[]::new)));
+        // The developer commands (classify, bench, eval) from io.moodbox.tools, which the runtime never names.
+        for (ToolCommands tools : ServiceLoader.load(ToolCommands.class, Main.class.getClassLoader()))
+            tools.commands().forEach((name, command) -> c.putIfAbsent(name, (config, args) -> command.run(args.toArray(String[]::new))));
         c.put("console", Main::console);
         c.put("samples", (config, args) -> SampleLibrary.run(args.toArray(String[]::new)));
         return c;

@@ -1,11 +1,8 @@
 package io.moodbox.emotion;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.tensorflowlite.BuiltinOpResolver;
-import org.bytedeco.tensorflowlite.FlatBufferModel;
+import io.moodbox.config.MoodboxException;
+import io.moodbox.vision.TfliteNet;
 import org.bytedeco.tensorflowlite.Interpreter;
-import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
 
 import java.io.IOException;
@@ -17,7 +14,7 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteInt8;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 
 /**
- * One face-expression model in the TFLite interpreter (XNNPACK through the default resolver).
+ * One face-expression model in the TFLite interpreter ({@link TfliteNet}, shared with the face detectors).
  * Checks the model contract at load: input [1,S,S,1] gray (int8 with real = pixel/255, or
  * float32), output 7 scores. Runs a batch of faces in one invoke, resizing the input's batch
  * dimension when the count changes. The interpreter reports failures as status codes (details
@@ -27,9 +24,7 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
  */
 final class TfliteModel implements AutoCloseable {
     private final String file;   // what messages call it: the path, or "the bundled emotion model"
-    private final BytePointer bytes;
-    private final FlatBufferModel model;
-    private final BuiltinOpResolver resolver;
+    private final TfliteNet net;
     private final Interpreter interpreter;
     private final int size, classes;
     private final boolean int8Input, int8Output;
@@ -49,24 +44,13 @@ final class TfliteModel implements AutoCloseable {
         this.file = name;
         if (data.length < 8 || data[4] != 'T' || data[5] != 'F' || data[6] != 'L' || data[7] != '3')
             throw new ModelException(name + " is not a TFLite model (no TFL3 identifier); set emotion.model to the .tflite file");
-        bytes = new BytePointer(data.length);
-        bytes.put(data);
-        model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, data.length);
-        if (model == null || model.isNull()) {
-            bytes.close();
-            throw new ModelException(file + " is a damaged TFLite model (the flatbuffer does not verify)");
+        try {
+            net = new TfliteNet(data, threads, file + " is a damaged TFLite model (the flatbuffer does not verify)",
+                    file + ": the TFLite interpreter cannot run this model (unsupported op or version; see the log)");
+        } catch (MoodboxException e) {
+            throw new ModelException(e.getMessage(), e);
         }
-        resolver = new BuiltinOpResolver();
-        interpreter = new Interpreter((Pointer) null);
-        var builder = new InterpreterBuilder(model, resolver);
-        builder.SetNumThreads(threads);
-        int status = builder.apply(interpreter);
-        builder.close();
-        if (status != kTfLiteOk || interpreter.isNull()) {
-            close();
-            throw new ModelException(file + ": the TFLite interpreter cannot run this model (unsupported op or version; see the log)");
-        }
-        check(interpreter.AllocateTensors(), "allocating tensors");
+        interpreter = net.interpreter();
         TfLiteTensor in = interpreter.input_tensor(0), out = interpreter.output_tensor(0);
         int[] inDims = dims(in), outDims = dims(out);
         if (inDims.length != 4 || inDims[1] != inDims[2] || inDims[3] != 1)
@@ -153,9 +137,6 @@ final class TfliteModel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!interpreter.isNull()) interpreter.close();
-        resolver.close();
-        model.close();
-        bytes.close();
+        net.close();
     }
 }

@@ -8,8 +8,8 @@
  * plays picks on its own thread ({@code moodbox-audio}) through an {@link io.moodbox.music.AudioSink}
  * (Java Sound, or a capture sink in tests); {@link io.moodbox.music.TrackSource} joins the three
  * and {@link io.moodbox.music.MoodFollower} tells the player when the room's mood changes.
- * {@link io.moodbox.music.SampleLibrary} ({@code moodbox samples}) and
- * {@link io.moodbox.music.ScanBench} are command-line entries. FFmpeg (JavaCV) natives live only
+ * {@link io.moodbox.music.SampleLibrary} ({@code moodbox samples}) is a command-line entry
+ * (and fills an empty library at start); the scan bench, {@code ScanBench}, lives in the tests. FFmpeg (JavaCV) natives live only
  * inside one file's decode or the player's current track and are freed there.
  */
 package io.moodbox.music;

@@ -1,7 +1,6 @@
 package io.moodbox.vision;
 
 import io.moodbox.config.MoodboxException;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
@@ -58,9 +57,7 @@ final class BlazeFaceDetector implements FaceDetector {
     BlazeFaceDetector(Path modelFile, double minScore) {
         this.minScore = minScore;
         byte[] data = load(modelFile);
-        var bytes = new BytePointer(data.length);
-        bytes.put(data);
-        net = new TfliteNet(bytes, data.length, "the BlazeFace model is damaged (the flatbuffer does not verify)",
+        net = new TfliteNet(data, 1, "the BlazeFace model is damaged (the flatbuffer does not verify)",
                 "the TFLite interpreter cannot run the BlazeFace model");
         interpreter = net.interpreter();
         resized = new Mat();

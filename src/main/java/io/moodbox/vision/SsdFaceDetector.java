@@ -14,30 +14,40 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteInt8;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 
 /**
- * face-api.js's SSD-MobileNetV1 face detector ({@link SsdMobilenetModel}; weights fetched by the
- * build from the npm package {@code @vladmandic/face-api}) on the TFLite interpreter, one thread.
+ * face-api.js's SSD-MobileNetV1 face detector on the TFLite interpreter, one thread: the models
+ * kit's {@code io.moodbox.detector.SsdConvert} converts the weights the build fetches from the npm
+ * package {@code @vladmandic/face-api} into {@value #INT8} and {@value #FLOAT32} (and the priors,
+ * {@value #PRIORS}) once, at build time, and this loads them like the emotion model.
  * The frame is scaled to fit the 512x384 RGB input in [-1, 1] and padded at the right and bottom,
  * where face-api's square padding puts it (a 4:3 frame fills it); the priors' box encodings are decoded
  * (TensorFlow Object Detection's centre-size coder, scales 10, 10, 5, 5), scored with a sigmoid
  * and reduced by non-maximum suppression at IoU 0.5, all as face-api's {@code SsdMobilenetv1.ts};
  * boxes much wider than tall are dropped ({@link #MIN_ASPECT}).
  * Confidence follows the cascades' convention: 0.5 at this detector's own threshold
- * ({@link #MIN_SCORE}), rising to 1 with the score. The model runs full int8 ({@link SsdRanges}:
- * activation ranges calibrated ahead, tied to the weights' sha256; without matching ranges it
+ * ({@link #MIN_SCORE}), rising to 1 with the score. The model runs full int8 (activation ranges
+ * calibrated ahead; a build whose ranges did not fit the weights has no int8 model, and this
  * falls back to float32 and says so) or float32. Not thread-safe; natives freed in close().
  */
 final class SsdFaceDetector implements FaceDetector {
     private static final Logger log = LoggerFactory.getLogger(SsdFaceDetector.class);
-    static final String WEIGHTS = "ssd_mobilenetv1_model.bin", MANIFEST = "ssd_mobilenetv1_model-weights_manifest.json";
-    static final int WIDTH = SsdMobilenetModel.WIDTH, HEIGHT = SsdMobilenetModel.HEIGHT;
+    static final String INT8 = "ssd_mobilenetv1_int8.tflite", FLOAT32 = "ssd_mobilenetv1_float32.tflite", PRIORS = "ssd_mobilenetv1_priors.bin";
+    /** The input's width and height; face-api's priors are relative to its 512x512 square. */
+    static final int WIDTH = 512, HEIGHT = 384, SQUARE = 512;
+    /** Feature map columns and anchors per cell of each box predictor, in output order. */
+    static final int[] GRID = {32, 16, 8, 4, 2, 1}, ANCHORS_PER_CELL = {3, 6, 6, 6, 6, 6};
     /**
      * The score a detection needs. Measured on generated scenes (docs/seeing.md, DetectorComparisonBench):
      * 0.1 finds 95.9% of FER's faces at 96.3% precision, 0.15 93.8% at 98.7%, 0.3 85.1%, 0.5
@@ -64,7 +74,7 @@ final class SsdFaceDetector implements FaceDetector {
     private final float[] priors;
     private final TfliteNet net;
     private final Interpreter interpreter;
-    /** Whether the model built is the int8 one (the float32 one when ranges were missing). */
+    /** Whether the model is the int8 one (the float32 one when asked for, or when the build has no int8 model). */
     private final boolean int8;
     private final Mat resized, rgb, converted;
     private final float[] inputFloats;
@@ -73,61 +83,47 @@ final class SsdFaceDetector implements FaceDetector {
     /** The int8 outputs' dequantization, by output index. */
     private final float[] outScale = new float[12], outZero = new float[12];
 
-    /** Whether this build bundles the weights (the build fetches them from npm when it can). */
+    /** Whether this build bundles the SSD (the build converts it when npm gave it the weights). */
     static boolean bundled() {
-        return SsdFaceDetector.class.getResource(WEIGHTS) != null && SsdFaceDetector.class.getResource(MANIFEST) != null;
+        return SsdFaceDetector.class.getResource(FLOAT32) != null && SsdFaceDetector.class.getResource(PRIORS) != null;
     }
 
-    /** The bundled weights (and, for int8, the bundled ranges), detections from {@link #MIN_SCORE}. */
+    /** The bundled model in this precision (int8 falls back to float32, saying so, where the build has none), detections from {@link #MIN_SCORE}. */
     SsdFaceDetector(VisionConfig.SsdPrecision precision) {
-        this(loadBundled(), MIN_SCORE, precision, precision == VisionConfig.SsdPrecision.INT8 ? SsdRanges.bundled() : null);
+        this(loadBundled(precision), bundledPriors(), MIN_SCORE, HEIGHT);
     }
 
     /**
-     * @param ranges the int8 model's activation ranges; ignored for float32; for int8, null or
-     *               ranges calibrated for other weights fall back to float32 with a warning
+     * @param model  the converted model in native memory (int8 or float32, as its input tensor says),
+     *               owned from here on
+     * @param priors the priors for an input {@code height} px high (512: face-api's square, for comparisons)
      */
-    SsdFaceDetector(TfjsWeights weights, double minScore, VisionConfig.SsdPrecision precision, SsdRanges ranges) {
-        this(weights, minScore, precision, ranges, HEIGHT);
-    }
-
-    /** @param height the input's height (512: face-api's square, for comparisons) */
-    SsdFaceDetector(TfjsWeights weights, double minScore, VisionConfig.SsdPrecision precision, SsdRanges ranges, int height) {
+    SsdFaceDetector(BytePointer model, float[] priors, double minScore, int height) {
         this.minScore = minScore;
         this.height = height;
-        this.priors = SsdMobilenetModel.priors(weights, height);
+        this.priors = priors;
         long t0 = System.nanoTime();
-        BytePointer built = null;
-        if (precision == VisionConfig.SsdPrecision.INT8) {
-            if (ranges == null) {
-                log.warn("This build has no int8 ranges for the SSD face model ({}): running it in float32, which takes about 80 MB more", SsdRanges.RESOURCE);
-            } else if (!ranges.weightsSha256().equals(weights.sha256())) {
-                log.warn("The SSD's int8 ranges were calibrated for other weights (sha256 {}, these are {}): running it in float32, which takes about 80 MB more",
-                        ranges.weightsSha256(), weights.sha256());
-            } else {
-                try {
-                    built = SsdMobilenetModel.int8(weights, ranges, height);
-                } catch (MoodboxException e) {
-                    log.warn("{}: running the SSD face model in float32, which takes about 80 MB more", e.getMessage());
-                }
-            }
-        }
-        int8 = built != null;
-        BytePointer model = int8 ? built : SsdMobilenetModel.build(weights, height);
-        long size = SsdMobilenetModel.size(model);
+        long size = model.limit() - model.position();
         // Read in place: the net owns the flatbuffer's memory and frees it with the interpreter.
-        net = new TfliteNet(model, size,
-                "the SSD face model built from the weights does not verify as a TFLite flatbuffer",
+        net = new TfliteNet(model, size, 1,
+                "the SSD face model does not verify as a TFLite flatbuffer",
                 "the TFLite interpreter cannot run the SSD face model");
         interpreter = net.interpreter();
+        int8 = interpreter.input_tensor(0).type() == kTfLiteInt8;
         resized = new Mat();
         rgb = new Mat();
         converted = new Mat();
-        int[] rows = SsdMobilenetModel.rows(height);
+        int[] rows = rows(height);
+        int cells = 0;
         for (int k = 0; k < 6; k++) {
-            int cells = rows[k] * SsdMobilenetModel.GRID[k] * SsdMobilenetModel.ANCHORS_PER_CELL[k];
-            boxOut[k] = new float[cells * 4];
-            classOut[k] = new float[cells * 3];
+            int n = rows[k] * GRID[k] * ANCHORS_PER_CELL[k];
+            cells += n;
+            boxOut[k] = new float[n * 4];
+            classOut[k] = new float[n * 3];
+        }
+        if (priors.length != cells * 4) {
+            close();
+            throw new MoodboxException("the SSD's priors hold " + priors.length / 4 + " boxes, its outputs " + cells);
         }
         if (int8) {
             inputFloats = null;
@@ -144,18 +140,48 @@ final class SsdFaceDetector implements FaceDetector {
             inputFloats = new float[WIDTH * height * 3];
             inputBytes = outBytes = null;
         }
-        log.info("Face detector: SSD-MobileNetV1 (face-api.js weights, {} TFLite model of {} MB built in {} ms)",
+        log.info("Face detector: SSD-MobileNetV1 (face-api.js weights, {} TFLite model of {} MB, loaded in {} ms)",
                 int8 ? "int8" : "float32", size / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    static TfjsWeights loadBundled() {
-        try (InputStream w = SsdFaceDetector.class.getResourceAsStream(WEIGHTS);
-             InputStream m = SsdFaceDetector.class.getResourceAsStream(MANIFEST)) {
-            if (w == null || m == null)
-                throw new MoodboxException("this build has no SSD face model (npm was unreachable at build time); use vision.detector=auto or cascades");
-            return TfjsWeights.parse(m.readAllBytes(), w.readAllBytes());
+    /**
+     * Feature map rows of each box predictor for an input {@code height} px high: the cells of the
+     * square whose top lies in the input.
+     */
+    static int[] rows(int height) {
+        return Arrays.stream(GRID).map(g -> (height * g + SQUARE - 1) / SQUARE).toArray();
+    }
+
+    /** The bundled model in native memory: int8 if asked for and built, else float32. */
+    static BytePointer loadBundled(VisionConfig.SsdPrecision precision) {
+        String name = FLOAT32;
+        if (precision == VisionConfig.SsdPrecision.INT8) {
+            if (SsdFaceDetector.class.getResource(INT8) != null) name = INT8;
+            else log.warn("This build has no int8 SSD face model (its int8 ranges did not fit the weights): running it in float32, which takes about 80 MB more");
+        }
+        URL url = SsdFaceDetector.class.getResource(name);
+        if (url == null)
+            throw new MoodboxException("this build has no SSD face model (npm was unreachable at build time); use vision.detector=auto or cascades");
+        try {
+            URLConnection c = url.openConnection();
+            try (InputStream in = c.getInputStream()) {
+                return TfliteNet.readNative(in, c.getContentLengthLong());
+            }
         } catch (IOException e) {
-            throw new MoodboxException("cannot read the bundled SSD face model: " + e.getMessage(), e);
+            throw new MoodboxException("cannot read the bundled SSD face model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bundled priors, {ymin, xmin, ymax, xmax} relative to the 512x512 square, in output order. */
+    static float[] bundledPriors() {
+        try (InputStream in = SsdFaceDetector.class.getResourceAsStream(PRIORS)) {
+            if (in == null) throw new MoodboxException("this build has no SSD face model (npm was unreachable at build time); use vision.detector=auto or cascades");
+            var b = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            float[] p = new float[b.remaining()];
+            b.get(p);
+            return p;
+        } catch (IOException e) {
+            throw new MoodboxException("cannot read the bundled SSD priors: " + e.getMessage(), e);
         }
     }
 
@@ -174,7 +200,7 @@ final class SsdFaceDetector implements FaceDetector {
                 interpreter.typed_output_tensor_float(o).position(0).get(out, 0, out.length);
             }
         }
-        return suppress(decode(boxOut, classOut, priors, minScore, SsdMobilenetModel.SQUARE / scale));
+        return suppress(decode(boxOut, classOut, priors, minScore, SQUARE / scale));
     }
 
     /**
@@ -196,7 +222,7 @@ final class SsdFaceDetector implements FaceDetector {
             int row = rw * 3;
             // Padding is black (-1) at the right and bottom, where face-api's padToSquare puts it.
             if (floats == null) {
-                rgb.convertTo(converted, opencv_core.CV_8SC3, 1, -128);   // q = pixel - 128 (SsdMobilenetModel.INPUT_QUANT)
+                rgb.convertTo(converted, opencv_core.CV_8SC3, 1, -128);   // q = pixel - 128 (the int8 model's input quantization)
                 Arrays.fill(bytes, (byte) -128);
                 BytePointer src = new BytePointer(converted.data());
                 byte[] line = new byte[row];
@@ -230,7 +256,7 @@ final class SsdFaceDetector implements FaceDetector {
 
     /**
      * Where pixel (y, x)'s red value goes in the model's input, which is space-to-depth (see
-     * SsdMobilenetModel.firstConv): cell (y/2, x/2) of 12 channels, the 2x2 block's pixels in
+     * the models kit's SsdModel.firstConv): cell (y/2, x/2) of 12 channels, the 2x2 block's pixels in
      * row order, each RGB.
      */
     static int inputIndex(int y, int x) {

@@ -25,9 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/io/moodbox");
 
-    /** The chain, in order: a package may refer to its own rank or lower. */
+    /**
+     * The chain, in order: a package may refer to its own rank or lower. The developer commands in
+     * tools come last, so no runtime class names one (Main finds them through ServiceLoader).
+     */
     static final List<String> CHAIN = List.of("config", "dataset", "camera", "vision", "emotion", "mood", "music", "box",
-            "device", "web", "mpd", "homeassistant", "console", "app");
+            "device", "web", "mpd", "homeassistant", "console", "app", "tools");
 
     /**
      * The one file that stands later than its package: config's Settings builds every stage's
@@ -75,5 +78,14 @@ class ArchitectureTest {
         List<String> allowed = List.of("camera.SourceStatus", "mood.MoodState", "music.PlayerStatus");
         assertEquals(List.of(), refs.stream().filter(r -> !allowed.contains(r)).distinct().toList(),
                 "box holds the contracts: it may name only the stage records the box's state carries " + allowed);
+    }
+
+    /** The runtime reaches the developer commands only through the registry, and finds them there. */
+    @Test
+    void mainFindsTheToolsThroughTheirRegistry() throws IOException {
+        Path services = Path.of("src/main/resources/META-INF/services/" + ToolCommands.class.getName());
+        assertEquals(List.of("io.moodbox.tools.Commands"), Files.readAllLines(services).stream().map(String::strip).filter(l -> !l.isEmpty()).toList());
+        var commands = Main.commands().keySet();
+        assertTrue(commands.containsAll(List.of("run", "console", "samples", "bench", "eval", "classify")), commands.toString());
     }
 }

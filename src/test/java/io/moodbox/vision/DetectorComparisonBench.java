@@ -90,8 +90,13 @@ public final class DetectorComparisonBench {
     static FaceDetector member(String[] v) {
         if (!v[0].equals("ssd")) return haar(v);
         var precision = v.length > 2 ? VisionConfig.SsdPrecision.parse(v[2]) : VisionConfig.DEFAULT_SSD_PRECISION;
-        var ranges = v.length > 3 ? SsdRanges.read(java.nio.file.Path.of(v[3])) : SsdRanges.bundled();
-        return new SsdFaceDetector(SsdFaceDetector.loadBundled(), v.length > 1 ? Double.parseDouble(v[1]) : SsdFaceDetector.MIN_SCORE, precision, ranges);
+        double minScore = v.length > 1 ? Double.parseDouble(v[1]) : SsdFaceDetector.MIN_SCORE;
+        if (v.length > 3) {   // other ranges: the int8 model converted from them in memory
+            var weights = SsdModels.weights();
+            var ranges = io.moodbox.detector.SsdRanges.read(java.nio.file.Path.of(v[3]));
+            return SsdModels.detector(weights, io.moodbox.detector.SsdModel.int8(weights, ranges, SsdFaceDetector.HEIGHT), minScore, SsdFaceDetector.HEIGHT);
+        }
+        return new SsdFaceDetector(SsdFaceDetector.loadBundled(precision), SsdFaceDetector.bundledPriors(), minScore, SsdFaceDetector.HEIGHT);
     }
 
     static HaarDetector haar(String[] v) {

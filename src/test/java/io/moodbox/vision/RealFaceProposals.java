@@ -24,7 +24,7 @@ public final class RealFaceProposals {
         Path out = Path.of(args.length > 0 ? args[0] : "target/real-faces-drawn");
         Files.createDirectories(out);
         var only = List.of(args).subList(Math.min(1, args.length), args.length);
-        try (var ssd = new SsdFaceDetector(SsdFaceDetector.loadBundled(), 0.3, VisionConfig.SsdPrecision.FLOAT32, null);
+        try (var ssd = new SsdFaceDetector(SsdFaceDetector.loadBundled(VisionConfig.SsdPrecision.FLOAT32), SsdFaceDetector.bundledPriors(), 0.3, SsdFaceDetector.HEIGHT);
              var blaze = new BlazeFaceDetector(null, 0.5);
              var haar = new HaarDetector(HaarDetector.CASCADE, 1280, 24, 1.1, 4, false)) {
             for (var image : RealFaces.read()) {

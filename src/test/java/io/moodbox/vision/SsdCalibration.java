@@ -2,6 +2,8 @@ package io.moodbox.vision;
 
 import io.moodbox.camera.SceneGenerator;
 import io.moodbox.dataset.Fer2013;
+import io.moodbox.detector.SsdModel;
+import io.moodbox.detector.SsdRanges;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -16,12 +18,12 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 
 /**
  * Calibrates the int8 SSD's activation ranges: runs the float32 model with every activation an
- * output ({@link SsdMobilenetModel#probe}) over generated scenes of FER2013 <b>Training</b> faces
+ * output (the models kit's {@code SsdModel.probe}) over generated scenes of FER2013 <b>Training</b> faces
  * (never PrivateTest, which the benches score on) and over empty rooms, and writes one ranges file
  * per method into OUT_DIR: {@code minmax} (everything seen) and the 99.9th / 99.99th percentiles
  * (of a random sample of 4096 values per tensor and frame), each with every ReLU6 activation's
  * largest value by channel (equalization, {@link SsdMobilenetModel#int8}). Copy the one that measures best to
- * {@code src/main/resources/io/moodbox/vision/ssd_int8_ranges.properties}. Run:
+ * {@code models/ssd_int8_ranges.properties} (the build converts the int8 model from it). Run:
  * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/cp.txt &&
  * java -Xmx1g -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.vision.SsdCalibration target/ssd-ranges 300 60}
  */
@@ -32,9 +34,12 @@ public final class SsdCalibration {
         Path outDir = Path.of(args.length > 0 ? args[0] : "target/ssd-ranges");
         int sceneCount = args.length > 1 ? Integer.parseInt(args[1]) : 300, emptyCount = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         Files.createDirectories(outDir);
-        var weights = SsdFaceDetector.loadBundled();
-        var probe = SsdMobilenetModel.probe(weights, null);
-        List<String> names = probe.outputs();
+        var weights = SsdModels.weights();
+        byte[] probe = SsdModel.probe(weights, null);
+        var names = new java.util.ArrayList<String>();
+        try (var net = new TfliteNet(probe, 1, "the probe model does not verify", "the interpreter cannot run the probe model")) {
+            for (int o = 0; o < net.interpreter().outputs().limit(); o++) names.add(net.interpreter().output_tensor(o).name().getString());
+        }
         var faces = Fer2013.load().split(Fer2013.Split.TRAINING);
         var gen = new SceneGenerator(faces, SceneGenerator.Options.defaults(201));
         var empty = new SceneGenerator(faces, SceneGenerator.Options.defaults(202).withFaces(0, 0));
@@ -46,8 +51,7 @@ public final class SsdCalibration {
         float[][] sample = new float[n][frames * SAMPLE];
         float[][] channelMax = new float[n][];   // ReLU6 activations (all but the predictors), by channel
         var rnd = new SplittableRandom(7);
-        var bytes = probe.flatbuffer();
-        try (var net = new TfliteNet(bytes, SsdMobilenetModel.size(bytes), "the probe model does not verify",
+        try (var net = new TfliteNet(probe, 1, "the probe model does not verify",
                 "the interpreter cannot run the probe model");
              var resized = new Mat(); var rgb = new Mat(); var converted = new Mat()) {
             var interpreter = net.interpreter();
@@ -80,8 +84,6 @@ public final class SsdCalibration {
                 }
                 if (f % 50 == 49) System.out.printf("%d/%d frames%n", f + 1, frames);
             }
-        } finally {
-            bytes.close();
         }
         for (float[] s : sample) Arrays.sort(s);
         String about = "Activation ranges of the int8 SSD face model, by tensor: written by SsdCalibration (src/test) from the float32 model on\n"

@@ -4,17 +4,21 @@ import io.moodbox.testing.Required;
 
 import io.moodbox.camera.Frame;
 import io.moodbox.camera.SceneGenerator;
-import io.moodbox.config.MoodboxException;
+import org.bytedeco.javacpp.BytePointer;
 import io.moodbox.testing.Scenes;
 import org.junit.jupiter.api.Test;
 
 import io.moodbox.config.ConfigException;
-import org.bytedeco.javacpp.BytePointer;
+import io.moodbox.detector.SsdConvert;
+import io.moodbox.detector.SsdModel;
+import io.moodbox.detector.SsdRanges;
+import io.moodbox.detector.TfjsWeights;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,12 +56,12 @@ class SsdFaceDetectorTest {
         assertArrayEquals(new float[]{5f}, w.get("n").values());
 
         var shortBin = java.util.Arrays.copyOf(bin.array(), 10);
-        var e = assertThrows(MoodboxException.class, () -> TfjsWeights.parse(manifest.getBytes(StandardCharsets.UTF_8), shortBin));
+        var e = assertThrows(IllegalArgumentException.class, () -> TfjsWeights.parse(manifest.getBytes(StandardCharsets.UTF_8), shortBin));
         assertTrue(e.getMessage().contains("end inside f"), e.getMessage());
         var longBin = java.util.Arrays.copyOf(bin.array(), 20);
-        assertThrows(MoodboxException.class, () -> TfjsWeights.parse(manifest.getBytes(StandardCharsets.UTF_8), longBin));
-        assertThrows(MoodboxException.class, () -> TfjsWeights.parse("{not json".getBytes(StandardCharsets.UTF_8), bin.array()));
-        assertThrows(MoodboxException.class, () -> w.get("missing"));
+        assertThrows(IllegalArgumentException.class, () -> TfjsWeights.parse(manifest.getBytes(StandardCharsets.UTF_8), longBin));
+        assertThrows(IllegalArgumentException.class, () -> TfjsWeights.parse("{not json".getBytes(StandardCharsets.UTF_8), bin.array()));
+        assertThrows(IllegalArgumentException.class, () -> w.get("missing"));
     }
 
     @Test
@@ -141,7 +145,7 @@ class SsdFaceDetectorTest {
     /** `vision.detector=ssd` (SSD and frontal cascade searching, cascades following) on generated scenes. */
     @Test
     void findsFerFacesAndInventsNone() {
-        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
+        Required.that(SsdModels.fetched(), "this build has no SSD weights (npm was unreachable)");
         var gen = Scenes.generator(SceneGenerator.Options.defaults(61));
         var empty = Scenes.generator(SceneGenerator.Options.defaults(62).withFaces(0, 0));
         var score = new SceneScore(0, 0, 0);
@@ -173,14 +177,13 @@ class SsdFaceDetectorTest {
      */
     @Test
     void int8FindsTheBoxesFloatFinds() {
-        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
-        var weights = SsdFaceDetector.loadBundled();
+        Required.that(SsdModels.fetched(), "this build has no SSD weights (npm was unreachable)");
         var gen = Scenes.generator(SceneGenerator.Options.defaults(63));
         Pairing p;
-        try (var f = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, SsdRanges.bundled());
-             var q = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.INT8, SsdRanges.bundled())) {
+        try (var f = new SsdFaceDetector(VisionConfig.SsdPrecision.FLOAT32);
+             var q = new SsdFaceDetector(VisionConfig.SsdPrecision.INT8)) {
             assertFalse(f.int8(), "float32 asked for");
-            assertTrue(q.int8(), "the bundled ranges fit the bundled weights");
+            assertTrue(q.int8(), "the build converted the int8 model (the ranges fit the weights)");
             var frames = new ArrayList<Frame>();
             for (int s = 0; s < 6; s++) frames.add(gen.scene(s * gen.framesPerSegment()).frame());
             p = pair(f, q, frames, 0.5);
@@ -201,13 +204,13 @@ class SsdFaceDetectorTest {
      */
     @Test
     void fourThirdsInputFindsWhatTheSquareFinds() {
-        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
-        var weights = SsdFaceDetector.loadBundled();
+        Required.that(SsdModels.fetched(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdModels.weights();
         var small = Scenes.generator(SceneGenerator.Options.defaults(64));
         var large = Scenes.generator(SceneGenerator.Options.defaults(65).withFaces(1, 1).withSizes(260, 380));
         Pairing p;
-        try (var square = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, null, SsdMobilenetModel.SQUARE);
-             var wide = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.FLOAT32, null)) {
+        try (var square = SsdModels.detector(weights, SsdModel.float32(weights, SsdModel.SQUARE), SsdFaceDetector.MIN_SCORE, SsdModel.SQUARE);
+             var wide = new SsdFaceDetector(VisionConfig.SsdPrecision.FLOAT32)) {
             var frames = new ArrayList<Frame>();
             for (int s = 0; s < 12; s++) {
                 var gen = s < 6 ? small : large;
@@ -225,25 +228,24 @@ class SsdFaceDetectorTest {
     }
 
     /**
-     * Where a stride-2 conv meets the 3 rows of the 4:3 input's 4x4-cell map, the explicit bottom
-     * PAD keeps its windows on rows 0-2 as the square has them (TF's SAME alone would centre them
+     * Where a stride-2 conv meets the 3 rows of the 4:3 input's 4x4-cell map, the two rows of zeros
+     * on top of its kernel keep its windows on rows 0-2 as the square has them (TF's SAME alone would centre them
      * on rows -1..1): the 2x2-cell predictor's top row then reads nearly what the square's does.
      */
     @Test
     void coarsePredictorsSeeTheSquaresWindows() {
-        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
-        var weights = SsdFaceDetector.loadBundled();
+        Required.that(SsdModels.fetched(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdModels.weights();
         var gen = Scenes.generator(SceneGenerator.Options.defaults(66));
         double err = 0;
         for (int s = 0; s < 3; s++) {
             Frame frame = gen.scene(s * gen.framesPerSegment()).frame();
             float[][] out = new float[2][];
             int i = 0;
-            for (int height : new int[]{SsdMobilenetModel.SQUARE, SsdMobilenetModel.HEIGHT}) {
-                BytePointer model = SsdMobilenetModel.build(weights, height);
-                try (var net = new TfliteNet(model, SsdMobilenetModel.size(model), "damaged", "cannot run");
+            for (int height : new int[]{SsdModel.SQUARE, SsdModel.HEIGHT}) {
+                try (var net = new TfliteNet(SsdModel.float32(weights, height), 1, "damaged", "cannot run");
                      Mat bgr = mat(frame); Mat a = new Mat(); Mat b = new Mat(); Mat c = new Mat()) {
-                    float[] input = new float[SsdMobilenetModel.WIDTH * height * 3];
+                    float[] input = new float[SsdModel.WIDTH * height * 3];
                     SsdFaceDetector.toInput(bgr, height, a, b, c, input, null);
                     net.interpreter().typed_input_tensor_float(0).position(0).put(input, 0, input.length);
                     assertEquals(0, net.interpreter().Invoke());
@@ -271,17 +273,16 @@ class SsdFaceDetectorTest {
      */
     @Test
     void spaceToDepthFirstConvIsThePlainConv() {
-        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
-        var weights = SsdFaceDetector.loadBundled();
-        var probe = SsdMobilenetModel.probe(weights, null);
-        int conv0 = probe.outputs().indexOf("MobilenetV1/Conv2d_0_pointwise");
-        assertTrue(conv0 >= 0, "the probe exposes the first conv");
+        Required.that(SsdModels.fetched(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdModels.weights();
         Frame frame = Scenes.generator(SceneGenerator.Options.defaults(67)).scene(0).frame();
-        int h = SsdMobilenetModel.HEIGHT, w = SsdMobilenetModel.WIDTH, oc = 32;
+        int h = SsdModel.HEIGHT, w = SsdModel.WIDTH, oc = 32;
         float[] input = new float[w * h * 3];
         float[] out;
-        try (var net = new TfliteNet(probe.flatbuffer(), SsdMobilenetModel.size(probe.flatbuffer()), "damaged", "cannot run");
+        try (var net = new TfliteNet(SsdModel.probe(weights, null), 1, "damaged", "cannot run");
              Mat bgr = mat(frame); Mat a = new Mat(); Mat b = new Mat(); Mat c = new Mat()) {
+            int conv0 = outputNamed(net, "MobilenetV1/Conv2d_0_pointwise");
+            assertTrue(conv0 >= 0, "the probe exposes the first conv");
             SsdFaceDetector.toInput(bgr, a, b, c, input, null);
             net.interpreter().typed_input_tensor_float(0).position(0).put(input, 0, input.length);
             assertEquals(0, net.interpreter().Invoke());
@@ -311,25 +312,33 @@ class SsdFaceDetectorTest {
         assertTrue(worst < 1e-4, "largest difference " + worst);
     }
 
-    /** Missing, foreign or incomplete ranges run the float32 model instead; broken range files say what is wrong. */
+    /**
+     * The converter leaves out the int8 model where the ranges were calibrated for other weights
+     * (the box then runs float32 and says so) and stops on ranges that lack a tensor; broken range
+     * files say what is wrong.
+     */
     @Test
-    void int8WithoutFittingRangesFallsBackToFloat(@TempDir Path dir) throws Exception {
-        Required.that(SsdFaceDetector.bundled(), "this build has no SSD weights (npm was unreachable)");
-        var weights = SsdFaceDetector.loadBundled();
-        var ranges = SsdRanges.bundled();
-        assertNotNull(ranges, "the build bundles " + SsdRanges.RESOURCE);
+    void int8WithoutFittingRangesIsNotBuilt(@TempDir Path dir) throws Exception {
+        Required.that(SsdModels.fetched(), "this build has no SSD weights (npm was unreachable)");
+        var weights = SsdModels.weights();
+        var ranges = SsdModels.ranges();
         assertEquals(weights.sha256(), ranges.weightsSha256());
+        Path foreign = dir.resolve("foreign.properties");
+        new SsdRanges("0".repeat(64), ranges.method(), ranges.ranges(), ranges.channels()).write(foreign, "test");
+        Path out = dir.resolve("out");
+        SsdConvert.main(new String[]{"--weights", SsdModels.WEIGHTS.toString(), "--ranges", foreign.toString(), "--out", out.toString()});
+        assertTrue(Files.isRegularFile(out.resolve(SsdFaceDetector.FLOAT32)));
+        assertTrue(Files.isRegularFile(out.resolve(SsdFaceDetector.PRIORS)));
+        assertFalse(Files.exists(out.resolve(SsdFaceDetector.INT8)), "no int8 model from foreign ranges");
+
         var partial = new HashMap<>(ranges.ranges());
         partial.remove("MobilenetV1/Conv2d_5_pointwise");
         var noChannels = new HashMap<>(ranges.channels());
         noChannels.remove("Prediction/Conv2d_3_pointwise");
-        for (SsdRanges r : new SsdRanges[]{null,
-                new SsdRanges("0".repeat(64), ranges.method(), ranges.ranges(), ranges.channels()),
-                new SsdRanges(ranges.weightsSha256(), ranges.method(), partial, ranges.channels()),
+        for (SsdRanges r : new SsdRanges[]{new SsdRanges(ranges.weightsSha256(), ranges.method(), partial, ranges.channels()),
                 new SsdRanges(ranges.weightsSha256(), ranges.method(), ranges.ranges(), noChannels)}) {
-            try (var d = new SsdFaceDetector(weights, SsdFaceDetector.MIN_SCORE, VisionConfig.SsdPrecision.INT8, r)) {
-                assertFalse(d.int8(), "falls back to float32");
-            }
+            var e = assertThrows(IllegalArgumentException.class, () -> SsdModel.int8(weights, r, SsdModel.HEIGHT));
+            assertTrue(e.getMessage().contains("Conv2d_5_pointwise") || e.getMessage().contains("Prediction/Conv2d_3_pointwise"), e.getMessage());
         }
 
         Path file = dir.resolve("r.properties");
@@ -341,11 +350,26 @@ class SsdFaceDetectorTest {
         for (int c = 0; c < m.length; c++) assertTrue(mb[c] >= m[c] && mb[c] <= m[c] * 1.0002f + 1e-6f, "channel maxima round up, barely");
 
         String sha = "weights.sha256 = " + "a".repeat(64) + "\n";
-        assertTrue(assertThrows(MoodboxException.class, () -> SsdRanges.parse("weights.sha256 = xyz", "t")).getMessage().contains("64 hex"));
-        assertTrue(assertThrows(MoodboxException.class, () -> SsdRanges.parse(sha + "range.a = 3,1", "t")).getMessage().contains("range.a"));
-        assertThrows(MoodboxException.class, () -> SsdRanges.parse(sha + "range.a = 1", "t"));
-        assertThrows(MoodboxException.class, () -> SsdRanges.parse(sha + "channels.a = 1,-2", "t"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SsdRanges.parse("weights.sha256 = xyz", "t")).getMessage().contains("64 hex"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SsdRanges.parse(sha + "range.a = 3,1", "t")).getMessage().contains("range.a"));
+        assertThrows(IllegalArgumentException.class, () -> SsdRanges.parse(sha + "range.a = 1", "t"));
+        assertThrows(IllegalArgumentException.class, () -> SsdRanges.parse(sha + "channels.a = 1,-2", "t"));
         assertEquals(1, SsdRanges.parse(sha + "range.a = -1,2.5\nchannels.a = 0,1", "t").ranges().size());
+    }
+
+    /** A build whose npm fetch failed has no weights: the converter says so, writes nothing and the build goes on. */
+    @Test
+    void withoutWeightsTheConverterWritesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        SsdConvert.main(new String[]{"--weights", dir.resolve("none").toString(), "--ranges", SsdModels.RANGES.toString(), "--out", out.toString()});
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    /** The index of the output tensor named {@code name}, or -1. */
+    static int outputNamed(TfliteNet net, String name) {
+        var in = net.interpreter();
+        for (int o = 0; o < in.outputs().limit(); o++) if (name.equals(in.output_tensor(o).name().getString())) return o;
+        return -1;
     }
 
     @Test

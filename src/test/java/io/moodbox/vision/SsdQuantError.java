@@ -2,13 +2,10 @@ package io.moodbox.vision;
 
 import io.moodbox.camera.SceneGenerator;
 import io.moodbox.dataset.Fer2013;
+import io.moodbox.detector.SsdModel;
+import io.moodbox.detector.SsdRanges;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.tensorflowlite.BuiltinOpResolver;
-import org.bytedeco.tensorflowlite.FlatBufferModel;
-import org.bytedeco.tensorflowlite.Interpreter;
-import org.bytedeco.tensorflowlite.InterpreterBuilder;
 
 import java.nio.file.Path;
 
@@ -21,16 +18,18 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
  */
 public final class SsdQuantError {
     public static void main(String[] args) throws Exception {
-        var weights = SsdFaceDetector.loadBundled();
-        var ranges = args.length > 0 ? SsdRanges.read(Path.of(args[0])) : SsdRanges.bundled();
+        var weights = SsdModels.weights();
+        var ranges = args.length > 0 ? SsdRanges.read(Path.of(args[0])) : SsdModels.ranges();
         int scenes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        var f = SsdMobilenetModel.probe(weights, null);
-        var q = SsdMobilenetModel.probe(weights, ranges);
         var gen = new SceneGenerator(Fer2013.load().split(Fer2013.Split.PRIVATE_TEST), SceneGenerator.Options.defaults(101));
-        int n = f.outputs().size();
-        double[] err = new double[n], ref = new double[n], clip = new double[n];
-        long[] count = new long[n];
-        try (var fi = open(f); var qi = open(q); var resized = new Mat(); var rgb = new Mat(); var conv = new Mat()) {
+        try (var f = new TfliteNet(SsdModel.probe(weights, null), 1, "probe damaged", "cannot run the probe");
+             var q = new TfliteNet(SsdModel.probe(weights, ranges), 1, "int8 probe damaged", "cannot run the int8 probe");
+             var resized = new Mat(); var rgb = new Mat(); var conv = new Mat()) {
+            var fi = f.interpreter();
+            var qi = q.interpreter();
+            int n = (int) fi.outputs().limit();
+            double[] err = new double[n], ref = new double[n], clip = new double[n];
+            long[] count = new long[n];
             float[] in = new float[512 * 512 * 3];
             byte[] inq = new byte[512 * 512 * 3];
             for (int s = 0; s < scenes; s++) {
@@ -60,18 +59,8 @@ public final class SsdQuantError {
                     count[o] += len;
                 }
             }
+            for (int o = 0; o < n; o++)
+                System.out.printf("%-55s rel.rms error %.4f  clipped %.5f%n", fi.output_tensor(o).name().getString(), Math.sqrt(err[o] / Math.max(ref[o], 1e-12)), clip[o] / count[o]);
         }
-        for (int o = 0; o < n; o++)
-            System.out.printf("%-55s rel.rms error %.4f  clipped %.5f%n", f.outputs().get(o), Math.sqrt(err[o] / Math.max(ref[o], 1e-12)), clip[o] / count[o]);
-    }
-
-    private static Interpreter open(SsdMobilenetModel.Built b) {
-        var bytes = b.flatbuffer();
-        var model = FlatBufferModel.VerifyAndBuildFromBuffer(bytes, SsdMobilenetModel.size(bytes));
-        var interpreter = new Interpreter((Pointer) null);
-        var builder = new InterpreterBuilder(model, new BuiltinOpResolver());
-        builder.SetNumThreads(1);
-        if (builder.apply(interpreter) != kTfLiteOk || interpreter.AllocateTensors() != kTfLiteOk) throw new IllegalStateException("cannot open");
-        return interpreter;   // a dev tool: natives live until the JVM exits
     }
 }

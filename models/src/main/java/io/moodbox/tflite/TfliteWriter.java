@@ -53,6 +53,7 @@ import java.util.Map;
 public final class TfliteWriter {
     private final Graph g;
     private final Quant[] quant;              // null: float32 model
+    private final Options options;
     private final List<TensorT> tensors = new ArrayList<>();
     private final List<BufferT> buffers = new ArrayList<>();
     private final Map<Integer, Integer> opcodeIndex = new LinkedHashMap<>();
@@ -60,8 +61,57 @@ public final class TfliteWriter {
     private final List<OperatorT> operators = new ArrayList<>();
 
     private TfliteWriter(Graph g, Quant[] quant) {
+        this(g, quant, Options.CLASSIFIER);
+    }
+
+    private TfliteWriter(Graph g, Quant[] quant, Options options) {
         this.g = g;
         this.quant = quant;
+        this.options = options;
+    }
+
+    /**
+     * Where a graph is written otherwise than the emotion classifier ({@link #CLASSIFIER}): a
+     * detector has several outputs, clamps its ReLUs at 6 and has a fixed batch of 1.
+     *
+     * @param outputs          the model's outputs by tensor id, in order; null: the graph's one output
+     * @param relu6            every fused ReLU is a ReLU6
+     * @param zeroChannelScale the int8 weight scale of a channel whose weights are all zero (its
+     *                         bias, at input scale x this, must stay inside int32)
+     * @param dynamicBatch     the batch dimension's shape signature is -1
+     */
+    public record Options(int[] outputs, boolean relu6, float zeroChannelScale, boolean dynamicBatch) {
+        public static final Options CLASSIFIER = new Options(null, false, 1e-8f, true);
+
+        /** A detector's: these outputs, ReLU6, scale 1 for all-zero channels, batch 1. */
+        public static Options detector(int[] outputs) {
+            return new Options(outputs.clone(), true, 1f, false);
+        }
+    }
+
+    /** The float32 model written as {@code options} say. */
+    public static byte[] float32(Graph g, String description, Options options) {
+        return new TfliteWriter(g, null, options).build(description);
+    }
+
+    /**
+     * The int8 model with activations quantized as given, by tensor id, written as {@code options}
+     * say; only the classifier's kernel constraints on the input and softmax are not asked for.
+     */
+    public static byte[] int8(Graph g, Quant[] activations, String description, Options options) {
+        if (activations.length != g.tensors.size())
+            throw new IllegalArgumentException("quantization for " + activations.length + " tensors, the graph has " + g.tensors.size());
+        for (Graph.Tensor t : g.tensors) {
+            Quant q = activations[t.id()];
+            if (q == null || !(q.scale() > 0) || q.zeroPoint() < -128 || q.zeroPoint() > 127)
+                throw new IllegalArgumentException(t.name() + ": no valid int8 quantization (" + q + ")");
+        }
+        return new TfliteWriter(g, activations.clone(), options).build(description);
+    }
+
+    /** Asymmetric int8 covering [lo, hi] and exactly representing 0, as {@link Calibration} quantizes a range. */
+    public static Quant quantFromRange(float lo, float hi) {
+        return Calibration.fromRange(lo, hi);
     }
 
     /** The float32 model. */
@@ -98,7 +148,7 @@ public final class TfliteWriter {
             TensorT tt = new TensorT();
             tt.setName(t.name());
             tt.setShape(t.shape().clone());
-            tt.setShapeSignature(dynamicBatch(t.shape()));
+            if (options.dynamicBatch()) tt.setShapeSignature(dynamicBatch(t.shape()));
             tt.setType(int8() ? TensorType.INT8 : TensorType.FLOAT32);
             tt.setBuffer(0);
             if (int8()) tt.setQuantization(perTensor(quant[t.id()]));
@@ -110,7 +160,7 @@ public final class TfliteWriter {
         sg.setName("main");
         sg.setTensors(tensors.toArray(TensorT[]::new));
         sg.setInputs(new int[] {g.input});
-        sg.setOutputs(new int[] {g.output});
+        sg.setOutputs(options.outputs() != null ? options.outputs().clone() : new int[] {g.output});
         sg.setOperators(operators.toArray(OperatorT[]::new));
 
         ModelT m = new ModelT();
@@ -141,7 +191,7 @@ public final class TfliteWriter {
                 o.setStrideW(c.stride());
                 o.setDilationHFactor(1);
                 o.setDilationWFactor(1);
-                o.setFusedActivationFunction(c.relu() ? ActivationFunctionType.RELU : ActivationFunctionType.NONE);
+                o.setFusedActivationFunction(activation(c.relu()));
                 add(BuiltinOperator.CONV_2D, int8() ? 3 : 1, new int[] {c.in(), w, b}, c.out(), BuiltinOptions.Conv2DOptions, o);
             }
             case Depthwise d -> {
@@ -154,7 +204,7 @@ public final class TfliteWriter {
                 o.setDepthMultiplier(1);
                 o.setDilationHFactor(1);
                 o.setDilationWFactor(1);
-                o.setFusedActivationFunction(d.relu() ? ActivationFunctionType.RELU : ActivationFunctionType.NONE);
+                o.setFusedActivationFunction(activation(d.relu()));
                 add(BuiltinOperator.DEPTHWISE_CONV_2D, int8() ? 3 : 1, new int[] {d.in(), w, b}, d.out(),
                         BuiltinOptions.DepthwiseConv2DOptions, o);
             }
@@ -179,6 +229,11 @@ public final class TfliteWriter {
         }
     }
 
+    private byte activation(boolean relu) {
+        if (!relu) return ActivationFunctionType.NONE;
+        return options.relu6() ? ActivationFunctionType.RELU6 : ActivationFunctionType.RELU;
+    }
+
     private static Pool2DOptionsT pool(int k, int stride, boolean same) {
         var o = new Pool2DOptionsT();
         o.setPadding(same ? Padding.SAME : Padding.VALID);
@@ -198,7 +253,7 @@ public final class TfliteWriter {
             lastWeightScales = null;
             return constant(name, TensorType.FLOAT32, shape, le(w), null);
         }
-        float[] scales = weightScales(w, channels, axis);
+        float[] scales = weightScales(w, channels, axis, options.zeroChannelScale());
         int block = w.length / channels;
         byte[] q = new byte[w.length];
         for (int i = 0; i < w.length; i++) {
@@ -218,13 +273,17 @@ public final class TfliteWriter {
      * axis 3 (depthwise), and in contiguous blocks for axis 0 (conv).
      */
     static float[] weightScales(float[] w, int channels, int axis) {
+        return weightScales(w, channels, axis, Options.CLASSIFIER.zeroChannelScale());
+    }
+
+    private static float[] weightScales(float[] w, int channels, int axis, float zeroChannelScale) {
         int block = w.length / channels;
         float[] scales = new float[channels];
         for (int i = 0; i < w.length; i++) {
             int c = axis == 0 ? i / block : i % channels;
             scales[c] = Math.max(scales[c], Math.abs(w[i]));
         }
-        for (int c = 0; c < channels; c++) scales[c] = scales[c] > 0 ? scales[c] / 127f : 1e-8f;
+        for (int c = 0; c < channels; c++) scales[c] = scales[c] > 0 ? scales[c] / 127f : zeroChannelScale;
         return scales;
     }
 

@@ -1,11 +1,8 @@
-package io.moodbox.vision;
+package io.moodbox.detector;
 
-import io.moodbox.config.MoodboxException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,44 +14,32 @@ import java.util.TreeMap;
 
 /**
  * The activation ranges the int8 SSD is quantized with, calibrated ahead on generated scenes
- * ({@code SsdCalibration} in the tests) because the box has no calibration data and a Pi cannot
- * afford a calibration at startup. Stored as a small properties resource next to the detector:
+ * ({@code SsdCalibration} in the appliance's tests) because the build has no calibration data.
+ * Stored as {@code models/ssd_int8_ranges.properties}, which {@link SsdConvert} reads:
  * {@code weights.sha256} (the {@code .bin} they were calibrated for), {@code method}, one
  * {@code range.<tensor name> = lo,hi} per activation, and {@code channels.<tensor name> = m0,m1,...}:
  * each ReLU6 activation's largest value by channel, which cross-layer equalization
- * ({@link SsdMobilenetModel#int8}) needs. Plain data; any thread.
+ * ({@link SsdModel#int8}) needs. Plain data; any thread.
  */
-record SsdRanges(String weightsSha256, String method, Map<String, float[]> ranges, Map<String, float[]> channels) {
-    static final String RESOURCE = "ssd_int8_ranges.properties";
-
-    /** The bundled ranges, or null when this build has none. */
-    static SsdRanges bundled() {
-        try (InputStream in = SsdRanges.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) return null;
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), RESOURCE);
-        } catch (IOException e) {
-            throw new MoodboxException("cannot read the SSD's int8 ranges: " + e.getMessage(), e);
-        }
-    }
-
-    static SsdRanges read(Path file) {
+public record SsdRanges(String weightsSha256, String method, Map<String, float[]> ranges, Map<String, float[]> channels) {
+    public static SsdRanges read(Path file) {
         try {
             return parse(Files.readString(file), file.toString());
         } catch (IOException e) {
-            throw new MoodboxException("cannot read the SSD's int8 ranges " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read the SSD's int8 ranges " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Parses the properties text; a malformed line is a {@link MoodboxException} naming it. */
-    static SsdRanges parse(String text, String source) {
+    /** Parses the properties text; a malformed line is a {@link IllegalArgumentException} naming it. */
+    public static SsdRanges parse(String text, String source) {
         var p = new Properties();
         try {
             p.load(new StringReader(text));
         } catch (IOException | IllegalArgumentException e) {
-            throw new MoodboxException(source + ": not a properties file: " + e.getMessage(), e);
+            throw new IllegalArgumentException(source + ": not a properties file: " + e.getMessage(), e);
         }
         String sha = p.getProperty("weights.sha256", "").trim().toLowerCase(Locale.ROOT);
-        if (!sha.matches("[0-9a-f]{64}")) throw new MoodboxException(source + ": weights.sha256 must be 64 hex digits");
+        if (!sha.matches("[0-9a-f]{64}")) throw new IllegalArgumentException(source + ": weights.sha256 must be 64 hex digits");
         var ranges = new HashMap<String, float[]>();
         var channels = new HashMap<String, float[]>();
         for (String key : p.stringPropertyNames()) {
@@ -67,7 +52,7 @@ record SsdRanges(String weightsSha256, String method, Map<String, float[]> range
                         if (!(m[i] >= 0) || !Float.isFinite(m[i])) throw new NumberFormatException();
                     }
                 } catch (NumberFormatException e) {
-                    throw new MoodboxException(source + ": " + key + " must be a list of finite values >= 0");
+                    throw new IllegalArgumentException(source + ": " + key + " must be a list of finite values >= 0");
                 }
                 channels.put(key.substring("channels.".length()), m);
                 continue;
@@ -79,14 +64,14 @@ record SsdRanges(String weightsSha256, String method, Map<String, float[]> range
                 if (v.length != 2 || !(lo <= hi) || !Float.isFinite(lo) || !Float.isFinite(hi)) throw new NumberFormatException();
                 ranges.put(key.substring("range.".length()), new float[]{lo, hi});
             } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-                throw new MoodboxException(source + ": " + key + " must be 'lo,hi' with lo <= hi, was '" + p.getProperty(key) + "'");
+                throw new IllegalArgumentException(source + ": " + key + " must be 'lo,hi' with lo <= hi, was '" + p.getProperty(key) + "'");
             }
         }
         return new SsdRanges(sha, p.getProperty("method", "?"), Map.copyOf(ranges), Map.copyOf(channels));
     }
 
     /** Writes the ranges atomically (temp file + move), sorted by tensor name, with {@code comment} on top. */
-    void write(Path file, String comment) throws IOException {
+    public void write(Path file, String comment) throws IOException {
         var sb = new StringBuilder();
         for (String line : comment.split("\n")) sb.append("# ").append(line).append('\n');
         sb.append("weights.sha256 = ").append(weightsSha256).append('\n');

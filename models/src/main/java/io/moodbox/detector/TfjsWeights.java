@@ -1,8 +1,7 @@
-package io.moodbox.vision;
+package io.moodbox.detector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.moodbox.config.MoodboxException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,28 +17,33 @@ import java.util.Map;
  * uint16, IEEE half floats for float16; {@code sha256} is the binary's, in hex, which ties the
  * int8 SSD's calibrated ranges to the weights they were measured on. Plain data, no natives; any thread.
  */
-record TfjsWeights(Map<String, Weight> weights, String sha256) {
+public record TfjsWeights(Map<String, Weight> weights, String sha256) {
 
     /** One tensor: its shape (TensorFlow's order, e.g. HWIO for a convolution) and its values. */
-    record Weight(String name, int[] shape, float[] values) {
+    public record Weight(String name, int[] shape, float[] values) {
         int size() { return values.length; }
     }
 
-    Weight get(String name) {
+    public Weight get(String name) {
         Weight w = weights.get(name);
-        if (w == null) throw new MoodboxException("the face model's weights have no tensor " + name);
+        if (w == null) throw new IllegalArgumentException("the face model's weights have no tensor " + name);
         return w;
     }
 
     /** Decodes {@code manifest} (the JSON) over {@code data} (the .bin); a mismatch is a clear error. */
-    static TfjsWeights parse(byte[] manifest, byte[] data) {
+    /** The weights in {@code dir} ({@link SsdConvert#WEIGHTS} and its manifest). */
+    public static TfjsWeights read(java.nio.file.Path dir) throws IOException {
+        return parse(java.nio.file.Files.readAllBytes(dir.resolve(SsdConvert.MANIFEST)), java.nio.file.Files.readAllBytes(dir.resolve(SsdConvert.WEIGHTS)));
+    }
+
+    public static TfjsWeights parse(byte[] manifest, byte[] data) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(manifest);
         } catch (IOException e) {
-            throw new MoodboxException("the face model's weights manifest is not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the face model's weights manifest is not valid JSON: " + e.getMessage(), e);
         }
-        if (root == null || !root.isArray()) throw new MoodboxException("the face model's weights manifest must be a JSON array of weight groups");
+        if (root == null || !root.isArray()) throw new IllegalArgumentException("the face model's weights manifest must be a JSON array of weight groups");
         ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         var out = new LinkedHashMap<String, Weight>();
         for (JsonNode group : root) {
@@ -55,10 +59,10 @@ record TfjsWeights(Map<String, Weight> weights, String sha256) {
                     case "uint8" -> 1;
                     case "uint16", "float16" -> 2;
                     case "float32", "int32" -> 4;
-                    default -> throw new MoodboxException("weight " + name + ": unsupported stored type " + stored);
+                    default -> throw new IllegalArgumentException("weight " + name + ": unsupported stored type " + stored);
                 };
                 if (in.remaining() < (long) n * bytes)
-                    throw new MoodboxException("the face model's weights end inside " + name + " (" + in.remaining() + " bytes left, " + (long) n * bytes + " needed)");
+                    throw new IllegalArgumentException("the face model's weights end inside " + name + " (" + in.remaining() + " bytes left, " + (long) n * bytes + " needed)");
                 float[] v = new float[n];
                 double scale = q != null ? q.path("scale").asDouble(1) : 1, min = q != null ? q.path("min").asDouble(0) : 0;
                 for (int i = 0; i < n; i++) {
@@ -74,7 +78,7 @@ record TfjsWeights(Map<String, Weight> weights, String sha256) {
                 out.put(name, new Weight(name, shape, v));
             }
         }
-        if (in.remaining() != 0) throw new MoodboxException("the face model's weights hold " + in.remaining() + " bytes more than the manifest describes");
+        if (in.remaining() != 0) throw new IllegalArgumentException("the face model's weights hold " + in.remaining() + " bytes more than the manifest describes");
         try {
             return new TfjsWeights(Map.copyOf(out), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data)));
         } catch (java.security.NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package io.moodbox.app;
+package io.moodbox.tools;
 
 import io.moodbox.camera.Frame;
 import io.moodbox.emotion.Emotion;
@@ -41,7 +41,7 @@ public final class ClassifyCommand {
         return run(args, System.out, System.err);
     }
 
-    /** For running without the launcher: {@code java -cp ... io.moodbox.app.ClassifyCommand ...}. */
+    /** For running without the launcher: {@code java -cp ... io.moodbox.tools.ClassifyCommand ...}. */
     public static void main(String[] args) {
         System.exit(run(args));
     }

@@ -1,4 +1,4 @@
-package io.moodbox.app;
+package io.moodbox.tools;
 
 import io.moodbox.testing.Required;
 

@@ -1,4 +1,4 @@
-package io.moodbox.app;
+package io.moodbox.tools;
 
 import io.moodbox.camera.CameraConfig;
 import io.moodbox.camera.Frame;
@@ -61,7 +61,7 @@ public final class Bench {
         return run(args, System.out, System.err);
     }
 
-    /** For running without the launcher: {@code java -cp ... io.moodbox.app.Bench ...}. */
+    /** For running without the launcher: {@code java -cp ... io.moodbox.tools.Bench ...}. */
     public static void main(String[] args) {
         System.exit(run(args));
     }

@@ -1,4 +1,4 @@
-package io.moodbox.app;
+package io.moodbox.tools;
 
 import io.moodbox.dataset.Fer2013;
 import io.moodbox.dataset.Fer2013.Split;

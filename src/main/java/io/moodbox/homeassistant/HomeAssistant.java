@@ -216,6 +216,9 @@ public final class HomeAssistant implements AutoCloseable {
             o.setAutomaticReconnect(false);   // reconnects are ours, so each one re-publishes everything
             o.setConnectionTimeout(10);
             o.setKeepAliveInterval(30);
+            // Paho allows 10 unacknowledged QoS 1 messages by default; a (re)connect sends about 20
+            // (configs, availability, states), and a slow broker would see the rest refused.
+            o.setMaxInflight(64);
             o.setWill(topics.availability, "offline".getBytes(StandardCharsets.UTF_8), 1, true);
             if (!c.user().isEmpty()) o.setUserName(c.user());
             if (!c.password().isEmpty()) o.setPassword(c.password().toCharArray());
@@ -385,7 +388,8 @@ public final class HomeAssistant implements AutoCloseable {
         for (var e : now.entrySet()) {
             if (e.getKey().equals(topics.attributes("mood")) && !attributesDue) continue;
             if (e.getValue().equals(sent.get(e.getKey()))) continue;
-            publish(e.getKey(), e.getValue());
+            // Only what the client took counts as sent, so a refused one goes again on the next state.
+            if (!publish(e.getKey(), e.getValue(), true)) continue;
             sent.put(e.getKey(), e.getValue());
             if (e.getKey().equals(topics.attributes("mood"))) attributesAt = t;
         }
@@ -438,12 +442,15 @@ public final class HomeAssistant implements AutoCloseable {
 
     private void publish(String topic, String payload) { publish(topic, payload, true); }
 
-    private void publish(String topic, String payload, boolean retained) {
-        if (client == null || !connected) return;
+    /** False when the client did not take it (not connected, or refused). */
+    private boolean publish(String topic, String payload, boolean retained) {
+        if (client == null || !connected) return false;
         try {
             client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, retained);
+            return true;
         } catch (MqttException e) {
             log.warn("Home Assistant: publishing {} failed ({})", topic, reason(e));
+            return false;
         }
     }
 

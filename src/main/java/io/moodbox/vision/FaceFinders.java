@@ -66,7 +66,8 @@ public final class FaceFinders {
      * has no SSD weights.
      */
     static FaceDetector ssdOrCascades(VisionConfig config) {
-        return ssdOrCascades(config, SsdFaceDetector.bundled(), config.blazefaceModel() != null || BlazeFaceDetector.bundled());
+        // The bundled BlazeFace checks: vision.blazeface-model is the owner's model for vision.detector=blazeface.
+        return ssdOrCascades(config, SsdFaceDetector.bundled(), BlazeFaceDetector.bundled());
     }
 
     static FaceDetector ssdOrCascades(VisionConfig config, boolean ssdBundled, boolean blazeBundled) {
@@ -79,7 +80,7 @@ public final class FaceFinders {
             opened.add(new SsdFaceDetector(config.ssdPrecision()));
             FaceDetector search;
             if (blazeBundled) {
-                opened.add(new BlazeFaceDetector(config.blazefaceModel(), CHECK_SCORE));
+                opened.add(new BlazeFaceDetector(null, CHECK_SCORE));
                 search = new VerifiedDetector(opened.get(0), opened.get(1), CHECK_ZOOM, SSD_PROPOSAL);
             } else {
                 log.warn("This build has no BlazeFace model (npm was unreachable when it was built): the SSD's faces go unchecked, so expect more false faces");

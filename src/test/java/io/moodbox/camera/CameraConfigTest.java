@@ -50,7 +50,7 @@ class CameraConfigTest {
         Settings s = Settings.defaults();
         assertEquals(640, s.camera().width());
         assertEquals(Duration.ofSeconds(30), s.camera().retryMax());
-        assertEquals(48, s.vision().minFacePx());
+        assertEquals(24, s.vision().minFacePx(), "faces from 24 px: 3-4 m from a 640x480 camera");
         Path file = dir.resolve("moodbox.properties");
         Files.writeString(file, "camera.source = csi:1\ncamera.fps = 10\nvision.detector = haar\n");
         Settings owner = Settings.load(file, Map.of("MOODBOX_VISION_MAX_FACES", "3"), Map.of());

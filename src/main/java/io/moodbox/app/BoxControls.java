@@ -183,15 +183,6 @@ final class BoxControls implements Controls {
     }
 
     @Override
-    public Reply enqueue(String trackId) {
-        var track = library.tracks().stream().filter(t -> t.id().equals(trackId)).findFirst();
-        if (track.isEmpty()) return Reply.refused("That track is not in the music library (any more); re-scan and try again.");
-        player.enqueue(track.get());
-        return Reply.done("Queued " + track.get().displayName() + "; it plays after "
-                + (player.queue().size() <= 1 ? "the current track." : "the " + (player.queue().size() - 1) + " queued before it."));
-    }
-
-    @Override
     public Reply clearQueue() {
         int n = player.queue().size();
         player.clearQueue();

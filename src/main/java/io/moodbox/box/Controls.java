@@ -40,9 +40,6 @@ public interface Controls {
     /** Plays the track before the current one again (the last one heard since the start). */
     default Reply previous() { return Reply.refused("This box cannot go back to an earlier track."); }
 
-    /** Queues the library track with this {@code Track.id} after the current one (and after what is queued). */
-    default Reply enqueue(String trackId) { return Reply.refused("This box cannot queue tracks."); }
-
     /** Empties the owner's queue; the current track plays on and the box picks for the room after it. */
     default Reply clearQueue() { return Reply.refused("This box has no queue to clear."); }
 

@@ -340,7 +340,7 @@ final class Session {
                 if (found.isEmpty()) throw new MpdError(MpdError.NO_EXIST, "No such directory or song: " + uri);
                 if (name.equals("addid") && (found.size() != 1 || a.size() > 1))
                     throw new MpdError(MpdError.ARG, "addid takes one song and no position: moodbox adds to the end of its queue");
-                for (Track t : found) reply(server.controls.enqueue(t.id()));
+                for (Track t : found) reply(server.controls.queueTrack(t.id(), false));
                 if (name.equals("addid")) line(b, "Id", Integer.toString(server.songId(found.getFirst())));
                 server.changed();
             }
@@ -383,7 +383,7 @@ final class Session {
             }
             case "load" -> {
                 List<Track> tracks = moodPlaylist(server.catalog(), args(a, 1, 2).getFirst());
-                for (Track t : tracks) reply(server.controls.enqueue(t.id()));
+                for (Track t : tracks) reply(server.controls.queueTrack(t.id(), false));
                 server.changed();
             }
             default -> throw new Unknown(name);

@@ -57,7 +57,12 @@
         label.append(el('span', s.label || s.key, 'setting-label'), el('code', s.key),
           el('span', s.live ? 'live' : 'after restart', 'badge ' + (s.live ? 'live' : 'restart')));
         let input;
-        if (s.value === 'true' || s.value === 'false') {
+        if (s.secret) {
+          input = el('input');
+          input.type = 'password';
+          input.autocomplete = 'new-password';
+          input.placeholder = s.isSet ? 'set (type a new one to change it)' : 'not set';
+        } else if (s.value === 'true' || s.value === 'false') {
           input = el('select');
           ['true', 'false'].forEach((v) => { const o = el('option', v); o.value = v; input.append(o); });
         } else {
@@ -74,7 +79,7 @@
         input.addEventListener('change', () => row.classList.toggle('changed', input.value !== input.dataset.original));
         row.append(label, input);
         if (s.description) row.append(el('p', s.description, 'muted small'));
-        if (s.default !== null && s.default !== undefined && s.default !== s.value) row.append(el('p', 'default: ' + s.default, 'muted small'));
+        if (!s.secret && s.default !== null && s.default !== undefined && s.default !== s.value) row.append(el('p', 'default: ' + s.default, 'muted small'));
         const err = el('p', '', 'field-error');
         err.hidden = true;
         row.append(err);

@@ -280,8 +280,9 @@ public final class Console {
             for (JsonNode s : list) {
                 if (w.length == 3 && !s.get("key").asText().equals(w[2])) continue;
                 found = true;
-                out.println(s.get("key").asText() + " = " + s.get("value").asText()
-                        + (s.get("live").asBoolean() ? "" : "   (after restart)"));
+                String value = s.path("secret").asBoolean() ? (s.path("isSet").asBoolean() ? "(set, not shown)" : "(not set)")
+                        : s.get("value").asText();
+                out.println(s.get("key").asText() + " = " + value + (s.get("live").asBoolean() ? "" : "   (after restart)"));
             }
             if (!found) throw new IllegalArgumentException("no setting '" + w[2] + "'");
         } else if (w.length >= 4 && w[1].equals("set")) {

@@ -222,7 +222,14 @@ final class Views {
     static Map<String, Object> setting(SettingsStore.Setting s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", s.key());
-        m.put("value", s.value());
+        // A password (mpd.password, mqtt.password) never goes back to a browser: the page shows
+        // whether one is set and takes a new one; the file keeps it.
+        boolean secret = s.key().endsWith(".password");
+        m.put("value", secret ? "" : s.value());
+        if (secret) {
+            m.put("secret", true);
+            m.put("isSet", s.value() != null && !s.value().isEmpty());
+        }
         m.put("default", s.defaultValue());
         m.put("live", s.live());
         m.put("description", s.description());

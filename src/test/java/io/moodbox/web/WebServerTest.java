@@ -207,6 +207,19 @@ class WebServerTest {
     }
 
     @Test
+    void aPasswordSettingNeverGoesBackToTheBrowser() {
+        var set = Views.setting(new SettingsStore.Setting("mpd.password", "s3cret-pass", "", true, "What MPD clients send.", "MPD password", "MPD clients"));
+        assertEquals("", set.get("value"));
+        assertEquals(true, set.get("secret"));
+        assertEquals(true, set.get("isSet"));
+        var unset = Views.setting(new SettingsStore.Setting("mqtt.password", "", "", true, "Broker password.", "Broker password", "Home Assistant"));
+        assertEquals(false, unset.get("isSet"));
+        var plain = Views.setting(new SettingsStore.Setting("web.port", "8080", "8080", false, "Port.", "Port", "Page"));
+        assertEquals("8080", plain.get("value"));
+        assertFalse(plain.containsKey("secret"));
+    }
+
+    @Test
     void settingsValidateNameTheFieldAndSaveNothingWhenBad() throws Exception {
         t = new TestServer(dir, false);
         t.setUp();

@@ -178,7 +178,7 @@ public final class Swa {
      * augmented as in training ({@code aug}) or plain (null). Augmented statistics suit the box,
      * whose faces are re-cropped and resampled; plain ones suit FER's own crops.
      */
-    private static void refreshBatchNorm(MiniXception net, NDManager manager, List<Face> train, Augment aug,
+    static void refreshBatchNorm(MiniXception net, NDManager manager, List<Face> train, Augment aug,
                                          SplittableRandom rnd) {
         var store = new ParameterStore(manager, false);
         float[] x = new float[BN_BATCH * 48 * 48];
@@ -195,7 +195,7 @@ public final class Swa {
         }
     }
 
-    private static double accuracy(MiniXception net, NDManager manager, List<Face> faces) {
+    static double accuracy(MiniXception net, NDManager manager, List<Face> faces) {
         var store = new ParameterStore(manager, false);
         return Train.accuracy(manager, faces, x -> net.block().forward(store, new NDList(x), false).singletonOrThrow());
     }

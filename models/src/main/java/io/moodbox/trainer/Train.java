@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,10 +55,10 @@ public final class Train {
      */
     public record Options(Path work, int epochs, int batch, float lr, float weightDecay, int patience,
                           float smoothing, float ferPlusMix, int limit, long seed, int threads,
-                          float brightness, float contrast, float erasing, float cutmix,
+                          float brightness, float contrast, float erasing, float cutmix, int swaEpochs, float swaLr,
                           int checkpointEvery, int until, double minutes) {
         static final String[] NAMES = {"work", "epochs", "batch", "lr", "weight-decay", "patience", "smoothing",
-                "ferplus-mix", "limit", "seed", "threads", "brightness", "contrast", "erasing", "cutmix",
+                "ferplus-mix", "limit", "seed", "threads", "brightness", "contrast", "erasing", "cutmix", "swa-epochs", "swa-lr",
                 "checkpoint-every", "until", "minutes"};
 
         static Options parse(String... args) {
@@ -77,11 +78,14 @@ public final class Train {
                     a.decimal("contrast", 0),
                     a.decimal("erasing", 0),
                     a.decimal("cutmix", 0),
+                    a.integer("swa-epochs", 0),
+                    a.decimal("swa-lr", 0.0005f),
                     a.integer("checkpoint-every", 1),
                     a.integer("until", 0),
                     a.decimal("minutes", 0));
-            if (o.epochs() < 1 || o.batch() < 2 || o.checkpointEvery() < 1 || o.until() < 0 || o.minutes() < 0)
-                throw new IllegalArgumentException("--epochs, --batch and --checkpoint-every must be positive, --until and --minutes not negative");
+            if (o.epochs() < 1 || o.batch() < 2 || o.checkpointEvery() < 1 || o.until() < 0 || o.minutes() < 0 || o.swaEpochs() < 0)
+                throw new IllegalArgumentException("--epochs, --batch and --checkpoint-every must be positive, "
+                        + "--until, --minutes and --swa-epochs not negative");
             return o;
         }
 
@@ -100,6 +104,8 @@ public final class Train {
             r.put("contrast", String.valueOf(contrast));
             r.put("erasing", String.valueOf(erasing));
             r.put("cutmix", String.valueOf(cutmix));
+            r.put("swa-epochs", String.valueOf(swaEpochs));
+            r.put("swa-lr", String.valueOf(swaLr));
             return r;
         }
 
@@ -112,7 +118,7 @@ public final class Train {
     private Train() {}
 
     public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
+        Options o = Options.parse(withRecipe(args));
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(o.threads()));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
@@ -126,6 +132,12 @@ public final class Train {
      * {@code checkpoint.ckpt} (weights, Adam's moments, epoch and step; the augmentation's random
      * source is derived from the seed and the epoch, so nothing more is needed to go on exactly)
      * and {@code history.tsv}; the best PublicTest epoch's weights go to {@code best.weights}.
+     *
+     * <p>With {@code --swa-epochs N}, the cosine schedule is followed by N epochs at the constant
+     * rate {@code --swa-lr}, averaging the weights after each (stochastic weight averaging,
+     * Izmailov et al. 2018, as a float running mean, which the checkpoint keeps exactly); the
+     * average gets batch statistics re-estimated on plain Training faces and, when its PublicTest
+     * is the best so far, goes to {@code swa.weights}.
      */
     public static List<Epoch> run(Options o, List<Face> train, List<Face> valid) throws IOException {
         Files.createDirectories(o.work());
@@ -184,15 +196,32 @@ public final class Train {
                 }
                 var aug = o.augment();
                 float[][] targets = targets(train, o.smoothing(), o.ferPlusMix());
+                var swa = new Averaged(params, saved == null ? null : saved.tensors());
+                double swaBest = Double.parseDouble(state.getProperty("swaBest", "0"));
+                int last = o.epochs() + o.swaEpochs();
                 long started = System.nanoTime();
                 double totalSeconds = 0;
                 int ran = 0, savedEpoch = startEpoch;
-                for (int epoch = startEpoch + 1; epoch <= o.epochs(); epoch++) {
+                for (int epoch = startEpoch + 1; epoch <= last; epoch++) {
                     long t0 = System.nanoTime();
                     var rnd = new SplittableRandom(o.seed() * 1000 + epoch);
+                    boolean averaging = epoch > o.epochs();
                     double[] lossAcc = epoch(trainer, loss, train, targets, aug, o.batch(), o.cutmix(), rnd,
-                            () -> adam.step(schedule.apply(adam.steps())));
+                            () -> adam.step(averaging ? o.swaLr() : schedule.apply(adam.steps())));
                     double acc = accuracy(trainer, valid);
+                    String swaNote = "";
+                    if (averaging) {
+                        swa.add(epoch - o.epochs());
+                        double avgAcc = swa.score(trainer.getManager(), train, valid, new SplittableRandom(o.seed() + epoch));
+                        state.setProperty("swa." + epoch, String.format(Locale.ROOT, "%.5f", avgAcc));
+                        if (avgAcc > swaBest) {
+                            swaBest = avgAcc;
+                            state.setProperty("swaBest", String.valueOf(swaBest));
+                            state.setProperty("swaBestEpoch", String.valueOf(epoch));
+                            writeWeights(swa.net, o.work().resolve("swa.weights"));
+                        }
+                        swaNote = String.format(Locale.ROOT, "  average of %d: PublicTest %.2f%%", epoch - o.epochs(), avgAcc * 100);
+                    }
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     totalSeconds += seconds;
                     ran++;
@@ -208,19 +237,19 @@ public final class Train {
                     state.setProperty("best", String.valueOf(best));
                     state.setProperty("bestEpoch", String.valueOf(bestEpoch));
                     state.setProperty("history." + epoch, String.format(Locale.ROOT, "%.5f\t%.5f\t%.5f\t%.6f\t%.0f",
-                            e.loss(), e.trainAccuracy(), acc, schedule.apply(adam.steps() - 1), seconds));
-                    boolean stop = epoch == o.epochs() || (o.until() > 0 && epoch >= o.until())
+                            e.loss(), e.trainAccuracy(), acc, averaging ? o.swaLr() : schedule.apply(adam.steps() - 1), seconds));
+                    boolean stop = epoch == last || (o.until() > 0 && epoch >= o.until())
                             || (o.minutes() > 0 && (System.nanoTime() - started) / 60e9 >= o.minutes());
-                    boolean early = epoch - bestEpoch >= o.patience();
+                    boolean early = !averaging && epoch - bestEpoch >= o.patience();
                     if (epoch % o.checkpointEvery() == 0 || stop || early) {
-                        save(file, state, params, adam);
+                        save(file, state, params, adam, swa);
                         savedEpoch = epoch;
                     }
-                    Duration eta = Duration.ofSeconds((long) (totalSeconds / ran * (o.epochs() - epoch)));
+                    Duration eta = Duration.ofSeconds((long) (totalSeconds / ran * (last - epoch)));
                     System.out.printf(Locale.ROOT,
-                            "epoch %3d/%d  loss %.4f  train %.2f%%  PublicTest %.2f%% (best %.2f%% @%d)  lr %.5f  %.0f img/s  ETA %s%s%n",
-                            epoch, o.epochs(), e.loss(), e.trainAccuracy() * 100, acc * 100, best * 100, bestEpoch,
-                            schedule.apply(adam.steps() - 1), stepsPerEpoch * o.batch() / seconds,
+                            "epoch %3d/%d  loss %.4f  train %.2f%%  PublicTest %.2f%% (best %.2f%% @%d)%s  lr %.5f  %.0f img/s  ETA %s%s%n",
+                            epoch, last, e.loss(), e.trainAccuracy() * 100, acc * 100, best * 100, bestEpoch, swaNote,
+                            averaging ? o.swaLr() : schedule.apply(adam.steps() - 1), stepsPerEpoch * o.batch() / seconds,
                             eta.toString().substring(2).toLowerCase(Locale.ROOT), savedEpoch == epoch ? "  [checkpoint]" : "");
                     if (early) {
                         System.out.printf("early stop: no PublicTest gain for %d epochs%n", o.patience());
@@ -233,19 +262,90 @@ public final class Train {
         return epochs;
     }
 
+    /**
+     * The arguments with the recipe of the run already in {@code --work} put first, so that
+     * {@code --work DIR} alone continues it; an option given again must still match.
+     */
+    static String[] withRecipe(String[] args) throws IOException {
+        Path file = Options.parse(args).work().resolve(Checkpoint.FILE);
+        if (!Files.exists(file)) return args;
+        var all = new ArrayList<String>();
+        Properties state = Checkpoint.read(file).state();
+        for (String k : new Options(null, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0).recipe().keySet()) {
+            String v = state.getProperty("recipe." + k);
+            if (v != null) { all.add("--" + k); all.add(v); }
+        }
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    /**
+     * The running mean of the trained weights over the averaging epochs, and a network of its own
+     * (batch norm momentum 0.9) that gets the mean and fresh batch statistics to be scored.
+     */
+    private static final class Averaged {
+        final MiniXception net = new MiniXception(Fer2013.CLASSES, 0.9f);
+        private final List<Parameter> live;
+        private final float[][] mean;
+        private boolean ready;
+
+        Averaged(List<Parameter> live, Map<String, WeightsFile.Tensor> saved) {
+            this.live = live;
+            mean = new float[live.size()][];
+            for (int i = 0; i < live.size(); i++) {
+                var t = saved == null ? null : saved.get("swa." + i);
+                if (t != null) mean[i] = t.data().clone();
+            }
+        }
+
+        /** Folds in the live weights as snapshot {@code n} (1-based): mean += (w - mean) / n. */
+        void add(int n) {
+            for (int i = 0; i < live.size(); i++) {
+                float[] w = live.get(i).getArray().toFloatArray();
+                if (n == 1 || mean[i] == null) { mean[i] = w; continue; }
+                for (int j = 0; j < w.length; j++) mean[i][j] += (w[j] - mean[i][j]) / n;
+            }
+        }
+
+        /** Sets the average's network to the mean, re-estimates its batch statistics from scratch, returns its PublicTest. */
+        double score(NDManager manager, List<Face> train, List<Face> valid, SplittableRandom rnd) {
+            if (!ready) { net.block().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 48, 48)); ready = true; }
+            List<Parameter> p = net.block().getParameters().values();
+            for (int i = 0; i < p.size(); i++) {
+                NDArray a = p.get(i).getArray();
+                if (live.get(i).requiresGradient()) a.set(mean[i]);
+                else {
+                    // Batch statistics start again from PyTorch's initial values, so a resumed run scores alike.
+                    float[] init = new float[Math.toIntExact(a.size())];
+                    if (p.get(i).getName().toLowerCase(Locale.ROOT).contains("var")) Arrays.fill(init, 1f);
+                    a.set(init);
+                }
+            }
+            Swa.refreshBatchNorm(net, manager, train, null, rnd);
+            return Swa.accuracy(net, manager, valid);
+        }
+
+        void save(Map<String, WeightsFile.Tensor> out) {
+            for (int i = 0; i < mean.length; i++)
+                if (mean[i] != null) out.put("swa." + i, new WeightsFile.Tensor(new int[] {mean[i].length}, mean[i].clone()));
+        }
+    }
+
     /** A resume must be the same run: any recipe option that differs is named, with what the run was started with. */
     private static void checkRecipe(Path file, Properties state, Options o) {
         var differ = new ArrayList<String>();
         o.recipe().forEach((k, v) -> {
             String was = state.getProperty("recipe." + k);
-            if (!v.equals(was)) differ.add("--" + k + " " + was + " (not " + v + ")");
+            // A recipe part added to the kit after the run started: this call fixes it for the rest of the run.
+            if (was == null) state.setProperty("recipe." + k, v);
+            else if (!v.equals(was)) differ.add("--" + k + " " + was + " (not " + v + ")");
         });
         if (!differ.isEmpty())
             throw new IllegalArgumentException("the run in " + file.getParent() + " was started with " + String.join(", ", differ)
                     + ": give those to continue it, or choose another --work for a new run");
     }
 
-    private static void save(Path file, Properties state, List<Parameter> params, Adam adam) throws IOException {
+    private static void save(Path file, Properties state, List<Parameter> params, Adam adam, Averaged swa) throws IOException {
         var tensors = new LinkedHashMap<String, WeightsFile.Tensor>();
         for (int i = 0; i < params.size(); i++) {
             NDArray a = params.get(i).getArray();
@@ -255,6 +355,7 @@ public final class Train {
             tensors.put("param." + i, new WeightsFile.Tensor(shape, a.toFloatArray()));
         }
         adam.save(tensors);
+        swa.save(tensors);
         state.setProperty("crc", crc(params));
         new Checkpoint(state, tensors).write(file);
         // The figures so far, one line an epoch, for people (the checkpoint holds the same).

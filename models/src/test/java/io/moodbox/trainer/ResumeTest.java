@@ -26,8 +26,8 @@ class ResumeTest {
     @BeforeAll
     static void load() throws Exception {
         Fer2013 data = Faces.fer2013();
-        train = data.split(Split.TRAINING).subList(0, 384);
-        valid = data.split(Split.PUBLIC_TEST).subList(0, 96);
+        train = data.split(Split.TRAINING).subList(0, 256);
+        valid = data.split(Split.PUBLIC_TEST).subList(0, 64);
     }
 
     private static Train.Options options(Path work, String... more) {
@@ -63,6 +63,30 @@ class ResumeTest {
     }
 
     @Test
+    void aRunResumedInsideItsCosineAndInsideItsAverageEqualsOneStraight(@TempDir Path dir) throws Exception {
+        Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed");
+        List<Face> few = train.subList(0, 128);
+        String[] recipe = {"--epochs", "2", "--swa-epochs", "2", "--swa-lr", "0.001"};
+        List<Train.Epoch> all = Train.run(options(straight, recipe), few, valid);
+        assertEquals(4, all.size());
+        Checkpoint a = Checkpoint.read(straight.resolve(Checkpoint.FILE));
+        assertNotNull(a.state().getProperty("swa.4"), "the average was scored after each averaging epoch");
+        assertTrue(a.tensors().containsKey("swa.0"));
+
+        // 1 + 2 + 1: stopped half-way through the cosine, and again after the first averaged epoch.
+        for (String until : new String[] {"1", "3", "0"}) {
+            String[] call = Arrays.copyOf(recipe, recipe.length + 2);
+            call[recipe.length] = "--until";
+            call[recipe.length + 1] = until;
+            Train.run(options(resumed, call), few, valid);
+        }
+        Checkpoint b = Checkpoint.read(resumed.resolve(Checkpoint.FILE));
+        assertTrue(sameTensors(a, b), "weights, moments and the running average bit for bit");
+        assertEquals(a.state().getProperty("swa.4"), b.state().getProperty("swa.4"));
+        assertArrayEquals(Files.readAllBytes(straight.resolve("swa.weights")), Files.readAllBytes(resumed.resolve("swa.weights")));
+    }
+
+    @Test
     void aResumeWithAnotherRecipeIsRefusedAndNamesTheDifference(@TempDir Path dir) throws Exception {
         Train.run(options(dir, "--epochs", "2", "--until", "1"), train.subList(0, 64), valid.subList(0, 32));
         byte[] before = Files.readAllBytes(dir.resolve(Checkpoint.FILE));
@@ -70,6 +94,12 @@ class ResumeTest {
                 () -> Train.run(options(dir, "--epochs", "2", "--lr", "0.01"), train.subList(0, 64), valid.subList(0, 32)));
         assertTrue(e.getMessage().contains("--lr 0.003 (not 0.01)"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(dir.resolve(Checkpoint.FILE)), "the refused call changed nothing");
+
+        // --work alone continues the run with the recipe it was started with.
+        Train.Options again = Train.Options.parse(Train.withRecipe(new String[] {"--work", dir.toString()}));
+        assertEquals(options(dir, "--epochs", "2").recipe(), again.recipe());
+        assertEquals(0.01f, Train.Options.parse(Train.withRecipe(new String[] {"--work", dir.toString(), "--lr", "0.01"})).lr(),
+                "an option given again wins, for the check to refuse");
     }
 
     @Test

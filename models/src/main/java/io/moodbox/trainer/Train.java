@@ -199,6 +199,9 @@ public final class Train {
                 var swa = new Averaged(params, saved == null ? null : saved.tensors());
                 double swaBest = Double.parseDouble(state.getProperty("swaBest", "0"));
                 int last = o.epochs() + o.swaEpochs();
+                if (startEpoch >= last)
+                    System.out.printf("the run in %s is complete: %d epochs (%d cosine, %d averaged)%n",
+                            o.work(), last, o.epochs(), o.swaEpochs());
                 long started = System.nanoTime();
                 double totalSeconds = 0;
                 int ran = 0, savedEpoch = startEpoch;

@@ -179,17 +179,12 @@ public final class Train {
                 long count = params.stream().filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
                 var adam = new Adam(params, o.weightDecay());
                 if (saved != null) {
-                    for (int i = 0; i < params.size(); i++) {
-                        var t = saved.tensors().get("param." + i);
-                        if (t == null || t.data().length != params.get(i).getArray().size())
-                            throw new IllegalArgumentException(file + " does not fit this network (parameter " + i + ")");
-                        params.get(i).getArray().set(t.data());
-                    }
+                    setParams(params, saved.tensors(), file);
                     adam.restore(saved.tensors(), Long.parseLong(state.getProperty("step")));
                     if (!state.getProperty("crc").equals(crc(params)))
                         throw new IllegalStateException(file + " did not restore into the trainer's weights");
                     System.out.printf(Locale.ROOT, "resuming %s after epoch %d of %d (step %d; best PublicTest %.2f%% at epoch %d)%n",
-                            o.work(), startEpoch, o.epochs(), adam.steps(), best * 100, bestEpoch);
+                            o.work(), startEpoch, o.epochs() + o.swaEpochs(), adam.steps(), best * 100, bestEpoch);
                 } else {
                     System.out.printf("Mini-Xception, %d parameters; %d training faces, %d validation faces, %d steps/epoch%n",
                             count, train.size(), valid.size(), stepsPerEpoch);
@@ -520,8 +515,10 @@ public final class Train {
 
     /** Sets the network's weights (and batch statistics) to those of a training run's checkpoint. */
     static void loadCheckpoint(MiniXception mx, Path file) throws IOException {
-        var tensors = Checkpoint.read(file).tensors();
-        List<Parameter> params = mx.block().getParameters().values();
+        setParams(mx.block().getParameters().values(), Checkpoint.read(file).tensors(), file);
+    }
+
+    private static void setParams(List<Parameter> params, Map<String, WeightsFile.Tensor> tensors, Path file) {
         for (int i = 0; i < params.size(); i++) {
             var t = tensors.get("param." + i);
             if (t == null || t.data().length != params.get(i).getArray().size())

@@ -3,17 +3,32 @@ package io.moodbox.trainer;
 import java.util.SplittableRandom;
 
 /**
- * Random affine augmentation of 48x48 gray faces: horizontal flip, small rotation, shift and
- * zoom, bilinear sampling with edge replication. Output is pixel/255, the model's input scale.
+ * Random augmentation of 48x48 gray faces: horizontal flip, small rotation, shift and zoom
+ * (bilinear sampling with edge replication), then optionally brightness and contrast jitter and
+ * random erasing of one rectangle. Output is pixel/255, the model's input scale. All draws come
+ * from the caller's random source, in a fixed order, so a seeded run repeats exactly; the
+ * photometric and erasing draws are only made when those parts are on, so the geometric-only
+ * recipe draws what it always drew.
  */
 final class Augment {
     static final int S = 48;
     final double maxRotationDeg, maxShiftFrac, maxZoom;
+    /** Brightness offset +-{@code brightness} (in 0..1 units), contrast factor 1 +- {@code contrast}. */
+    final double brightness, contrast;
+    /** Probability of erasing one rectangle (2-25% of the face, aspect 0.3-3.3) with a random gray. */
+    final double erasing;
 
     Augment(double maxRotationDeg, double maxShiftFrac, double maxZoom) {
+        this(maxRotationDeg, maxShiftFrac, maxZoom, 0, 0, 0);
+    }
+
+    Augment(double maxRotationDeg, double maxShiftFrac, double maxZoom, double brightness, double contrast, double erasing) {
         this.maxRotationDeg = maxRotationDeg;
         this.maxShiftFrac = maxShiftFrac;
         this.maxZoom = maxZoom;
+        this.brightness = brightness;
+        this.contrast = contrast;
+        this.erasing = erasing;
     }
 
     /** Plain conversion, no augmentation. */
@@ -41,6 +56,26 @@ final class Augment {
                 double sx = c * ox - s * oy + mid, sy = s * ox + c * oy + mid;
                 dst[offset + y * S + x] = bilinear(src, sx, sy) / 255f;
             }
+        }
+        if (brightness > 0 || contrast > 0) {
+            float gain = (float) (1 + (rnd.nextDouble() * 2 - 1) * contrast);
+            float shift = (float) ((rnd.nextDouble() * 2 - 1) * brightness);
+            // Contrast about the face's own mean, so it does not also brighten.
+            float mean = 0;
+            for (int i = 0; i < S * S; i++) mean += dst[offset + i];
+            mean /= S * S;
+            for (int i = 0; i < S * S; i++)
+                dst[offset + i] = Math.min(1f, Math.max(0f, (dst[offset + i] - mean) * gain + mean + shift));
+        }
+        if (erasing > 0 && rnd.nextDouble() < erasing) {
+            double area = (0.02 + rnd.nextDouble() * 0.23) * S * S;
+            double aspect = Math.exp(Math.log(0.3) + rnd.nextDouble() * (Math.log(3.3) - Math.log(0.3)));
+            int h = (int) Math.min(S, Math.max(1, Math.round(Math.sqrt(area * aspect))));
+            int w = (int) Math.min(S, Math.max(1, Math.round(Math.sqrt(area / aspect))));
+            int top = rnd.nextInt(S - h + 1), left = rnd.nextInt(S - w + 1);
+            float gray = (float) rnd.nextDouble();
+            for (int y = top; y < top + h; y++)
+                for (int x = left; x < left + w; x++) dst[offset + y * S + x] = gray;
         }
     }
 

@@ -79,29 +79,25 @@ public final class Qat {
     private Qat() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = Train.options(args, "work", "from", "out", "epochs", "lr", "kl", "float-ce", "margin", "margin-weight",
+        Args a = Args.parse(args, "work", "from", "out", "epochs", "lr", "kl", "float-ce", "margin", "margin-weight",
                 "distill", "optimizer", "fraction", "average", "seed", "threads", "calibration");
-        Path work = Path.of(a.getOrDefault("work", "models/work"));
-        var o = new Options(work.resolve(a.getOrDefault("from", "swa24.weights")),
-                work.resolve(a.getOrDefault("out", "qat")),
-                Integer.parseInt(a.getOrDefault("epochs", "3")),
-                Float.parseFloat(a.getOrDefault("lr", "0.0002")),
-                Float.parseFloat(a.getOrDefault("kl", "0")),
-                Float.parseFloat(a.getOrDefault("float-ce", "0")),
-                Float.parseFloat(a.getOrDefault("margin", "0.2")),
-                Float.parseFloat(a.getOrDefault("margin-weight", "0")),
-                Float.parseFloat(a.getOrDefault("distill", "0")),
-                switch (a.getOrDefault("optimizer", "adam")) {
-                    case "adam" -> false;
-                    case "sgd" -> true;
-                    default -> throw new IllegalArgumentException("--optimizer must be adam or sgd");
-                },
-                Double.parseDouble(a.getOrDefault("fraction", "1")),
-                Boolean.parseBoolean(a.getOrDefault("average", "true")),
-                Long.parseLong(a.getOrDefault("seed", "5")),
-                Integer.parseInt(a.getOrDefault("calibration", String.valueOf(CALIBRATION_FACES))));
+        Path work = a.path("work", "models/work");
+        var o = new Options(work.resolve(a.text("from", "swa24.weights")),
+                work.resolve(a.text("out", "qat")),
+                a.integer("epochs", 3),
+                a.decimal("lr", 0.0002f),
+                a.decimal("kl", 0),
+                a.decimal("float-ce", 0),
+                a.decimal("margin", 0.2f),
+                a.decimal("margin-weight", 0),
+                a.decimal("distill", 0),
+                a.choice("optimizer", "adam", "adam", "sgd") == 1,
+                a.decimal("fraction", 1),
+                a.flag("average", true),
+                a.whole("seed", 5),
+                a.integer("calibration", CALIBRATION_FACES));
         if (!Files.exists(o.from())) throw new IllegalArgumentException("no weights file " + o.from());
-        System.setProperty("ai.djl.pytorch.num_threads", a.getOrDefault("threads", "1"));
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(a.integer("threads", 1)));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
         Fer2013 data = Fer2013.load();

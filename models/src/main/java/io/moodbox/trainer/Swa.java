@@ -34,6 +34,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 24 --lr 0.0005 [--out swa.weights]
+ *     (--from may also be a training run's checkpoint.ckpt: its weights are the start)
  *          [--seed 4242] [--bn plain|augmented] [--join EARLIER.weights --join-count N]
  * </pre>
  */
@@ -43,27 +44,23 @@ public final class Swa {
     private Swa() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = Train.options(args, "work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn");
-        Path work = Path.of(a.getOrDefault("work", "models/work"));
-        Path from = work.resolve(a.getOrDefault("from", "last.params"));
-        int epochs = Integer.parseInt(a.getOrDefault("epochs", "24"));
-        float lr = Float.parseFloat(a.getOrDefault("lr", "0.0005"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "4242"));
+        Args a = Args.parse(args, "work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn");
+        Path work = a.path("work", "models/work");
+        Path from = work.resolve(a.text("from", "last.params"));
+        int epochs = a.integer("epochs", 24);
+        float lr = a.decimal("lr", 0.0005f);
+        int threads = a.integer("threads", 1);
+        long seed = a.whole("seed", 4242);
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
         if (!Files.exists(from)) throw new IllegalArgumentException("no checkpoint " + from);
         Fer2013 data = Fer2013.load();
-        Path join = a.containsKey("join") ? work.resolve(a.get("join")) : null;
-        int joinCount = Integer.parseInt(a.getOrDefault("join-count", "0"));
+        Path join = a.has("join") ? work.resolve(a.text("join", null)) : null;
+        int joinCount = a.integer("join-count", 0);
         if ((join == null) != (joinCount == 0)) throw new IllegalArgumentException("--join FILE needs --join-count N (its snapshots)");
-        boolean augmentedBn = switch (a.getOrDefault("bn", "plain")) {
-            case "augmented" -> true;
-            case "plain" -> false;
-            default -> throw new IllegalArgumentException("--bn must be augmented or plain");
-        };
-        run(from, work.resolve(a.getOrDefault("out", "swa.weights")), epochs, lr, seed, join, joinCount, augmentedBn,
+        boolean augmentedBn = a.choice("bn", "plain", "plain", "augmented") == 1;
+        run(from, work.resolve(a.text("out", "swa.weights")), epochs, lr, seed, join, joinCount, augmentedBn,
                 data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
     }
 
@@ -92,7 +89,8 @@ public final class Swa {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, 1, 48, 48));
                 NDManager manager = trainer.getManager();
-                Train.loadParams(mx, manager, from);
+                if (from.getFileName().toString().endsWith(".ckpt")) Train.loadCheckpoint(mx, from);
+                else Train.loadParams(mx, manager, from);
                 System.out.printf(Locale.ROOT, "SWA from %s: PublicTest %.2f%%%n", from, Train.accuracy(trainer, valid) * 100);
                 var avg = new MiniXception(Fer2013.CLASSES, 0.9f);
                 avg.block().initialize(manager, DataType.FLOAT32, new Shape(1, 1, 48, 48));
@@ -114,7 +112,8 @@ public final class Swa {
                 }
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     long t0 = System.nanoTime();
-                    double[] lossAcc = Train.epoch(trainer, loss, train, targets, aug, 64, new SplittableRandom(seed * 1000 + epoch));
+                    double[] lossAcc = Train.epoch(trainer, loss, train, targets, aug, 64, 0,
+                            new SplittableRandom(seed * 1000 + epoch), trainer::step);
                     double liveAcc = Train.accuracy(trainer, valid);
                     accumulate(live, sum);
                     double avgAcc = average(sum, joinCount + epoch, mean, avg, manager, train, valid,
@@ -179,7 +178,7 @@ public final class Swa {
      * augmented as in training ({@code aug}) or plain (null). Augmented statistics suit the box,
      * whose faces are re-cropped and resampled; plain ones suit FER's own crops.
      */
-    private static void refreshBatchNorm(MiniXception net, NDManager manager, List<Face> train, Augment aug,
+    static void refreshBatchNorm(MiniXception net, NDManager manager, List<Face> train, Augment aug,
                                          SplittableRandom rnd) {
         var store = new ParameterStore(manager, false);
         float[] x = new float[BN_BATCH * 48 * 48];
@@ -196,7 +195,7 @@ public final class Swa {
         }
     }
 
-    private static double accuracy(MiniXception net, NDManager manager, List<Face> faces) {
+    static double accuracy(MiniXception net, NDManager manager, List<Face> faces) {
         var store = new ParameterStore(manager, false);
         return Train.accuracy(manager, faces, x -> net.block().forward(store, new NDList(x), false).singletonOrThrow());
     }

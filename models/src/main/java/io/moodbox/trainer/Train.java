@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,40 +49,67 @@ import java.util.SplittableRandom;
 public final class Train {
 
     /**
-     * The kit's {@code --name value} arguments by name (Train, Swa and Qat read theirs so): a word
-     * without {@code --} where a name belongs, or a name not in {@code known}, is an error.
+     * Every knob of a run; {@link #parse} reads them from {@code --name value} arguments. The
+     * recipe ({@link #recipe}) is fixed when a run starts and kept in its checkpoint; the rest
+     * (where, how many threads, when to stop this call) may differ from call to call.
      */
-    static Map<String, String> options(String[] args, String... known) {
-        Map<String, String> a = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + args[i]);
-            a.put(args[i].substring(2), args[i + 1]);
-        }
-        var unknown = new java.util.LinkedHashSet<>(a.keySet());
-        unknown.removeAll(List.of(known));
-        if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown options " + unknown);
-        return a;
-    }
-
-    /** Every knob of a run; {@link #parse} reads them from {@code --name value} arguments. */
     public record Options(Path work, int epochs, int batch, float lr, float weightDecay, int patience,
-                          float smoothing, float ferPlusMix, int limit, long seed, int threads) {
-        static Options parse(String[] args) {
-            Map<String, String> a = options(args, "work", "epochs", "batch", "lr", "weight-decay", "patience",
-                    "smoothing", "ferplus-mix", "limit", "seed", "threads");
-            var o = new Options(Path.of(a.getOrDefault("work", "models/work")),
-                    Integer.parseInt(a.getOrDefault("epochs", "60")),
-                    Integer.parseInt(a.getOrDefault("batch", "64")),
-                    Float.parseFloat(a.getOrDefault("lr", "0.003")),
-                    Float.parseFloat(a.getOrDefault("weight-decay", "0.0001")),
-                    Integer.parseInt(a.getOrDefault("patience", "15")),
-                    Float.parseFloat(a.getOrDefault("smoothing", "0.1")),
-                    Float.parseFloat(a.getOrDefault("ferplus-mix", "0.25")),
-                    Integer.parseInt(a.getOrDefault("limit", "0")),
-                    Long.parseLong(a.getOrDefault("seed", "2013")),
-                    Integer.parseInt(a.getOrDefault("threads", "1")));
+                          float smoothing, float ferPlusMix, int limit, long seed, int threads,
+                          float brightness, float contrast, float erasing, float cutmix, int swaEpochs, float swaLr,
+                          int checkpointEvery, int until, double minutes) {
+        static final String[] NAMES = {"work", "epochs", "batch", "lr", "weight-decay", "patience", "smoothing",
+                "ferplus-mix", "limit", "seed", "threads", "brightness", "contrast", "erasing", "cutmix", "swa-epochs", "swa-lr",
+                "checkpoint-every", "until", "minutes"};
+
+        static Options parse(String... args) {
+            Args a = Args.parse(args, NAMES);
+            var o = new Options(a.path("work", "models/work"),
+                    a.integer("epochs", 60),
+                    a.integer("batch", 64),
+                    a.decimal("lr", 0.003f),
+                    a.decimal("weight-decay", 0.0001f),
+                    a.integer("patience", 15),
+                    a.decimal("smoothing", 0.1f),
+                    a.decimal("ferplus-mix", 0.25f),
+                    a.integer("limit", 0),
+                    a.whole("seed", 2013),
+                    a.integer("threads", 1),
+                    a.decimal("brightness", 0),
+                    a.decimal("contrast", 0),
+                    a.decimal("erasing", 0),
+                    a.decimal("cutmix", 0),
+                    a.integer("swa-epochs", 0),
+                    a.decimal("swa-lr", 0.0005f),
+                    a.integer("checkpoint-every", 1),
+                    a.integer("until", 0),
+                    a.decimal("minutes", 0));
+            if (o.epochs() < 1 || o.batch() < 2 || o.checkpointEvery() < 1 || o.until() < 0 || o.minutes() < 0 || o.swaEpochs() < 0)
+                throw new IllegalArgumentException("--epochs, --batch and --checkpoint-every must be positive, "
+                        + "--until, --minutes and --swa-epochs not negative");
             return o;
         }
+
+        /** What makes the run this run: a resume must match it exactly. */
+        Map<String, String> recipe() {
+            var r = new LinkedHashMap<String, String>();
+            r.put("epochs", String.valueOf(epochs));
+            r.put("batch", String.valueOf(batch));
+            r.put("lr", String.valueOf(lr));
+            r.put("weight-decay", String.valueOf(weightDecay));
+            r.put("smoothing", String.valueOf(smoothing));
+            r.put("ferplus-mix", String.valueOf(ferPlusMix));
+            r.put("limit", String.valueOf(limit));
+            r.put("seed", String.valueOf(seed));
+            r.put("brightness", String.valueOf(brightness));
+            r.put("contrast", String.valueOf(contrast));
+            r.put("erasing", String.valueOf(erasing));
+            r.put("cutmix", String.valueOf(cutmix));
+            r.put("swa-epochs", String.valueOf(swaEpochs));
+            r.put("swa-lr", String.valueOf(swaLr));
+            return r;
+        }
+
+        Augment augment() { return new Augment(10, 0.1, 0.1, brightness, contrast, erasing); }
     }
 
     /** One epoch's outcome. */
@@ -90,7 +118,7 @@ public final class Train {
     private Train() {}
 
     public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
+        Options o = Options.parse(withRecipe(args));
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(o.threads()));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
@@ -98,7 +126,19 @@ public final class Train {
         run(o, data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
     }
 
-    /** Trains (or resumes), returns the epochs run by this call. Writes best.weights in the work folder. */
+    /**
+     * Trains, or resumes the run whose checkpoint is in the work folder; returns the epochs run by
+     * this call. After every {@code checkpointEvery} epochs and at the end of the call it writes
+     * {@code checkpoint.ckpt} (weights, Adam's moments, epoch and step; the augmentation's random
+     * source is derived from the seed and the epoch, so nothing more is needed to go on exactly)
+     * and {@code history.tsv}; the best PublicTest epoch's weights go to {@code best.weights}.
+     *
+     * <p>With {@code --swa-epochs N}, the cosine schedule is followed by N epochs at the constant
+     * rate {@code --swa-lr}, averaging the weights after each (stochastic weight averaging,
+     * Izmailov et al. 2018, as a float running mean, which the checkpoint keeps exactly); the
+     * average gets batch statistics re-estimated on plain Training faces and, when its PublicTest
+     * is the best so far, goes to {@code swa.weights}.
+     */
     public static List<Epoch> run(Options o, List<Face> train, List<Face> valid) throws IOException {
         Files.createDirectories(o.work());
         if (o.limit() > 0) {
@@ -106,91 +146,237 @@ public final class Train {
             valid = valid.subList(0, Math.min(Math.max(o.limit() / 4, 64), valid.size()));
         }
         int stepsPerEpoch = train.size() / o.batch();
-        int totalSteps = stepsPerEpoch * o.epochs();
-        int warmup = Math.min(stepsPerEpoch, totalSteps / 10);
-        Properties state = loadState(o.work());
+        long totalSteps = (long) stepsPerEpoch * o.epochs();
+        long warmup = Math.min(stepsPerEpoch, totalSteps / 10);
+        float base = o.lr();
+        java.util.function.LongFunction<Float> schedule = step -> {
+            // Step n (0-based): a linear warm-up, then cosine decay to 1e-5 over the planned epochs.
+            if (step < warmup) return base * (step + 1) / warmup;
+            double t = Math.min(1.0, (step - warmup) / (double) Math.max(1, totalSteps - warmup));
+            return (float) (1e-5 + (base - 1e-5) * 0.5 * (1 + Math.cos(Math.PI * t)));
+        };
+        Path file = o.work().resolve(Checkpoint.FILE);
+        Checkpoint saved = Files.exists(file) ? Checkpoint.read(file) : null;
+        Properties state = saved != null ? saved.state() : new Properties();
+        if (saved != null) checkRecipe(file, state, o);
+        else o.recipe().forEach((k, v) -> state.setProperty("recipe." + k, v));
         int startEpoch = Integer.parseInt(state.getProperty("epoch", "0"));
         double best = Double.parseDouble(state.getProperty("best", "0"));
         int bestEpoch = Integer.parseInt(state.getProperty("bestEpoch", "0"));
 
-        // A tracker of our own so a resumed run continues the schedule where it stopped.
-        int offset = startEpoch * stepsPerEpoch;
-        float base = o.lr();
-        // On resume Adam's moments start from zero, so its first steps are full-size sign steps:
-        // ramp the rate back up over a few hundred steps instead of shocking every weight.
-        int rewarm = offset > 0 ? 300 : 0;
-        Tracker schedule = n -> {
-            int step = offset + n;
-            if (step < warmup) return base * (step + 1) / warmup;
-            double t = Math.min(1.0, (step - warmup) / (double) Math.max(1, totalSteps - warmup));
-            double lr = 1e-5 + (base - 1e-5) * 0.5 * (1 + Math.cos(Math.PI * t));
-            return (float) (n < rewarm ? lr * (n + 1) / rewarm : lr);
-        };
+        // The initial weights are PyTorch's draws: seed them so a run is the same run on every machine.
+        // Nothing else draws from PyTorch (the network has no dropout).
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) o.seed());
         var mx = new MiniXception(Fer2013.CLASSES);
         var loss = softTargetLoss();
-        var config = config(loss, schedule, o.weightDecay());
+        var config = new DefaultTrainingConfig(loss).optDevices(new Device[] {Device.cpu()});
         var epochs = new ArrayList<Epoch>();
         try (Model model = Model.newInstance("minixception", "PyTorch")) {
             model.setBlock(mx.block());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, 1, 48, 48));
-                long params = mx.block().getParameters().values().stream()
-                        .mapToLong(p -> p.getArray().size()).sum();
-                Path last = o.work().resolve("last.params");
-                if (startEpoch > 0 && Files.exists(last)) {
-                    loadParams(mx, trainer.getManager(), last);
-                    double restored = accuracy(trainer, valid);
-                    String expected = state.getProperty("lastAccuracy");
-                    if (expected != null && Math.abs(restored - Double.parseDouble(expected)) > 1e-9)
-                        throw new IllegalStateException("checkpoint " + last + " did not restore: PublicTest "
-                                + restored + " instead of " + expected);
-                    System.out.printf("resuming after epoch %d (restored PublicTest %.2f%%; best %.2f%% at epoch %d)%n",
-                            startEpoch, restored * 100, best * 100, bestEpoch);
+                List<Parameter> params = mx.block().getParameters().values();
+                long count = params.stream().filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
+                var adam = new Adam(params, o.weightDecay());
+                if (saved != null) {
+                    setParams(params, saved.tensors(), file);
+                    adam.restore(saved.tensors(), Long.parseLong(state.getProperty("step")));
+                    if (!state.getProperty("crc").equals(crc(params)))
+                        throw new IllegalStateException(file + " did not restore into the trainer's weights");
+                    System.out.printf(Locale.ROOT, "resuming %s after epoch %d of %d (step %d; best PublicTest %.2f%% at epoch %d)%n",
+                            o.work(), startEpoch, o.epochs() + o.swaEpochs(), adam.steps(), best * 100, bestEpoch);
                 } else {
                     System.out.printf("Mini-Xception, %d parameters; %d training faces, %d validation faces, %d steps/epoch%n",
-                            params, train.size(), valid.size(), stepsPerEpoch);
+                            count, train.size(), valid.size(), stepsPerEpoch);
                 }
-                var aug = AUGMENT;
+                var aug = o.augment();
                 float[][] targets = targets(train, o.smoothing(), o.ferPlusMix());
+                var swa = new Averaged(params, saved == null ? null : saved.tensors());
+                double swaBest = Double.parseDouble(state.getProperty("swaBest", "0"));
+                int last = o.epochs() + o.swaEpochs();
+                if (startEpoch >= last)
+                    System.out.printf("the run in %s is complete: %d epochs (%d cosine, %d averaged)%n",
+                            o.work(), last, o.epochs(), o.swaEpochs());
+                long started = System.nanoTime();
                 double totalSeconds = 0;
-                int ran = 0;
-                for (int epoch = startEpoch + 1; epoch <= o.epochs(); epoch++) {
+                int ran = 0, savedEpoch = startEpoch;
+                for (int epoch = startEpoch + 1; epoch <= last; epoch++) {
                     long t0 = System.nanoTime();
                     var rnd = new SplittableRandom(o.seed() * 1000 + epoch);
-                    double[] lossAcc = epoch(trainer, loss, train, targets, aug, o.batch(), rnd);
+                    boolean averaging = epoch > o.epochs();
+                    double[] lossAcc = epoch(trainer, loss, train, targets, aug, o.batch(), o.cutmix(), rnd,
+                            () -> adam.step(averaging ? o.swaLr() : schedule.apply(adam.steps())));
                     double acc = accuracy(trainer, valid);
+                    String swaNote = "";
+                    if (averaging) {
+                        swa.add(epoch - o.epochs());
+                        double avgAcc = swa.score(trainer.getManager(), train, valid, new SplittableRandom(o.seed() + epoch));
+                        state.setProperty("swa." + epoch, String.format(Locale.ROOT, "%.5f", avgAcc));
+                        if (avgAcc > swaBest) {
+                            swaBest = avgAcc;
+                            state.setProperty("swaBest", String.valueOf(swaBest));
+                            state.setProperty("swaBestEpoch", String.valueOf(epoch));
+                            writeWeights(swa.net, o.work().resolve("swa.weights"));
+                        }
+                        swaNote = String.format(Locale.ROOT, "  average of %d: PublicTest %.2f%%", epoch - o.epochs(), avgAcc * 100);
+                    }
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     totalSeconds += seconds;
                     ran++;
                     var e = new Epoch(epoch, lossAcc[0], lossAcc[1], acc, seconds);
                     epochs.add(e);
-                    saveParams(mx, last);
                     if (acc > best) {
                         best = acc;
                         bestEpoch = epoch;
-                        Files.copy(last, o.work().resolve("best.params"), StandardCopyOption.REPLACE_EXISTING);
                         writeWeights(mx, o.work().resolve("best.weights"));
                     }
                     state.setProperty("epoch", String.valueOf(epoch));
-                    state.setProperty("lastAccuracy", String.valueOf(acc));
+                    state.setProperty("step", String.valueOf(adam.steps()));
                     state.setProperty("best", String.valueOf(best));
                     state.setProperty("bestEpoch", String.valueOf(bestEpoch));
-                    state.setProperty("params", String.valueOf(params));
-                    saveState(o.work(), state);
-                    Duration eta = Duration.ofSeconds((long) (totalSeconds / ran * (o.epochs() - epoch)));
+                    state.setProperty("history." + epoch, String.format(Locale.ROOT, "%.5f\t%.5f\t%.5f\t%.6f\t%.0f",
+                            e.loss(), e.trainAccuracy(), acc, averaging ? o.swaLr() : schedule.apply(adam.steps() - 1), seconds));
+                    boolean stop = epoch == last || (o.until() > 0 && epoch >= o.until())
+                            || (o.minutes() > 0 && (System.nanoTime() - started) / 60e9 >= o.minutes());
+                    boolean early = !averaging && epoch - bestEpoch >= o.patience();
+                    if (epoch % o.checkpointEvery() == 0 || stop || early) {
+                        save(file, state, params, adam, swa);
+                        savedEpoch = epoch;
+                    }
+                    Duration eta = Duration.ofSeconds((long) (totalSeconds / ran * (last - epoch)));
                     System.out.printf(Locale.ROOT,
-                            "epoch %3d/%d  loss %.4f  train %.2f%%  PublicTest %.2f%% (best %.2f%% @%d)  lr %.5f  %.0f img/s  ETA %s%n",
-                            epoch, o.epochs(), e.loss(), e.trainAccuracy() * 100, acc * 100, best * 100, bestEpoch,
-                            schedule.getNewValue(s(epoch - startEpoch, stepsPerEpoch)), stepsPerEpoch * o.batch() / seconds,
-                            eta.toString().substring(2).toLowerCase(Locale.ROOT));
-                    if (epoch - bestEpoch >= o.patience()) {
+                            "epoch %3d/%d  loss %.4f  train %.2f%%  PublicTest %.2f%% (best %.2f%% @%d)%s  lr %.5f  %.0f img/s  ETA %s%s%n",
+                            epoch, last, e.loss(), e.trainAccuracy() * 100, acc * 100, best * 100, bestEpoch, swaNote,
+                            averaging ? o.swaLr() : schedule.apply(adam.steps() - 1), stepsPerEpoch * o.batch() / seconds,
+                            eta.toString().substring(2).toLowerCase(Locale.ROOT), savedEpoch == epoch ? "  [checkpoint]" : "");
+                    if (early) {
                         System.out.printf("early stop: no PublicTest gain for %d epochs%n", o.patience());
                         break;
                     }
+                    if (stop) break;
                 }
             }
         }
         return epochs;
+    }
+
+    /**
+     * The arguments with the recipe of the run already in {@code --work} put first, so that
+     * {@code --work DIR} alone continues it; an option given again must still match.
+     */
+    static String[] withRecipe(String[] args) throws IOException {
+        Path file = Options.parse(args).work().resolve(Checkpoint.FILE);
+        if (!Files.exists(file)) return args;
+        var all = new ArrayList<String>();
+        Properties state = Checkpoint.read(file).state();
+        for (String k : new Options(null, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0).recipe().keySet()) {
+            String v = state.getProperty("recipe." + k);
+            if (v != null) { all.add("--" + k); all.add(v); }
+        }
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    /**
+     * The running mean of the trained weights over the averaging epochs, and a network of its own
+     * (batch norm momentum 0.9) that gets the mean and fresh batch statistics to be scored.
+     */
+    private static final class Averaged {
+        final MiniXception net = new MiniXception(Fer2013.CLASSES, 0.9f);
+        private final List<Parameter> live;
+        private final float[][] mean;
+        private boolean ready;
+
+        Averaged(List<Parameter> live, Map<String, WeightsFile.Tensor> saved) {
+            this.live = live;
+            mean = new float[live.size()][];
+            for (int i = 0; i < live.size(); i++) {
+                var t = saved == null ? null : saved.get("swa." + i);
+                if (t != null) mean[i] = t.data().clone();
+            }
+        }
+
+        /** Folds in the live weights as snapshot {@code n} (1-based): mean += (w - mean) / n. */
+        void add(int n) {
+            for (int i = 0; i < live.size(); i++) {
+                float[] w = live.get(i).getArray().toFloatArray();
+                if (n == 1 || mean[i] == null) { mean[i] = w; continue; }
+                for (int j = 0; j < w.length; j++) mean[i][j] += (w[j] - mean[i][j]) / n;
+            }
+        }
+
+        /** Sets the average's network to the mean, re-estimates its batch statistics from scratch, returns its PublicTest. */
+        double score(NDManager manager, List<Face> train, List<Face> valid, SplittableRandom rnd) {
+            if (!ready) { net.block().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 48, 48)); ready = true; }
+            List<Parameter> p = net.block().getParameters().values();
+            for (int i = 0; i < p.size(); i++) {
+                NDArray a = p.get(i).getArray();
+                if (live.get(i).requiresGradient()) a.set(mean[i]);
+                else {
+                    // Batch statistics start again from PyTorch's initial values, so a resumed run scores alike.
+                    float[] init = new float[Math.toIntExact(a.size())];
+                    if (p.get(i).getName().toLowerCase(Locale.ROOT).contains("var")) Arrays.fill(init, 1f);
+                    a.set(init);
+                }
+            }
+            Swa.refreshBatchNorm(net, manager, train, null, rnd);
+            return Swa.accuracy(net, manager, valid);
+        }
+
+        void save(Map<String, WeightsFile.Tensor> out) {
+            for (int i = 0; i < mean.length; i++)
+                if (mean[i] != null) out.put("swa." + i, new WeightsFile.Tensor(new int[] {mean[i].length}, mean[i].clone()));
+        }
+    }
+
+    /** A resume must be the same run: any recipe option that differs is named, with what the run was started with. */
+    private static void checkRecipe(Path file, Properties state, Options o) {
+        var differ = new ArrayList<String>();
+        o.recipe().forEach((k, v) -> {
+            String was = state.getProperty("recipe." + k);
+            // A recipe part added to the kit after the run started: this call fixes it for the rest of the run.
+            if (was == null) state.setProperty("recipe." + k, v);
+            else if (!v.equals(was)) differ.add("--" + k + " " + was + " (not " + v + ")");
+        });
+        if (!differ.isEmpty())
+            throw new IllegalArgumentException("the run in " + file.getParent() + " was started with " + String.join(", ", differ)
+                    + ": give those to continue it, or choose another --work for a new run");
+    }
+
+    private static void save(Path file, Properties state, List<Parameter> params, Adam adam, Averaged swa) throws IOException {
+        var tensors = new LinkedHashMap<String, WeightsFile.Tensor>();
+        for (int i = 0; i < params.size(); i++) {
+            NDArray a = params.get(i).getArray();
+            long[] dims = a.getShape().getShape();
+            int[] shape = new int[dims.length];
+            for (int d = 0; d < dims.length; d++) shape[d] = (int) dims[d];
+            tensors.put("param." + i, new WeightsFile.Tensor(shape, a.toFloatArray()));
+        }
+        adam.save(tensors);
+        swa.save(tensors);
+        state.setProperty("crc", crc(params));
+        new Checkpoint(state, tensors).write(file);
+        // The figures so far, one line an epoch, for people (the checkpoint holds the same).
+        var lines = new StringBuilder("epoch\tloss\ttrain\tpublic\tlr\tseconds\n");
+        int last = Integer.parseInt(state.getProperty("epoch"));
+        for (int e = 1; e <= last; e++) {
+            String h = state.getProperty("history." + e);
+            if (h != null) lines.append(e).append('\t').append(h).append('\n');
+        }
+        Path tsv = file.resolveSibling("history.tsv"), tmp = file.resolveSibling("history.tsv.tmp");
+        Files.writeString(tmp, lines);
+        Files.move(tmp, tsv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** CRC-32 of every parameter's float bits, in order: proves a checkpoint went into the live arrays. */
+    private static String crc(List<Parameter> params) {
+        var crc = new java.util.zip.CRC32();
+        for (Parameter p : params) {
+            var buf = java.nio.ByteBuffer.allocate(Math.toIntExact(p.getArray().size()) * 4);
+            for (float f : p.getArray().toFloatArray()) buf.putFloat(f);
+            crc.update(buf.array());
+        }
+        return Long.toHexString(crc.getValue());
     }
 
     /** The recipe's augmentation: flip, rotation +-10 degrees, shift and zoom +-10%. */
@@ -208,24 +394,47 @@ public final class Train {
                 .optDevices(new Device[] {Device.cpu()});
     }
 
-    /** One pass over shuffled, augmented training faces; returns {mean loss, training accuracy}. */
+    /**
+     * One pass over shuffled, augmented training faces, {@code step} after each batch's backward
+     * pass; returns {mean loss, training accuracy}. With probability {@code cutmix} a batch is
+     * CutMixed (Yun et al. 2019): a random box of each face is replaced by the same box of the next
+     * face in the batch, and the targets mixed by the box's share of the area.
+     */
     static double[] epoch(Trainer trainer, SoftmaxCrossEntropyLoss loss, List<Face> train, float[][] targets,
-                          Augment aug, int batch, SplittableRandom rnd) {
+                          Augment aug, int batch, float cutmix, SplittableRandom rnd, Runnable step) {
         int steps = train.size() / batch;
         int[] order = shuffled(train.size(), rnd);
         double lossSum = 0;
         long correct = 0;
-        float[] x = new float[batch * 48 * 48];
-        float[] y = new float[batch * Fer2013.CLASSES];
+        int k = Fer2013.CLASSES, n = 48 * 48;
+        float[] x = new float[batch * n];
+        float[] y = new float[batch * k];
+        float[] mixed = new float[batch * n];
         for (int s = 0; s < steps; s++) {
             for (int b = 0; b < batch; b++) {
                 int i = order[s * batch + b];
-                aug.random(train.get(i).pixels(), x, b * 48 * 48, rnd);
-                System.arraycopy(targets[i], 0, y, b * Fer2013.CLASSES, Fer2013.CLASSES);
+                aug.random(train.get(i).pixels(), x, b * n, rnd);
+                System.arraycopy(targets[i], 0, y, b * k, k);
+            }
+            float[] xb = x, yb = y;
+            if (cutmix > 0 && rnd.nextDouble() < cutmix) {
+                double lambda = rnd.nextDouble();
+                int h = (int) Math.round(48 * Math.sqrt(1 - lambda)), w = h;
+                int top = rnd.nextInt(48 - h + 1), left = rnd.nextInt(48 - w + 1);
+                float share = h * w / (float) n;
+                yb = new float[batch * k];
+                System.arraycopy(x, 0, mixed, 0, x.length);
+                for (int b = 0; b < batch; b++) {
+                    int other = (b + 1) % batch;
+                    for (int r = top; r < top + h; r++)
+                        System.arraycopy(x, other * n + r * 48 + left, mixed, b * n + r * 48 + left, w);
+                    for (int c = 0; c < k; c++) yb[b * k + c] = (1 - share) * y[b * k + c] + share * y[other * k + c];
+                }
+                xb = mixed;
             }
             try (NDManager m = trainer.getManager().newSubManager()) {
-                NDArray xs = m.create(x, new Shape(batch, 1, 48, 48));
-                NDArray ys = m.create(y, new Shape(batch, Fer2013.CLASSES));
+                NDArray xs = m.create(xb, new Shape(batch, 1, 48, 48));
+                NDArray ys = m.create(yb, new Shape(batch, k));
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray logits = trainer.forward(new NDList(xs)).singletonOrThrow();
                     NDArray l = loss.evaluate(new NDList(ys), new NDList(logits));
@@ -234,13 +443,11 @@ public final class Train {
                     long[] pred = logits.argMax(1).toLongArray();
                     for (int b = 0; b < batch; b++) if (pred[b] == train.get(order[s * batch + b]).label()) correct++;
                 }
-                trainer.step();
+                step.run();
             }
         }
         return new double[] {lossSum / steps, correct / (double) (steps * batch)};
     }
-
-    private static int s(int epochs, int stepsPerEpoch) { return epochs * stepsPerEpoch - 1; }
 
     /** Soft targets: label smoothing over a blend of the FER2013 label and the FER+ vote distribution. */
     static float[][] targets(List<Face> faces, float smoothing, float ferPlusMix) {
@@ -306,12 +513,18 @@ public final class Train {
         return out;
     }
 
-    private static void saveParams(MiniXception mx, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (var out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            mx.block().saveParameters(out);
+    /** Sets the network's weights (and batch statistics) to those of a training run's checkpoint. */
+    static void loadCheckpoint(MiniXception mx, Path file) throws IOException {
+        setParams(mx.block().getParameters().values(), Checkpoint.read(file).tensors(), file);
+    }
+
+    private static void setParams(List<Parameter> params, Map<String, WeightsFile.Tensor> tensors, Path file) {
+        for (int i = 0; i < params.size(); i++) {
+            var t = tensors.get("param." + i);
+            if (t == null || t.data().length != params.get(i).getArray().size())
+                throw new IllegalArgumentException(file + " does not fit this network (parameter " + i + ")");
+            params.get(i).getArray().set(t.data());
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
@@ -330,18 +543,5 @@ public final class Train {
         var live = mx.block().getParameters().values();
         var saved = loaded.block().getParameters().values();
         for (int i = 0; i < live.size(); i++) live.get(i).getArray().set(saved.get(i).getArray().toFloatArray());
-    }
-
-    private static Properties loadState(Path work) throws IOException {
-        var p = new Properties();
-        Path f = work.resolve("state.properties");
-        if (Files.exists(f)) try (Reader r = Files.newBufferedReader(f)) { p.load(r); }
-        return p;
-    }
-
-    private static void saveState(Path work, Properties state) throws IOException {
-        Path f = work.resolve("state.properties"), tmp = work.resolve("state.properties.tmp");
-        try (Writer w = Files.newBufferedWriter(tmp)) { state.store(w, "moodbox trainer checkpoint"); }
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

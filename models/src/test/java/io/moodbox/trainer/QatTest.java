@@ -71,7 +71,8 @@ class QatTest {
         List<Face> train = data.split(Split.TRAINING).subList(0, 512);
         List<Face> valid = data.split(Split.PUBLIC_TEST).subList(0, 32);
         // A briefly trained network (batch statistics of real faces), then two epochs of fine-tuning.
-        Train.run(new Train.Options(work, 1, 32, 0.003f, 1e-4f, 10, 0.1f, 0.25f, 512, 7, 1), train, valid);
+        Train.run(Train.Options.parse("--work", work.toString(), "--epochs", "1", "--batch", "32", "--limit", "512", "--seed", "7"),
+                train, valid);
         var o = new Qat.Options(work.resolve("best.weights"), work.resolve("qat"), 2, 0.001f, 1f, 1f, 0.2f, 1f, 0.5f, false, 1.0,
                 false, 3, 200);
         List<Qat.Figures> f = Qat.run(o, train, valid);

@@ -14,7 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** A short real training run: the loss falls, a checkpoint resumes, and the exporter reads the result. */
+/** A short real training run: the loss falls, the next call goes on from its checkpoint, and the exporter reads the result. */
 class TrainTest {
     static Fer2013 data;
 
@@ -27,23 +27,27 @@ class TrainTest {
     void lossFallsCheckpointResumesAndWeightsExport(@TempDir Path work) throws Exception {
         var train = data.split(Split.TRAINING);
         var valid = data.split(Split.PUBLIC_TEST);
-        var opts = new Train.Options(work, 3, 32, 0.003f, 1e-4f, 10, 0.1f, 0.25f, 1024, 7, 1);
+        var opts = Train.Options.parse("--work", work.toString(), "--epochs", "4", "--until", "3", "--batch", "32",
+                "--patience", "10", "--limit", "1024", "--seed", "7");
         List<Train.Epoch> first = Train.run(opts, train, valid);
         assertEquals(3, first.size());
         assertTrue(first.get(2).loss() < first.get(0).loss(),
                 "loss should fall: " + first.get(0).loss() + " -> " + first.get(2).loss());
         assertTrue(Files.size(work.resolve("best.weights")) > 200_000);
+        assertTrue(Files.size(work.resolve(Checkpoint.FILE)) < 2_000_000, "a checkpoint small enough to commit");
 
-        // A longer schedule resumes after epoch 3 instead of starting over.
-        var more = new Train.Options(work, 4, 32, 0.003f, 1e-4f, 10, 0.1f, 0.25f, 1024, 7, 1);
+        // The next call goes on after epoch 3 instead of starting over.
+        var more = Train.Options.parse("--work", work.toString(), "--epochs", "4", "--batch", "32",
+                "--patience", "10", "--limit", "1024", "--seed", "7");
         List<Train.Epoch> resumed = Train.run(more, train, valid);
         assertEquals(1, resumed.size());
         assertEquals(4, resumed.get(0).epoch());
+        assertEquals(5, Files.readAllLines(work.resolve("history.tsv")).size(), "a header and one line an epoch");
 
         assertSoftmax(Export.miniXception(WeightsFile.read(work.resolve("best.weights"))), valid);
 
         // Weight averaging goes on from that checkpoint and writes its best average for the exporter.
-        List<Double> averaged = Swa.run(work.resolve("last.params"), work.resolve("swa.weights"), 2, 0.001f, 3,
+        List<Double> averaged = Swa.run(work.resolve(Checkpoint.FILE), work.resolve("swa.weights"), 2, 0.001f, 3,
                 train.subList(0, 1024), valid.subList(0, 256));
         assertEquals(2, averaged.size());
         for (double a : averaged) assertTrue(a > 1.0 / 7, "an average of trained weights beats chance: " + a);

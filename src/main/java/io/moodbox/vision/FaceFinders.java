@@ -71,28 +71,14 @@ public final class FaceFinders {
     }
 
     static FaceDetector ssdOrCascades(VisionConfig config, boolean ssdBundled, boolean blazeBundled) {
-        if (!ssdBundled) {
-            log.warn("This build has no SSD face model (npm was unreachable when it was built): using the Haar cascades, which find fewer faces");
-            return cascades(config);
-        }
-        var opened = new ArrayList<FaceDetector>();
-        try {
-            opened.add(new SsdFaceDetector(config.ssdPrecision()));
-            FaceDetector search;
-            if (blazeBundled) {
-                opened.add(new BlazeFaceDetector(null, CHECK_SCORE));
-                search = new VerifiedDetector(opened.get(0), opened.get(1), CHECK_ZOOM, SSD_PROPOSAL);
-            } else {
+        return ssdSearch(config, ssdBundled, opened -> {
+            if (!blazeBundled) {
                 log.warn("This build has no BlazeFace model (npm was unreachable when it was built): the SSD's faces go unchecked, so expect more false faces");
-                search = new VerifiedDetector(opened.get(0), null, 1, SSD_PROPOSAL);
+                return new VerifiedDetector(opened.get(0), null, 1, SSD_PROPOSAL);
             }
-            opened.clear();
-            opened.add(search);
-            return new SearchFollowDetector(search, cascades(config));
-        } catch (RuntimeException e) {
-            for (FaceDetector d : opened) d.close();
-            throw e;
-        }
+            opened.add(new BlazeFaceDetector(null, CHECK_SCORE));
+            return new VerifiedDetector(opened.get(0), opened.get(1), CHECK_ZOOM, SSD_PROPOSAL);
+        });
     }
 
     /**
@@ -101,6 +87,19 @@ public final class FaceFinders {
      * set; the cascades alone where this build has no SSD weights.
      */
     static FaceDetector ssdAndHaar(VisionConfig config, boolean ssdBundled) {
+        return ssdSearch(config, ssdBundled, opened -> {
+            opened.add(new HaarDetector(config.detectWidth(), config.minFacePx()));
+            return new UnionDetector(List.copyOf(opened));
+        });
+    }
+
+    /**
+     * A whole-frame search built around the SSD ({@code search} gets the opened detectors, the
+     * SSD first, and adds any it opens), the two cascades following; everything opened is closed
+     * again if a part fails. The cascades alone where this build has no SSD weights.
+     */
+    private static FaceDetector ssdSearch(VisionConfig config, boolean ssdBundled,
+                                          java.util.function.Function<List<FaceDetector>, FaceDetector> search) {
         if (!ssdBundled) {
             log.warn("This build has no SSD face model (npm was unreachable when it was built): using the Haar cascades, which find fewer faces");
             return cascades(config);
@@ -108,11 +107,10 @@ public final class FaceFinders {
         var opened = new ArrayList<FaceDetector>();
         try {
             opened.add(new SsdFaceDetector(config.ssdPrecision()));
-            opened.add(new HaarDetector(config.detectWidth(), config.minFacePx()));
-            FaceDetector search = new UnionDetector(List.copyOf(opened));
+            FaceDetector whole = search.apply(opened);
             opened.clear();
-            opened.add(search);
-            return new SearchFollowDetector(search, cascades(config));
+            opened.add(whole);
+            return new SearchFollowDetector(whole, cascades(config));
         } catch (RuntimeException e) {
             for (FaceDetector d : opened) d.close();
             throw e;

@@ -144,7 +144,15 @@ class UploadTest {
         assertEquals(403, upload("a.mp3", AudioFaults.mp3(3, 440), true).statusCode());
         t.cookie = null;
         assertEquals(401, upload("a.mp3", AudioFaults.mp3(3, 440), true).statusCode());
-        assertEquals(401, upload("a.mp3", new byte[] {'I', 'D', '3'}, false).statusCode());
+        // Without a length the client may still be writing when Jetty answers 401 and closes the
+        // connection, and then sees a broken pipe instead of the answer (seen once in CI). Either
+        // way the upload is refused before its body is read, and nothing is written (below).
+        try {
+            assertEquals(401, upload("a.mp3", new byte[] {'I', 'D', '3'}, false).statusCode());
+        } catch (IOException closedBeforeTheAnswerWasRead) {
+            assertTrue(String.valueOf(closedBeforeTheAnswerWasRead.getMessage()).contains("header parser received no bytes")
+                    || closedBeforeTheAnswerWasRead.getCause() != null, closedBeforeTheAnswerWasRead.toString());
+        }
         t.csrf = csrf;
         assertEquals(List.of(), files());
     }

@@ -57,6 +57,23 @@ class AnalyzerTest {
     }
 
     @Test
+    void tempoIsFinerThanTheOnsetFrameGrid() {
+        // At 43 onset frames a second one frame is 2-3% of a beat. Refining the period on the
+        // later autocorrelation peaks reads clicks at 0.02%; the one-peak interpolation alone
+        // was 0.05-0.11% off, which on real music's blurred peaks grew to several percent.
+        for (double bpm : new double[]{83.7, 123.4, 151.1}) {
+            float[] x = new float[Analyzer.RATE * 60];
+            java.util.Random noise = new java.util.Random(7);
+            double period = 60.0 * Analyzer.RATE / bpm;
+            for (double at = 0; at + 400 < x.length; at += period) {
+                for (int i = 0; i < 400; i++) x[(int) at + i] = (float) (0.5 * noise.nextGaussian() * Math.exp(-i / 80.0));
+            }
+            double read = new Analyzer().analyse(x).tempoBpm();
+            assertEquals(bpm, read, 0.0003 * bpm, "clicks at " + bpm + " bpm");
+        }
+    }
+
+    @Test
     void louderAndFasterMeansMoreArousal() {
         // Without drums: a quiet kick-snare backbeat can be heard at half tempo (see docs/music.md).
         Piece slowQuiet = new Piece("e1", "calm", 80, true, 0, Timbre.WARM, 0.2, 1, false, 12);

@@ -48,6 +48,20 @@ final class FatStick implements AutoCloseable {
         return new FatStick(image);
     }
 
+    /**
+     * Sets up {@code dir} for a daemon that mounts sticks under {@code dir/media} (its
+     * {@code music.removable-root}), with an empty {@code dir/music}, the test owner and no sound
+     * card; returns the config file for {@link Daemon#start}.
+     */
+    static Path daemonConfig(Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("music"));
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Daemon.ownerFile(dir.resolve("owner.properties"));
+        Path config = dir.resolve("moodbox.properties");
+        Files.writeString(config, Daemon.baseConfig(dir) + "music.removable-root = " + media + "\nmusic.output = null\n");
+        return config;
+    }
+
     /** Mounts it read-only at {@code at} (a folder that exists), as plugging it in would. */
     void plugIn(Path at) throws IOException, InterruptedException {
         mountPoint = at;

@@ -46,15 +46,10 @@ public final class MediaBench {
             bytes += Files.size(t);
         }
         try (FatStick stick = FatStick.make(dir.resolve("stick.img"), "MUSIC", tracks, 16L << 20)) {
-            Files.createDirectories(dir.resolve("music"));
-            Path media = Files.createDirectories(dir.resolve("media"));
-            Daemon.ownerFile(dir.resolve("owner.properties"));
-            Path config = dir.resolve("moodbox.properties");
-            Files.writeString(config, Daemon.baseConfig(dir) + "music.removable-root = " + media + "\nmusic.output = null\n");
-            try (Daemon box = Daemon.start(config, dir.resolve("box.log"))) {
+            try (Daemon box = Daemon.start(FatStick.daemonConfig(dir), dir.resolve("box.log"))) {
                 box.login();
                 await(box, l -> !l.get("scan").get("running").asBoolean());
-                Path mnt = Files.createDirectories(media.resolve("MUSIC"));
+                Path mnt = Files.createDirectories(dir.resolve("media/MUSIC"));
                 long t0 = System.nanoTime();
                 stick.plugIn(mnt);
                 await(box, l -> total(l) == n && !l.get("scan").get("running").asBoolean());

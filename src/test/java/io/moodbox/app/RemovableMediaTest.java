@@ -46,18 +46,14 @@ class RemovableMediaTest {
         stick = stickImage();
         String before = sha256(stick.image);
 
-        Files.createDirectories(dir.resolve("music"));
+        Path config = FatStick.daemonConfig(dir);
         Files.write(dir.resolve("music/own.mp3"), AudioFaults.mp3(40, 440));
-        Path media = Files.createDirectories(dir.resolve("media"));
-        Daemon.ownerFile(dir.resolve("owner.properties"));
-        Path config = dir.resolve("moodbox.properties");
-        Files.writeString(config, Daemon.baseConfig(dir) + "music.removable-root = " + media + "\nmusic.output = null\n");
 
         try (Daemon box = Daemon.start(config, dir.resolve("box.log"))) {
             box.login();
             awaitLibrary(box, "the box's own track", l -> total(l) == 1 && !l.get("scan").get("running").asBoolean());
 
-            Path mountPoint = Files.createDirectories(media.resolve("MUSIC"));
+            Path mountPoint = Files.createDirectories(dir.resolve("media/MUSIC"));
             stick.plugIn(mountPoint);
             JsonNode lib = awaitLibrary(box, "the stick's 3 tracks", l -> total(l) == 4 && source(l, "USB stick MUSIC") == 3);
             assertEquals(4, total(lib));

@@ -9,9 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
  * {@code music.removable-root} (seconds until its tracks are in the library; until they are gone
  * after it is pulled; until they are back from the cache), and uploads of real tracks over HTTP
  * (milliseconds per file, decode check included). Needs root, dosfstools, mtools and fusefat
- * (or a kernel with vfat), like {@link RemovableMediaTest}.
+ * (or a kernel with vfat), like {@link RemovableMediaTest} (both through {@link FatStick}).
  *
  * <pre>java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.app.MediaBench [FOLDER] [STICK_TRACKS]</pre>
  * FOLDER: real audio files (default ~/.cache/moodbox/real-music); the first STICK_TRACKS (8) by
@@ -36,44 +37,32 @@ public final class MediaBench {
         }
         if (all.size() < n + 3) throw new IllegalArgumentException(src + " has " + all.size() + " audio files; need " + (n + 3));
         Path dir = Files.createTempDirectory("moodbox-media-bench");
-        Process fuse = null;
-        Path mnt = null;
-        try {
-            long bytes = 0;
-            Path image = dir.resolve("stick.img");
-            for (int i = 0; i < n; i++) bytes += Files.size(all.get(i));
-            try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
-                f.setLength(bytes + (16L << 20));
-            }
-            run("mkfs.vfat", "-n", "MUSIC", image.toString());
-            for (int i = 0; i < n; i++) {
-                Path t = all.get(i);
-                String ext = t.toString().substring(t.toString().lastIndexOf('.') + 1).toUpperCase(Locale.ROOT);
-                run("mcopy", "-i", image.toString(), t.toString(), String.format(Locale.ROOT, "::T%02d.%s", i + 1, ext));
-            }
-            Files.createDirectories(dir.resolve("music"));
-            Path media = Files.createDirectories(dir.resolve("media"));
-            Daemon.ownerFile(dir.resolve("owner.properties"));
-            Path config = dir.resolve("moodbox.properties");
-            Files.writeString(config, Daemon.baseConfig(dir) + "music.removable-root = " + media + "\nmusic.output = null\n");
-            try (Daemon box = Daemon.start(config, dir.resolve("box.log"))) {
+        Map<String, Path> tracks = new LinkedHashMap<>();
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            Path t = all.get(i);
+            String ext = t.toString().substring(t.toString().lastIndexOf('.') + 1).toUpperCase(Locale.ROOT);
+            tracks.put(String.format(Locale.ROOT, "T%02d.%s", i + 1, ext), t);
+            bytes += Files.size(t);
+        }
+        try (FatStick stick = FatStick.make(dir.resolve("stick.img"), "MUSIC", tracks, 16L << 20)) {
+            try (Daemon box = Daemon.start(FatStick.daemonConfig(dir), dir.resolve("box.log"))) {
                 box.login();
                 await(box, l -> !l.get("scan").get("running").asBoolean());
-                mnt = Files.createDirectories(media.resolve("MUSIC"));
+                Path mnt = Files.createDirectories(dir.resolve("media/MUSIC"));
                 long t0 = System.nanoTime();
-                fuse = mount(image, mnt, dir);
+                stick.plugIn(mnt);
                 await(box, l -> total(l) == n && !l.get("scan").get("running").asBoolean());
                 double found = secs(t0);
                 System.out.printf(Locale.ROOT, "stick: %d real tracks (%.1f MB) mounted -> all in the library after %.1f s (first scan: decode + analysis)%n",
                         n, bytes / 1e6, found);
                 t0 = System.nanoTime();
-                if (fuse != null) fuse.destroyForcibly().waitFor();
-                else run("umount", "-l", mnt.toString());
+                stick.pull();
                 await(box, l -> total(l) == 0);
                 System.out.printf(Locale.ROOT, "stick: pulled -> its tracks gone from the library after %.1f s%n", secs(t0));
-                run("umount", "-l", mnt.toString());
+                stick.unmount();
                 t0 = System.nanoTime();
-                fuse = mount(image, mnt, dir);
+                stick.plugIn(mnt);
                 await(box, l -> total(l) == n && !l.get("scan").get("running").asBoolean());
                 System.out.printf(Locale.ROOT, "stick: plugged in again -> all back after %.1f s (from the cache)%n", secs(t0));
 
@@ -99,24 +88,11 @@ public final class MediaBench {
                 System.out.println("library: " + n + " stick + 3 uploaded tracks");
             }
         } finally {
-            if (mnt != null) run("umount", "-l", mnt.toString());
-            if (fuse != null) fuse.destroyForcibly();
-            run("rm", "-rf", dir.toString());
+            new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
         }
     }
 
     private static double secs(long t0) { return (System.nanoTime() - t0) / 1e9; }
-
-    private static Process mount(Path image, Path at, Path dir) throws Exception {
-        if (Files.readString(Path.of("/proc/filesystems")).lines().anyMatch(l -> l.strip().equals("vfat"))) {
-            run("mount", "-t", "vfat", "-o", "loop,ro", image.toString(), at.toString());
-            return null;
-        }
-        Process p = new ProcessBuilder("fusefat", "-o", "ro", "-f", image.toString(), at.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("fusefat.log").toFile()).start();
-        while (!Files.readString(Path.of("/proc/self/mounts")).contains(" " + at + " fuse.fusefat")) Thread.sleep(20);
-        return p;
-    }
 
     private static void await(Daemon box, Predicate<JsonNode> ok) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -132,12 +108,6 @@ public final class MediaBench {
         int t = 0;
         for (JsonNode m : lib.get("moods")) t += m.get("count").asInt();
         return t;
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0 && !cmd[0].equals("umount")) throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
     }
 
     private MediaBench() {}

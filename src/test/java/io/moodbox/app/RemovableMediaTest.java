@@ -7,16 +7,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -34,35 +33,28 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class RemovableMediaTest {
     @TempDir Path dir;
-    private final List<Process> fuse = new ArrayList<>();
-    private Path mountPoint;
+    private FatStick stick;
 
     @AfterEach
     void unmount() throws Exception {
-        if (mountPoint != null) run("umount", "-l", mountPoint.toString());
-        for (Process p : fuse) p.destroyForcibly();
+        if (stick != null) stick.close();
     }
 
     @Test
     void aStickIsScannedPlayedPulledMidTrackAndComesBackFromTheCache() throws Exception {
-        Required.that(isRoot() && onPath("mkfs.vfat") && onPath("mcopy") && (onPath("fusefat") || kernelHasVfat()),
-                "needs root, dosfstools, mtools and fusefat (or a kernel with vfat) to mount a FAT image (./moodbox-dev test installs them)");
-        Path image = stickImage();
-        String before = sha256(image);
+        Required.that(FatStick.possible(), FatStick.NEEDS);
+        stick = stickImage();
+        String before = sha256(stick.image);
 
-        Files.createDirectories(dir.resolve("music"));
+        Path config = FatStick.daemonConfig(dir);
         Files.write(dir.resolve("music/own.mp3"), AudioFaults.mp3(40, 440));
-        Path media = Files.createDirectories(dir.resolve("media"));
-        Daemon.ownerFile(dir.resolve("owner.properties"));
-        Path config = dir.resolve("moodbox.properties");
-        Files.writeString(config, Daemon.baseConfig(dir) + "music.removable-root = " + media + "\nmusic.output = null\n");
 
         try (Daemon box = Daemon.start(config, dir.resolve("box.log"))) {
             box.login();
             awaitLibrary(box, "the box's own track", l -> total(l) == 1 && !l.get("scan").get("running").asBoolean());
 
-            mountPoint = Files.createDirectories(media.resolve("MUSIC"));
-            Process fs = mount(image, mountPoint);
+            Path mountPoint = Files.createDirectories(dir.resolve("media/MUSIC"));
+            stick.plugIn(mountPoint);
             JsonNode lib = awaitLibrary(box, "the stick's 3 tracks", l -> total(l) == 4 && source(l, "USB stick MUSIC") == 3);
             assertEquals(4, total(lib));
             box.awaitLog("USB stick MUSIC found at " + mountPoint, Duration.ofSeconds(5));
@@ -76,8 +68,7 @@ class RemovableMediaTest {
             String stickTrack = player(box).get("track").get("id").asText();
 
             // Pulled mid-track: reads fail from now on (a killed FUSE process; the kernel mount is detached).
-            if (fs != null) fs.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            else run("umount", "-l", mountPoint.toString());
+            stick.pull();
             awaitLibrary(box, "the stick's tracks to leave", l -> total(l) == 1 && source(l, "USB stick MUSIC") < 0);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (playing(box).startsWith("STICK") && System.nanoTime() < deadline) Thread.sleep(200);
@@ -90,51 +81,28 @@ class RemovableMediaTest {
             assertFalse(Files.exists(taste) && Files.readString(taste).contains(stickTrack + "."), Daemon.read(taste));
 
             // Back again (the dead mount point cleaned up as the role's unit does): from the cache, nothing decoded twice.
-            run("umount", "-l", mountPoint.toString());
-            fs = mount(image, mountPoint);
+            stick.unmount();
+            stick.plugIn(mountPoint);
             lib = awaitLibrary(box, "the stick's return", l -> total(l) == 4 && !l.get("scan").get("running").asBoolean());
             assertTrue(lib.get("scan").get("message").asText().contains("(0 analysed, 4 from the cache"), lib.toString());
             // What the daemon said, for the record in the test's output.
             box.log().lines().filter(l -> l.matches(".*(USB stick|Playing|Cannot play|on the stick|Music library:|went away).*"))
                     .forEach(l -> System.out.println("daemon: " + l));
         }
-        run("umount", "-l", mountPoint.toString());
-        mountPoint = null;
-        assertEquals(before, sha256(image), "the stick's bytes changed");
+        stick.close();
+        assertEquals(before, sha256(stick.image), "the stick's bytes changed");
     }
 
-    /** A 16 MB FAT image labelled MUSIC with three tracks (8.3 names: fusefat shows no long names). */
-    private Path stickImage() throws Exception {
-        Path image = dir.resolve("stick.img");
-        try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
-            f.setLength(16L << 20);
-        }
-        run("mkfs.vfat", "-n", "MUSIC", image.toString());
+    /** A FAT image labelled MUSIC with three tracks and 16 MB to spare. */
+    private FatStick stickImage() throws Exception {
         Path src = Files.createDirectories(dir.resolve("stick-src"));
+        Map<String, Path> tracks = new LinkedHashMap<>();
         int i = 1;
         for (double hz : new double[] {330, 550, 660}) {
-            Path f = src.resolve("STICK" + i++ + ".MP3");
-            Files.write(f, AudioFaults.mp3(40, hz));
-            run("mcopy", "-i", image.toString(), f.toString(), "::" + f.getFileName());
+            String name = "STICK" + i++ + ".MP3";
+            tracks.put(name, Files.write(src.resolve(name), AudioFaults.mp3(40, hz)));
         }
-        return image;
-    }
-
-    /** Mounts read-only: the kernel's vfat if it has one (null back), else fusefat in the foreground (its process back). */
-    private Process mount(Path image, Path at) throws Exception {
-        if (kernelHasVfat()) {
-            run("mount", "-t", "vfat", "-o", "loop,ro,nosuid,nodev,noexec", image.toString(), at.toString());
-            return null;
-        }
-        Process p = new ProcessBuilder("fusefat", "-o", "ro", "-f", image.toString(), at.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("fusefat.log").toFile()).start();
-        fuse.add(p);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!Files.readString(Path.of("/proc/self/mounts")).contains(" " + at + " fuse.fusefat ro,")) {
-            if (!p.isAlive() || System.nanoTime() > deadline) fail("fusefat did not mount " + image + ": " + Files.readString(dir.resolve("fusefat.log")));
-            Thread.sleep(50);
-        }
-        return p;
+        return FatStick.make(dir.resolve("stick.img"), "MUSIC", tracks, 16L << 20);
     }
 
     private JsonNode awaitLibrary(Daemon box, String what, Predicate<JsonNode> ok) throws Exception {
@@ -177,36 +145,5 @@ class RemovableMediaTest {
 
     private static String sha256(Path f) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
-    }
-
-    private static boolean isRoot() {
-        try {
-            return new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip().equals("0");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").concat(":/usr/sbin:/sbin").split(":"))
-            if (Files.isExecutable(Path.of(d, tool))) return true;
-        return false;
-    }
-
-    private static boolean kernelHasVfat() {
-        try {
-            return Files.readString(Path.of("/proc/filesystems")).lines().anyMatch(l -> l.strip().equals("vfat"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            if (cmd[0].equals("umount")) return;   // already gone
-            fail(String.join(" ", cmd) + " failed: " + out);
-        }
     }
 }

@@ -25,6 +25,10 @@ class PlayerTest {
     private static final int RATE = 44100;
     @TempDir Path dir;
     private final List<AutoCloseable> open = new ArrayList<>();
+    // The player under test, its capture sink and its source: start() sets them.
+    private RecordingPlayer rec;
+    private ListSource src;
+    private Player p;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -74,13 +78,31 @@ class PlayerTest {
                 fadeMs, MusicConfig.Normalise.REPLAYGAIN, -20, false);
     }
 
-    private Player player(MusicConfig c, RecordingPlayer sink, TrackSource src) {
-        Player p = new StreamPlayer(c, sink, src, 50, false);
+    private MusicConfig config() {
+        return config(100, 100, MusicConfig.MoodChange.FADE, 500);
+    }
+
+    /** Makes the player under test on a fresh capture sink (20 s at most), to play {@code tracks} in order. */
+    private void start(MusicConfig c, Track... tracks) {
+        rec = new RecordingPlayer(20);
+        src = new ListSource(tracks);
+        p = player(c, rec, src);
+    }
+
+    /** Plays until the sink has {@code frame} frames; the player waits there until released or held further on. */
+    private void playTo(long frame) throws InterruptedException {
+        rec.holdAt(frame);
+        p.play();
+        assertTrue(rec.awaitFrames(frame, 20_000), "played to frame " + frame);
+    }
+
+    private Player player(MusicConfig c, RecordingPlayer sink, TrackSource source) {
+        Player player = new StreamPlayer(c, sink, source, 50, false);
         open.add(() -> {
             sink.release();
-            p.close();
+            player.close();
         });
-        return p;
+        return player;
     }
 
     private static void await(BooleanSupplier cond, String what) throws InterruptedException {
@@ -107,9 +129,7 @@ class PlayerTest {
     @Test
     void playsInOrderWithReplayGainAndNoGapBetweenSameFormatTracks() throws Exception {
         Track a = tone("a", 440, 2, Double.NaN), b = tone("b", 880, 2, -6.0206);
-        RecordingPlayer rec = new RecordingPlayer(10);
-        ListSource src = new ListSource(a, b);
-        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
+        start(config(), a, b);
         p.play();
         await(() -> src.finished.size() == 2, "both tracks to finish");
         float[] x = rec.left();
@@ -136,9 +156,7 @@ class PlayerTest {
         Path f = dir.resolve("b48.wav");
         AudioWriter.write(f, x, 48000, Map.of());
         Track b = new Track("b", f, "b", "", "", 1, 0, 0, "happy", "folder", "", 0, Double.NaN, -1, null);
-        RecordingPlayer rec = new RecordingPlayer(10);
-        ListSource src = new ListSource(a, b);
-        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
+        start(config(), a, b);
         p.play();
         await(() -> src.finished.size() == 2, "both tracks");
         assertEquals(List.of("open 44100x2", "drain@44100", "open 48000x2"), rec.events());
@@ -148,9 +166,7 @@ class PlayerTest {
     @Test
     void volumeFollowsASquareLaw() throws Exception {
         Track a = tone("a", 440, 1, Double.NaN);
-        RecordingPlayer rec = new RecordingPlayer(10);
-        ListSource src = new ListSource(a);
-        Player p = player(config(50, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
+        start(config(50, 100, MusicConfig.MoodChange.FADE, 500), a);
         assertEquals(50, p.status().volumePercent());
         p.play();
         await(() -> src.finished.size() == 1, "track to finish");
@@ -160,12 +176,8 @@ class PlayerTest {
     @Test
     void aMoodChangeFadesOutAndTheNewPickFadesIn() throws Exception {
         Track a = tone("a", 440, 4, Double.NaN), b = tone("b", 880, 4, Double.NaN);
-        RecordingPlayer rec = new RecordingPlayer(20);
-        ListSource src = new ListSource(a, b);
-        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
-        rec.holdAt(RATE);
-        p.play();
-        assertTrue(rec.awaitFrames(RATE, 20_000));
+        start(config(), a, b);
+        playTo(RATE);
         p.moodChanged();
         rec.holdAt(3 * RATE); // moves the hold on: the player runs to 3 s and waits there, mid-b
         assertTrue(rec.awaitFrames(3 * RATE, 20_000));
@@ -185,12 +197,8 @@ class PlayerTest {
     @Test
     void withTrackEndTheCurrentTrackFinishesFirst() throws Exception {
         Track a = tone("a", 440, 2, Double.NaN), b = tone("b", 880, 1, Double.NaN);
-        RecordingPlayer rec = new RecordingPlayer(20);
-        ListSource src = new ListSource(a, b);
-        Player p = player(config(100, 100, MusicConfig.MoodChange.TRACK_END, 500), rec, src);
-        rec.holdAt(RATE / 2);
-        p.play();
-        assertTrue(rec.awaitFrames(RATE / 2, 20_000));
+        start(config(100, 100, MusicConfig.MoodChange.TRACK_END, 500), a, b);
+        playTo(RATE / 2);
         p.moodChanged();
         rec.release();
         await(() -> src.finished.size() == 2, "both tracks");
@@ -202,12 +210,8 @@ class PlayerTest {
     @Test
     void skipFadesQuicklyTellsThePickerAndMovesOn() throws Exception {
         Track a = tone("a", 440, 4, Double.NaN), b = tone("b", 880, 1, Double.NaN);
-        RecordingPlayer rec = new RecordingPlayer(20);
-        ListSource src = new ListSource(a, b);
-        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 3000), rec, src);
-        rec.holdAt(RATE);
-        p.play();
-        assertTrue(rec.awaitFrames(RATE, 20_000));
+        start(config(100, 100, MusicConfig.MoodChange.FADE, 3000), a, b);
+        playTo(RATE);
         p.next();
         rec.release();
         await(() -> src.finished.size() == 2, "skip then b");
@@ -221,12 +225,8 @@ class PlayerTest {
     @Test
     void pauseFadesToSilenceAndResumesWhereItWas() throws Exception {
         Track r = tone("r", 440, 4, Double.NaN, t -> 0.1 + 0.2 * t);
-        RecordingPlayer rec = new RecordingPlayer(20);
-        ListSource src = new ListSource(r);
-        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
-        rec.holdAt(RATE);
-        p.play();
-        assertTrue(rec.awaitFrames(RATE, 20_000));
+        start(config(), r);
+        playTo(RATE);
         p.pause();
         rec.release();
         await(() -> p.status().state() == State.PAUSED, "paused");
@@ -237,9 +237,7 @@ class PlayerTest {
         assertTrue(peak(before, (at - 200) / (double) RATE) < 0.05, "faded to silence");
         double pos = p.status().positionSeconds();
         assertEquals(at / (double) RATE, pos, 0.01);
-        rec.holdAt(at + RATE);
-        p.play();
-        assertTrue(rec.awaitFrames(at + RATE, 20_000), "playing again");
+        playTo(at + RATE);
         float[] x = rec.left();
         // The ramp continues from the pause point: level right after resume ~ level at the pause position.
         double expected = 0.1 + 0.2 * (pos + 0.1);
@@ -251,13 +249,9 @@ class PlayerTest {
     void positionQueueAndACappedVolumeSurviveARestart() throws Exception {
         Track r = tone("r", 440, 6, Double.NaN, t -> 0.1 + 0.1 * t);
         Track q = tone("q", 880, 1, Double.NaN);
-        RecordingPlayer rec = new RecordingPlayer(20);
-        ListSource src = new ListSource(r, q);
-        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
+        start(config(), r, q);
         p.setVolume(90);
-        rec.holdAt(3 * RATE);
-        p.play();
-        assertTrue(rec.awaitFrames(3 * RATE, 20_000));
+        playTo(3 * RATE);
         p.enqueue(q);
         rec.release();
         p.close(); // as at a power cut, the state on disk is what counts
@@ -279,10 +273,10 @@ class PlayerTest {
     @Test
     void noDeviceIsReportedAndPlaybackStartsWhenOneAppears() throws Exception {
         Track a = tone("a", 440, 1, Double.NaN);
-        RecordingPlayer rec = new RecordingPlayer(10);
-        rec.failOpens(3);
-        ListSource src = new ListSource(a);
-        Player p = player(config(100, 100, MusicConfig.MoodChange.FADE, 500), rec, src);
+        rec = new RecordingPlayer(10);
+        rec.failOpens(3); // before the player opens it
+        src = new ListSource(a);
+        p = player(config(), rec, src);
         List<PlayerStatus> seen = Collections.synchronizedList(new ArrayList<>());
         p.addListener(seen::add);
         await(() -> p.status().state() == State.NO_DEVICE, "NO_DEVICE");
@@ -296,7 +290,7 @@ class PlayerTest {
 
     @Test
     void loudnessNormalisationUsesTheAnalysisWhenThereIsNoTag() {
-        MusicConfig c = config(100, 100, MusicConfig.MoodChange.FADE, 500);
+        MusicConfig c = config();
         TrackAnalysis loud = new TrackAnalysis(120, -14, 1500, 3, "C major", true, 0.2, 0.5, 0.5, 60);
         Track t = new Track("x", dir.resolve("x.wav"), "x", "", "", 60, 0, 0, "happy", "folder", "", 0, Double.NaN, -1, loud);
         assertEquals(0.5, StreamPlayer.normalisationGain(c, t), 0.005, "-14 dB to -20 dB is -6 dB");

@@ -1,6 +1,5 @@
 package io.moodbox.web;
 
-import io.moodbox.testing.Required;
 import io.moodbox.device.DeviceConfig;
 import io.moodbox.emotion.Emotion;
 import io.moodbox.mood.MoodState;
@@ -8,32 +7,18 @@ import io.moodbox.music.PlayerStatus;
 import io.moodbox.music.Track;
 import io.moodbox.testing.FixedLibrary;
 import io.moodbox.testing.TestStates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -42,43 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * with the setup code, see the mood change on a live update, use the controls, log out and in,
  * change a setting with a validation error first. Screenshots go to target/screenshots/.
  */
-class PageTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SHOTS = Path.of("target", "screenshots");
-
-    @TempDir static Path profile;
-    @TempDir Path dir;
-    static ChromeDriver driver;
-    TestServer t;
-
-    @BeforeAll
-    static void browser() throws Exception {
-        Required.that(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs Debian's chromium and chromium-driver (./moodbox-dev test installs them)");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath());
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        // An explicit driver path: Selenium Manager never tries to download anything.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void quit() {
-        if (driver != null) driver.quit();
-    }
-
-    @AfterEach
-    void stop() {
-        if (t != null) t.close();
-    }
-
+class PageTest extends InChromium {
     @Test
     void ownerSetsPasswordWatchesTheMoodAndChangesASetting() throws Exception {
         t = new TestServer(dir, false);
@@ -158,12 +107,7 @@ class PageTest {
         wait.until(textIs("mood-label", "happy"));
         shot("page-desktop.png");
 
-        List<String> problems = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .filter(m -> !m.contains("the server responded with a status of 4")) // expected refusals above
-                .toList();
-        assertEquals(List.of(), problems, "no script errors or CSP violations");
+        assertNoScriptErrors();
     }
 
     @Test
@@ -383,26 +327,6 @@ class PageTest {
         driver.findElement(By.cssSelector("#buttons button.press[data-button=" + button + "][data-gesture=" + gesture + "]")).click();
     }
 
-    /** Sets the password over HTTP and hands this browser the session cookie. */
-    private void logInAsOwner() throws Exception {
-        t.setUp();
-        driver.get(t.base() + "/icon.svg");
-        driver.manage().deleteAllCookies();
-        String[] c = t.cookie.split("=", 2);
-        driver.manage().addCookie(new Cookie(c[0], c[1], "/"));
-        driver.get(t.base() + "/");
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
-    }
-
-    private void assertNoScriptErrors() {
-        List<String> problems = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .filter(m -> !m.contains("the server responded with a status of 4")) // expected refusals
-                .toList();
-        assertEquals(List.of(), problems, "no script errors or CSP violations");
-    }
-
     private static io.moodbox.box.BoxState withMood(io.moodbox.box.BoxState s, MoodState m) {
         return new io.moodbox.box.BoxState(s.phase(), s.camera(), s.privacy(), m, s.player(), s.fps(), s.problems(), s.startedAt(), s.at());
     }
@@ -437,21 +361,5 @@ class PageTest {
                     s.fps(), s.problems(), s.startedAt(), now.minusSeconds(5L * (MoodHistory.CAPACITY - i))));
         }
         t.server.history().record(base);
-    }
-
-    /** The element's text as written, not as CSS shows it (labels are capitalised on screen). */
-    private static org.openqa.selenium.support.ui.ExpectedCondition<Boolean> textIs(String id, String text) {
-        return d -> text.equals(d.findElement(By.id(id)).getDomProperty("textContent"));
-    }
-
-    private void type(String id, String text) {
-        WebElement e = driver.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(text);
-    }
-
-    private static void shot(String name) throws Exception {
-        File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Files.copy(f.toPath(), SHOTS.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -1,72 +1,27 @@
 package io.moodbox.web;
 
 import io.moodbox.testing.AudioFaults;
-import io.moodbox.testing.Required;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The upload form in a real headless Chromium (as {@link PageTest}): the owner picks three files
- * at once; the real MP3 is added, the text with an .mp3 name and the file over the limit are
- * refused, each with its sentence on the page; the sources and a stick's scan progress show. Screenshot: target/screenshots/upload-phone.png.
+ * The upload form in a real headless Chromium ({@link InChromium}, as {@link PageTest}): the owner
+ * picks three files at once; the real MP3 is added, the text with an .mp3 name and the file over
+ * the limit are refused, each with its sentence on the page; the sources and a stick's scan
+ * progress show. Screenshot: target/screenshots/upload-phone.png.
  */
-class UploadPageTest {
-    @TempDir static Path profile;
-    @TempDir Path dir;
-    static ChromeDriver driver;
-    TestServer t;
-
-    @BeforeAll
-    static void browser() throws Exception {
-        Required.that(Files.isExecutable(PageTest.CHROMIUM) && Files.isExecutable(PageTest.CHROMEDRIVER),
-                "needs Debian's chromium and chromium-driver (./moodbox-dev test installs them)");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(PageTest.CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath());
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(PageTest.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        Files.createDirectories(PageTest.SHOTS);
-    }
-
-    @AfterAll
-    static void quit() {
-        if (driver != null) driver.quit();
-    }
-
-    @AfterEach
-    void stop() {
-        if (t != null) t.close();
-    }
-
+class UploadPageTest extends InChromium {
     @Test
     void theOwnerUploadsThreeFilesAndReadsWhatBecameOfEach() throws Exception {
         t = new TestServer(dir, false);
@@ -116,14 +71,7 @@ class UploadPageTest {
         assertArrayEquals(song, Files.readAllBytes(uploads.resolve("Good Song.mp3")));
         assertEquals(1, scans.get());
         driver.executeScript("document.getElementById('upload-form').scrollIntoView()");
-        File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Files.copy(f.toPath(), PageTest.SHOTS.resolve("upload-phone.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-
-        List<String> problems = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .filter(m -> !m.contains("the server responded with a status of 4")) // the refusals above
-                .toList();
-        assertEquals(List.of(), problems, "no script errors or CSP violations");
+        shot("upload-phone.png");
+        assertNoScriptErrors();
     }
 }

@@ -1,16 +1,9 @@
 package io.moodbox.trainer;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -19,7 +12,8 @@ import java.util.Properties;
  * the run's recipe and progress as text properties (epoch, optimizer step, best epoch, each
  * epoch's figures) and named float tensors (every network parameter including batch-norm
  * running statistics, and Adam's two moments). Layout: "MXC1", the properties as UTF-8
- * (length, bytes), tensor count, then per tensor name (UTF), rank, dims, floats, big-endian.
+ * (length, bytes), then the tensors as {@link WeightsFile} writes them (count, then per tensor
+ * name (UTF), rank, dims, floats), big-endian.
  * Written to a temporary file and renamed, so a run killed while saving keeps the last good one.
  */
 record Checkpoint(Properties state, Map<String, WeightsFile.Tensor> tensors) {
@@ -27,46 +21,22 @@ record Checkpoint(Properties state, Map<String, WeightsFile.Tensor> tensors) {
     static final String FILE = "checkpoint.ckpt";
 
     void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (var out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            out.writeInt(MAGIC);
+        WeightsFile.writeFile(file, MAGIC, out -> {
             byte[] text = text(state).getBytes(StandardCharsets.UTF_8);
             out.writeInt(text.length);
             out.write(text);
-            out.writeInt(tensors.size());
-            for (var e : tensors.entrySet()) {
-                out.writeUTF(e.getKey());
-                int[] shape = e.getValue().shape();
-                out.writeInt(shape.length);
-                for (int d : shape) out.writeInt(d);
-                for (float v : e.getValue().data()) out.writeFloat(v);
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            WeightsFile.writeTensors(out, tensors);
+        });
     }
 
     static Checkpoint read(Path file) throws IOException {
-        try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            if (in.readInt() != MAGIC) throw new IOException(file + " is not a moodbox training checkpoint");
+        return WeightsFile.readFile(file, MAGIC, "a moodbox training checkpoint", in -> {
             byte[] text = new byte[in.readInt()];
             in.readFully(text);
             var state = new Properties();
             state.load(new StringReader(new String(text, StandardCharsets.UTF_8)));
-            int n = in.readInt();
-            var tensors = new LinkedHashMap<String, WeightsFile.Tensor>();
-            for (int i = 0; i < n; i++) {
-                String name = in.readUTF();
-                int[] shape = new int[in.readInt()];
-                int size = 1;
-                for (int d = 0; d < shape.length; d++) { shape[d] = in.readInt(); size *= shape[d]; }
-                float[] data = new float[size];
-                for (int k = 0; k < size; k++) data[k] = in.readFloat();
-                tensors.put(name, new WeightsFile.Tensor(shape, data));
-            }
-            return new Checkpoint(state, tensors);
-        } catch (java.io.EOFException e) {
-            throw new IOException(file + " is cut short", e);
-        }
+            return new Checkpoint(state, WeightsFile.readTensors(in));
+        });
     }
 
     /** The properties as sorted {@code key=value} lines (Properties' escaping), without its date comment. */

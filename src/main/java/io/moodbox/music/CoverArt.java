@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
@@ -44,7 +45,14 @@ public final class CoverArt {
         static Lookup none(String why) { return new Lookup(Optional.empty(), why); }
     }
 
+    /** ID3 blocks larger than this are not opened for a cover: FFmpeg would read them whole, for a picture too large anyway. */
+    static final long MAX_TAG_BYTES = 2 * MAX_BYTES;
+
     private record Key(Path file, long size, long modifiedMs) {}
+
+    // A page of 500 tracks asks for 500 covers at once; two FFmpeg opens at a time bound the native
+    // memory their tags take (up to MAX_TAG_BYTES each) and leave the other core to the music.
+    private final Semaphore reading = new Semaphore(2);
 
     private final long budgetBytes;
     private final int maxEntries;
@@ -69,7 +77,18 @@ public final class CoverArt {
             Lookup hit = cache.get(key);
             if (hit != null) return hit;
         }
-        Lookup found = read(file);
+        Lookup found;
+        try {
+            reading.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Lookup.none("the box was stopping");
+        }
+        try {
+            found = read(file);
+        } finally {
+            reading.release();
+        }
         synchronized (this) {
             long size = found.picture().map(p -> (long) p.bytes().length).orElse(0L);
             // A picture larger than half the budget would push out everything else: served, not kept.
@@ -96,8 +115,9 @@ public final class CoverArt {
             if (!Files.isReadable(file)) return Lookup.none("the file is gone or the box may not read it");
             // FFmpeg reads an ID3 block whole at open; one larger than a cover ever is stays unread.
             long tag = AudioFile.id3Size(file);
-            if (tag > AudioFile.MAX_TAG_BYTES)
-                return Lookup.none(String.format(Locale.ROOT, "its tags take %.0f MB, more than the box reads", tag / 1048576.0));
+            if (tag > MAX_TAG_BYTES)
+                return Lookup.none(String.format(Locale.ROOT, "its tags take %.0f MB, more than the %d MB the box reads for a cover",
+                        tag / 1048576.0, MAX_TAG_BYTES >> 20));
         } catch (IOException e) {
             return Lookup.none("the file cannot be read (" + e.getClass().getSimpleName() + ")");
         }

@@ -57,6 +57,9 @@ class CoverArtTest {
         byte[] huge = Arrays.copyOf(png, (int) CoverArt.MAX_BYTES + 1000);
         assertNone("its picture takes 8.0 MB, more than the 8 MB the box shows",
                 AudioFaults.write(dir.resolve("huge.mp3"), TaggedAudio.mp3(huge, "image/png", 3)));
+        // A tag block larger still is not even handed to FFmpeg.
+        assertNone("its tags take 17 MB, more than the 16 MB the box reads for a cover", AudioFaults.write(dir.resolve("giant.mp3"),
+                TaggedAudio.mp3(Arrays.copyOf(png, (int) CoverArt.MAX_TAG_BYTES + 1_000_000), "image/png", 3)));
     }
 
     @Test

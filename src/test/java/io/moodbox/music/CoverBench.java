@@ -14,10 +14,11 @@ import java.util.Locale;
 /**
  * What an embedded-cover lookup costs on this machine: median and 90th-percentile wall time of
  * {@link CoverArt#read} (FFmpeg opening the file and copying the picture out, no cache) per kind
- * of file, and of a cache hit. The real file is the one {@code ops/real-music/covers.tsv} lists
+ * of file, and of a cache hit; then the process's RSS over 20,000 more reads (run with a fixed
+ * small heap, so that growth would be FFmpeg's native memory). The real file is the one {@code ops/real-music/covers.tsv} lists
  * (run {@code RealCoverTest} or the fetch script first). Run:
  * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/cp.txt &&
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.music.CoverBench [ROUNDS]}
+ * java -Xmx32m -Xms32m -XX:+UseSerialGC -cp target/test-classes:target/classes:$(cat target/cp.txt) io.moodbox.music.CoverBench [ROUNDS]}
  */
 public final class CoverBench {
     public static void main(String[] args) throws Exception {
@@ -56,8 +57,21 @@ public final class CoverBench {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         print("cache hit (art.mp3)", ms, "");
+        // Native memory: FFmpeg's allocations are not JavaCPP's, so the process's RSS tells a leak.
+        StringBuilder rss = new StringBuilder("  RSS (KiB) at the start and after each 5000 uncached reads:");
+        for (int round = 0; round < 5; round++) {
+            if (round > 0) for (int i = 0; i < 5000; i++) CoverArt.read(files.get(i % files.size()));
+            rss.append(' ').append(rssKiB());
+        }
+        System.out.println(rss);
         for (Path f : files) if (f.startsWith(dir)) Files.delete(f);
         Files.delete(dir);
+    }
+
+    private static long rssKiB() throws java.io.IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+            if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        return -1;
     }
 
     private static void print(String name, double[] ms, String what) {

@@ -61,6 +61,15 @@ class CoverRouteTest {
         assertArrayEquals(folderPng, folder.body());
         assertEquals("image/png", folder.headers().firstValue("Content-Type").orElseThrow());
         assertNotEquals(etag, folder.headers().firstValue("ETag").orElseThrow());
+
+        // A PNG in an MP4's covr atom, beside no folder picture.
+        Path single = Files.createDirectories(dir.resolve("music/Single"));
+        byte[] png = TaggedAudio.picture("png", 20, 10, Color.GREEN);
+        add("e3", "Single", AudioFaults.write(single.resolve("single.m4a"), TaggedAudio.m4a(png, true)));
+        HttpResponse<byte[]> m4a = get("/api/tracks/e3/cover", null);
+        assertEquals(200, m4a.statusCode());
+        assertArrayEquals(png, m4a.body());
+        assertEquals("image/png", m4a.headers().firstValue("Content-Type").orElseThrow());
     }
 
     @Test

@@ -9,6 +9,8 @@ import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -29,8 +31,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
  * when it opens the file and hands each picture over as an "attached picture" stream, so the
  * audio is never decoded. Pictures are checked to be a whole JPEG or PNG header (the type told by
  * the bytes, not by the tag) and at most {@link #MAX_BYTES}; anything else is "none", with the
- * reason in words, never an exception. Keeps the last lookups (pictures up to a byte budget, and
- * which files have none) for the same file, size and modification time. Thread-safe; FFmpeg runs
+ * reason in words, never an exception. Keeps the last lookups (pictures up to a byte budget, the
+ * same picture once however many tracks carry it, and which files have none) for the same file,
+ * size and modification time. Thread-safe; FFmpeg runs
  * on the caller's thread, a few milliseconds a file.
  */
 public final class CoverArt {
@@ -57,6 +60,8 @@ public final class CoverArt {
     private final long budgetBytes;
     private final int maxEntries;
     private long heldBytes;
+    // Each distinct picture once, with how many cached lookups share it: an album's tracks cost one copy.
+    private final IdentityHashMap<Picture, Integer> held = new IdentityHashMap<>();
     private final LinkedHashMap<Key, Lookup> cache = new LinkedHashMap<>(64, 0.75f, true);
 
     /** Keeps pictures of up to {@code budgetBytes} in all, and at most {@code maxEntries} lookups (with none). */
@@ -90,19 +95,33 @@ public final class CoverArt {
             reading.release();
         }
         synchronized (this) {
-            long size = found.picture().map(p -> (long) p.bytes().length).orElse(0L);
-            // A picture larger than half the budget would push out everything else: served, not kept.
-            if (size <= budgetBytes / 2 && !cache.containsKey(key)) {
-                cache.put(key, found);
-                heldBytes += size;
-                Iterator<Map.Entry<Key, Lookup>> it = cache.entrySet().iterator();
-                while ((heldBytes > budgetBytes || cache.size() > maxEntries) && it.hasNext()) {
-                    heldBytes -= it.next().getValue().picture().map(p -> (long) p.bytes().length).orElse(0L);
-                    it.remove();
+            if (cache.containsKey(key)) return cache.get(key);
+            if (found.picture().isPresent()) {
+                Picture p = shared(found.picture().get());
+                // A picture larger than half the budget would push out everything else: served, not kept.
+                if (!held.containsKey(p) && p.bytes().length > budgetBytes / 2) return found;
+                found = new Lookup(Optional.of(p), "");
+                if (held.merge(p, 1, Integer::sum) == 1) heldBytes += p.bytes().length;
+            }
+            cache.put(key, found);
+            Iterator<Lookup> it = cache.values().iterator();
+            while ((heldBytes > budgetBytes || cache.size() > maxEntries) && it.hasNext()) {
+                Optional<Picture> gone = it.next().picture();
+                it.remove();
+                if (gone.isPresent() && held.merge(gone.get(), -1, Integer::sum) == 0) {
+                    held.remove(gone.get());
+                    heldBytes -= gone.get().bytes().length;
                 }
             }
+            return found;
         }
-        return found;
+    }
+
+    /** The held picture with the same bytes (an album's tracks carry one cover each), else {@code p}. */
+    private Picture shared(Picture p) {
+        for (Picture h : held.keySet())
+            if (h.bytes().length == p.bytes().length && Arrays.equals(h.bytes(), p.bytes())) return h;
+        return p;
     }
 
     /** Bytes of pictures held in the cache now (for tests and benches). */

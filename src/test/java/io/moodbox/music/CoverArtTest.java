@@ -85,14 +85,31 @@ class CoverArtTest {
         // Retagged: a new size and time, so a new look.
         Files.write(song, TaggedAudio.mp3(green, "image/png", 3));
         Files.setLastModifiedTime(song, FileTime.fromMillis(Files.getLastModifiedTime(song).toMillis() + 5000));
-        assertArrayEquals(green, art.embedded(song).picture().orElseThrow().bytes());
+        CoverArt.Lookup retagged = art.embedded(song);
+        assertArrayEquals(green, retagged.picture().orElseThrow().bytes());
 
         // More pictures than the budget: the oldest go, the held bytes stay within it.
+        long most = 0;
         for (int i = 0; i < 6; i++) {
-            Path p = AudioFaults.write(dir.resolve("more" + i + ".mp3"), TaggedAudio.mp3(red, "image/png", 3));
-            assertArrayEquals(red, art.embedded(p).picture().orElseThrow().bytes());
+            byte[] own = TaggedAudio.picture("png", 40, 30, new Color(40 * i, 0, 255 - 40 * i));
+            Path p = AudioFaults.write(dir.resolve("more" + i + ".mp3"), TaggedAudio.mp3(own, "image/png", 3));
+            assertArrayEquals(own, art.embedded(p).picture().orElseThrow().bytes());
             assertTrue(art.heldBytes() <= 3L * red.length, "held " + art.heldBytes());
+            most = Math.max(most, art.heldBytes());
         }
+        assertTrue(most >= 2L * red.length - 200, "several pictures were held: " + most);
+        assertNotSame(retagged, art.embedded(song), "the oldest lookup went, so it is read again");
+
+        // An album's tracks each carry the same cover: held once.
+        CoverArt album = new CoverArt(10L * red.length, 100);
+        Path one = AudioFaults.write(dir.resolve("one.mp3"), TaggedAudio.mp3(red, "image/png", 3));
+        Path two = AudioFaults.write(dir.resolve("two.flac"), TaggedAudio.flac(red, "image/png"));
+        byte[] a = album.embedded(one).picture().orElseThrow().bytes();
+        assertSame(a, album.embedded(two).picture().orElseThrow().bytes());
+        assertEquals(red.length, album.heldBytes());
+        album.embedded(song);
+        assertEquals(red.length + green.length, album.heldBytes());
+
         Path plain = AudioFaults.write(dir.resolve("plain.mp3"), AudioFaults.mp3(2, 440));
         assertSame(art.embedded(plain), art.embedded(plain), "'none' is remembered too");
     }

@@ -553,7 +553,8 @@ public final class WebServer implements AutoCloseable {
                 .orElseThrow(() -> new ApiError(404, "no cover picture for " + t.title() + ": " + why, null));
         ctx.header("Cache-Control", "private, max-age=300");
         ctx.header("ETag", c.etag());
-        String lastModified = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+        // HTTP's date form (two-digit day, always GMT), which RFC_1123_DATE_TIME is not quite.
+        String lastModified = java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ENGLISH)
                 .format(Instant.ofEpochMilli(c.modifiedMs()).atZone(java.time.ZoneOffset.UTC));
         ctx.header("Last-Modified", lastModified);
         String match = ctx.header("If-None-Match");

@@ -50,7 +50,10 @@ class CoverRouteTest {
         assertArrayEquals(embeddedJpeg, r.body(), "the exact bytes of the tag's picture");
         assertEquals("image/jpeg", r.headers().firstValue("Content-Type").orElseThrow(), "by its bytes, not the tag's claim");
         String etag = r.headers().firstValue("ETag").orElseThrow();
-        assertTrue(r.headers().firstValue("Last-Modified").orElseThrow().endsWith(" GMT"));
+        String modified = r.headers().firstValue("Last-Modified").orElseThrow();
+        assertEquals(Files.getLastModifiedTime(album.resolve("tagged.mp3")).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                java.time.ZonedDateTime.parse(modified, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant(), modified);
+        assertTrue(modified.matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"), modified);
         HttpResponse<byte[]> again = get("/api/tracks/e1/cover", etag);
         assertEquals(304, again.statusCode());
         assertEquals(0, again.body().length);

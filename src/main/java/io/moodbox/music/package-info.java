@@ -9,7 +9,8 @@
  * (Java Sound, or a capture sink in tests); {@link io.moodbox.music.TrackSource} joins the three
  * and {@link io.moodbox.music.MoodFollower} tells the player when the room's mood changes.
  * {@link io.moodbox.music.SampleLibrary} ({@code moodbox samples}) is a command-line entry
- * (and fills an empty library at start); the scan bench, {@code ScanBench}, lives in the tests. FFmpeg (JavaCV) natives live only
+ * (and fills an empty library at start); {@link io.moodbox.music.CoverArt} reads the cover
+ * embedded in a track's tags for the page, on request; the scan bench, {@code ScanBench}, lives in the tests. FFmpeg (JavaCV) natives live only
  * inside one file's decode or the player's current track and are freed there.
  */
 package io.moodbox.music;

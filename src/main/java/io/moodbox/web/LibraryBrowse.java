@@ -1,5 +1,6 @@
 package io.moodbox.web;
 
+import io.moodbox.music.CoverArt;
 import io.moodbox.music.Track;
 
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import java.util.TreeMap;
 
 /**
  * The library page's browsing: search, the mood-quadrant, folder, artist and album views, and
- * cover pictures found beside the music. Pure functions over {@link LibraryView#tracks()}; any
+ * cover pictures (embedded in a track's tags, else found beside it). Pure functions over {@link LibraryView#tracks()}; any
  * request thread.
  */
 final class LibraryBrowse {
@@ -24,7 +25,7 @@ final class LibraryBrowse {
     static final List<String> COVERS = List.of("cover.jpg", "cover.png", "folder.jpg", "folder.png", "front.jpg", "front.png",
             "album.jpg", "album.png", "Cover.jpg", "Folder.jpg", "Front.jpg");
 
-    static final long MAX_COVER_BYTES = 8L << 20;
+    static final long MAX_COVER_BYTES = CoverArt.MAX_BYTES;
 
     private LibraryBrowse() {}
 
@@ -75,20 +76,60 @@ final class LibraryBrowse {
         return out;
     }
 
-    /** A picture in the track's own folder under one of the {@link #COVERS} names. */
-    static Optional<Path> cover(Track t) {
-        Path dir = t.path() == null ? null : t.path().getParent();
-        if (dir == null) return Optional.empty();
-        for (String name : COVERS) {
-            Path p = dir.resolve(name);
-            try {
-                // A picture larger than a cover ever is would only fill the box's memory.
-                if (Files.isRegularFile(p) && Files.isReadable(p) && Files.size(p) <= MAX_COVER_BYTES) return Optional.of(p);
-            } catch (java.io.IOException e) {
-                // gone between the two looks: no cover
+    /**
+     * A track's cover: {@code bytes} exactly as stored, {@code contentType} told by them, and
+     * {@code source} the file they come from (the track itself when embedded), whose size and
+     * modification time make the {@code etag} and {@code modifiedMs} that let a browser keep it.
+     */
+    record Cover(byte[] bytes, String contentType, Path source, boolean embedded, long modifiedMs, String etag) {}
+
+    /**
+     * The picture embedded in the track's tags, else a picture in its own folder under one of the
+     * {@link #COVERS} names (the first that is a whole JPEG or PNG); empty with why in {@code why}.
+     * Embedded art wins: a tagger puts it on the track itself, so it is the one for this track or
+     * album even where one folder holds several albums or a compilation.
+     */
+    static Optional<Cover> cover(Track t, CoverArt art, StringBuilder why) {
+        if (t.path() == null) {
+            why.append("the track has no file");
+            return Optional.empty();
+        }
+        CoverArt.Lookup embedded = art.embedded(t.path());
+        if (embedded.picture().isPresent()) {
+            CoverArt.Picture p = embedded.picture().get();
+            return stamp(t.path(), p.bytes(), p.contentType(), true);
+        }
+        Path dir = t.path().getParent();
+        if (dir != null) {
+            for (String name : COVERS) {
+                Path p = dir.resolve(name);
+                try {
+                    // A picture larger than a cover ever is would only fill the box's memory.
+                    if (!Files.isRegularFile(p) || !Files.isReadable(p) || Files.size(p) > MAX_COVER_BYTES) continue;
+                    byte[] bytes = Files.readAllBytes(p);
+                    Optional<String> type = CoverArt.imageType(bytes);
+                    if (type.isPresent()) return stamp(p, bytes, type.get(), false);
+                } catch (java.io.IOException e) {
+                    // gone or unreadable between the looks: try the next name
+                }
             }
         }
+        why.append(embedded.problem()).append(", and no JPEG or PNG named cover.jpg, folder.jpg (or the like) beside it");
         return Optional.empty();
+    }
+
+    private static Optional<Cover> stamp(Path source, byte[] bytes, String type, boolean embedded) {
+        long modified, size;
+        try {
+            modified = Files.getLastModifiedTime(source).toMillis();
+            size = Files.size(source);
+        } catch (java.io.IOException e) {
+            modified = 0;
+            size = bytes.length;
+        }
+        String etag = "\"" + (embedded ? "t" : "f") + Long.toHexString(size) + "-" + Long.toHexString(modified) + "-"
+                + Integer.toHexString(source.toAbsolutePath().toString().hashCode()) + "\"";
+        return Optional.of(new Cover(bytes, type, source, embedded, modified, etag));
     }
 
     private static String n(String s) { return s == null ? "" : s; }

@@ -90,6 +90,8 @@ public final class WebServer implements AutoCloseable {
     private final LoginLimiter limiter;
     private final MoodHistory history = new MoodHistory();
     private final PageFiles pageFiles = new PageFiles("/web");
+    // The last covers embedded in tracks (4 MB of pictures) and which tracks have none.
+    private final io.moodbox.music.CoverArt covers = new io.moodbox.music.CoverArt(4L << 20, 4096);
     private final EventStream events;
     private final StateListener listener = (old, now) -> stateChanged(now);
     // PBKDF2 is slow on purpose; two at once is all a Pi should spend on it.
@@ -537,15 +539,32 @@ public final class WebServer implements AutoCloseable {
         ctx.json(m);
     }
 
-    /** The folder picture beside a track (cover.jpg, folder.jpg, ...); 404 when there is none. */
-    private void cover(Context ctx) throws IOException {
+    /**
+     * A track's cover: the picture embedded in its tags, else the folder picture beside it
+     * (cover.jpg, folder.jpg, ...), typed by its bytes; 304 when the browser's copy is current;
+     * 404 saying why when there is none.
+     */
+    private void cover(Context ctx) {
         String id = ctx.pathParam("id");
         Track t = library.tracks().stream().filter(x -> x.id().equals(id)).findFirst()
                 .orElseThrow(() -> new ApiError(404, "no track " + id, null));
-        var file = LibraryBrowse.cover(t).orElseThrow(() -> new ApiError(404, "no cover picture beside " + t.title(), null));
-        ctx.contentType(file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg");
+        StringBuilder why = new StringBuilder();
+        LibraryBrowse.Cover c = LibraryBrowse.cover(t, covers, why)
+                .orElseThrow(() -> new ApiError(404, "no cover picture for " + t.title() + ": " + why, null));
         ctx.header("Cache-Control", "private, max-age=300");
-        ctx.result(java.nio.file.Files.readAllBytes(file));
+        ctx.header("ETag", c.etag());
+        // HTTP's date form (two-digit day, always GMT), which RFC_1123_DATE_TIME is not quite.
+        String lastModified = java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ENGLISH)
+                .format(Instant.ofEpochMilli(c.modifiedMs()).atZone(java.time.ZoneOffset.UTC));
+        ctx.header("Last-Modified", lastModified);
+        String match = ctx.header("If-None-Match");
+        String since = ctx.header("If-Modified-Since");
+        if (match != null ? match.contains(c.etag()) : lastModified.equals(since)) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType(c.contentType());
+        ctx.result(c.bytes());
     }
 
     private static void reply(Context ctx, String what, Controls.Reply reply) {

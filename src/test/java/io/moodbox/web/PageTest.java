@@ -322,6 +322,36 @@ class PageTest extends InChromium {
         assertNoScriptErrors();
     }
 
+    @Test
+    void aCoverEmbeddedInATrackShowsAndADamagedOneLeavesTheRowWithout() throws Exception {
+        t = new TestServer(dir, false);
+        Path album = Files.createDirectories(dir.resolve("music/Harbour"));
+        Files.write(album.resolve("cover.png"), io.moodbox.testing.TaggedAudio.picture("png", 8, 8, java.awt.Color.BLUE));
+        byte[] art = io.moodbox.testing.TaggedAudio.picture("jpg", 24, 16, java.awt.Color.ORANGE);
+        Path tagged = io.moodbox.testing.AudioFaults.write(album.resolve("dock.mp3"), io.moodbox.testing.TaggedAudio.mp3(art, "image/jpeg", 3));
+        Path damaged = io.moodbox.testing.AudioFaults.write(dir.resolve("music/Loose/noise.mp3"), io.moodbox.testing.AudioFaults.concat(
+                io.moodbox.testing.AudioFaults.id3(10, 5000), io.moodbox.testing.AudioFaults.mp3(2, 440)));
+        t.library.add(new Track("e1", tagged, "Dock", "Gulls", "Harbour", 2, 0.4, 0.6, "happy", "genre"));
+        t.library.add(new Track("e2", damaged, "Static", "Gulls", "Harbour", 2, 0.4, 0.6, "happy", "genre"));
+        logInAsOwner();
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("lib-by"))).selectByValue("album");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#lib-groups button[data-group='Harbour']")));
+        driver.findElement(By.cssSelector("#lib-groups button[data-group='Harbour']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("lib-tracks-list"), "Static"));
+        // The embedded 24x16 JPEG, not the folder's 8x8 PNG; the damaged one's row shows no picture and still works.
+        wait.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('li[data-id=e1] img.cover');"
+                        + " return !!i && i.complete && !i.hidden && i.naturalWidth === 24 && i.naturalHeight === 16;")));
+        wait.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('li[data-id=e2] img.cover'); return !!i && i.complete && i.hidden;")));
+        driver.findElement(By.cssSelector("li[data-id=e2] button.queue")).click();
+        wait.until(d -> t.controls.calls().contains("queue e2"));
+        shot("page-embedded-cover.png");
+        assertNoScriptErrors();
+    }
+
     private void press(String button, String gesture) {
         driver.findElement(By.cssSelector("#buttons button.press[data-button=" + button + "][data-gesture=" + gesture + "]")).click();
     }

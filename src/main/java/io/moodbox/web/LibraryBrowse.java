@@ -21,9 +21,13 @@ import java.util.TreeMap;
 final class LibraryBrowse {
     /** The ways to group tracks, as the page names them. */
     static final List<String> GROUPS = List.of("quadrant", "folder", "artist", "album");
-    /** Folder pictures a player or a ripper leaves beside an album, in the order they are tried. */
-    static final List<String> COVERS = List.of("cover.jpg", "cover.png", "folder.jpg", "folder.png", "front.jpg", "front.png",
-            "album.jpg", "album.png", "Cover.jpg", "Folder.jpg", "Front.jpg");
+    /**
+     * Names (any case, .jpg, .jpeg or .png) that players, rippers and shops leave beside an album,
+     * in the order they are tried; then any picture whose name says cover or front, or Windows
+     * Media Player's AlbumArt_{...}; then the only picture in the folder.
+     */
+    static final List<String> COVERS = List.of("cover", "folder", "front", "album", "albumart", "albumcover", "albumartsmall");
+    private static final int MAX_FOLDER_ENTRIES = 2000;
 
     static final long MAX_COVER_BYTES = CoverArt.MAX_BYTES;
 
@@ -84,8 +88,8 @@ final class LibraryBrowse {
     record Cover(byte[] bytes, String contentType, Path source, boolean embedded, long modifiedMs, String etag) {}
 
     /**
-     * The picture embedded in the track's tags, else a picture in its own folder under one of the
-     * {@link #COVERS} names (the first that is a whole JPEG or PNG); empty with why in {@code why}.
+     * The picture embedded in the track's tags, else a picture in its own folder (see
+     * {@link #COVERS}; the first that is a whole JPEG or PNG); empty with why in {@code why}.
      * Embedded art wins: a tagger puts it on the track itself, so it is the one for this track or
      * album even where one folder holds several albums or a compilation.
      */
@@ -101,8 +105,7 @@ final class LibraryBrowse {
         }
         Path dir = t.path().getParent();
         if (dir != null) {
-            for (String name : COVERS) {
-                Path p = dir.resolve(name);
+            for (Path p : folderPictures(dir)) {
                 try {
                     // A picture larger than a cover ever is would only fill the box's memory.
                     if (!Files.isRegularFile(p) || !Files.isReadable(p) || Files.size(p) > MAX_COVER_BYTES) continue;
@@ -116,6 +119,36 @@ final class LibraryBrowse {
         }
         why.append(embedded.problem()).append(", and no JPEG or PNG named cover.jpg, folder.jpg (or the like) beside it");
         return Optional.empty();
+    }
+
+    /** The folder's pictures that may be its cover, best first (see {@link #COVERS}). */
+    static List<Path> folderPictures(Path dir) {
+        List<Path> pictures = new java.util.ArrayList<>();
+        try (var entries = Files.newDirectoryStream(dir)) {
+            int seen = 0;
+            for (Path p : entries) {
+                if (++seen > MAX_FOLDER_ENTRIES) break; // a folder of thousands is not an album's
+                String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+                if (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png")) pictures.add(p);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+        boolean only = pictures.size() == 1;
+        return pictures.stream()
+                .filter(p -> rank(p, only) >= 0)
+                .sorted(java.util.Comparator.comparingInt((Path p) -> rank(p, only)).thenComparing(p -> p.getFileName().toString()))
+                .toList();
+    }
+
+    private static int rank(Path p, boolean only) {
+        String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String stem = name.substring(0, name.lastIndexOf('.'));
+        int i = COVERS.indexOf(stem);
+        if (i >= 0) return i;
+        if (stem.contains("back") && !stem.contains("front")) return -1; // a back cover is not the cover
+        if (stem.contains("cover") || stem.contains("front") || stem.startsWith("albumart")) return COVERS.size();
+        return only ? COVERS.size() + 1 : -1;
     }
 
     private static Optional<Cover> stamp(Path source, byte[] bytes, String type, boolean embedded) {

@@ -223,6 +223,7 @@
     const t = p.track;
     const track = $('track');
     track.replaceChildren();
+    showNowCover(t);
     if (t) {
       track.append(el('strong', t.title), el('span', ' — ' + (t.artist || 'unknown artist')));
     } else {
@@ -628,6 +629,20 @@
     } catch (e) {
       $('lib-msg').textContent = e.message;
     }
+  }
+
+  // The playing track's cover: asked for once per track, shown only once it has loaded (a track
+  // without one, or a visitor who is not the owner, gets a 404/401 and no picture).
+  function showNowCover(t) {
+    const img = $('now-cover');
+    const id = t ? t.id : '';
+    if (img.dataset.id === id) return;
+    img.dataset.id = id;
+    img.hidden = true;
+    if (!id) { img.removeAttribute('src'); return; }
+    img.onload = () => { if (img.dataset.id === id) img.hidden = false; };
+    img.onerror = () => { img.hidden = true; };
+    img.src = '/api/tracks/' + encodeURIComponent(id) + '/cover';
   }
 
   function trackRow(t) {

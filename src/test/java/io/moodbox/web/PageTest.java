@@ -331,8 +331,10 @@ class PageTest extends InChromium {
         Path tagged = io.moodbox.testing.AudioFaults.write(album.resolve("dock.mp3"), io.moodbox.testing.TaggedAudio.mp3(art, "image/jpeg", 3));
         Path damaged = io.moodbox.testing.AudioFaults.write(dir.resolve("music/Loose/noise.mp3"), io.moodbox.testing.AudioFaults.concat(
                 io.moodbox.testing.AudioFaults.id3(10, 5000), io.moodbox.testing.AudioFaults.mp3(2, 440)));
-        t.library.add(new Track("e1", tagged, "Dock", "Gulls", "Harbour", 2, 0.4, 0.6, "happy", "genre"));
-        t.library.add(new Track("e2", damaged, "Static", "Gulls", "Harbour", 2, 0.4, 0.6, "happy", "genre"));
+        Track dock = new Track("e1", tagged, "Dock", "Gulls", "Harbour", 2, 0.4, 0.6, "happy", "genre");
+        Track noisy = new Track("e2", damaged, "Static", "Gulls", "Harbour", 2, 0.4, 0.6, "happy", "genre");
+        t.library.add(dock);
+        t.library.add(noisy);
         logInAsOwner();
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
 
@@ -348,7 +350,17 @@ class PageTest extends InChromium {
                 "const i = document.querySelector('li[data-id=e2] img.cover'); return !!i && i.complete && i.hidden;")));
         driver.findElement(By.cssSelector("li[data-id=e2] button.queue")).click();
         wait.until(d -> t.controls.calls().contains("queue e2"));
+
+        // Now playing shows the playing track's cover, and none for a track without one.
+        t.state.update(s -> withPlayer(s, new PlayerStatus(PlayerStatus.State.PLAYING, dock, "fits the happy room", 40, 30)));
+        wait.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('now-cover'); return i.complete && !i.hidden && i.naturalWidth === 24;")));
+        driver.executeScript("document.getElementById('play-h').scrollIntoView()");
         shot("page-embedded-cover.png");
+        t.state.update(s -> withPlayer(s, new PlayerStatus(PlayerStatus.State.PLAYING, noisy, "fits the happy room", 40, 30)));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("track"), "Static"));
+        wait.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('now-cover'); return i.complete && i.hidden;")));
         assertNoScriptErrors();
     }
 

@@ -40,7 +40,15 @@ import java.util.SplittableRandom;
  *          [--float models/work/emotion-minixception-float32.tflite] [--calibration 2000]
  *          [--percentile 99.999] [--equalize true]
  *          [--ranges percentile|search --search-faces 1000 --objective kl|agreement --passes 1]
+ *          [--int16 none|all|NAME --int16-output int8|float]
  * </pre>
+ *
+ * <p>{@code --int16 all} writes TFLite's 16x8 scheme instead ({@link TfliteWriter#int16x8}): int16
+ * activations (symmetric, min/max ranges), the same int8 weights, int64 biases; {@code --int16
+ * NAME} only from the first op whose output's name starts with NAME (say {@code module3}) on,
+ * int8 before it. The input stays int8; the int16 scores are handed out as int8 at 1/256
+ * ({@code --int16-output int8}, the int8 model's contract) or as float32 ({@code float}). The
+ * appliance reads either without change. Default {@code none}: the int8 model.
  */
 public final class Export {
     private Export() {}
@@ -57,6 +65,8 @@ public final class Export {
         boolean equalize = true, search = false;
         int searchFaces = 1000, passes = 1;
         var objective = RangeSearch.Objective.KL;
+        String int16 = "none";
+        var wideOutput = TfliteWriter.WideOutput.INT8;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--weights" -> weights = Path.of(args[i + 1]);
@@ -78,11 +88,19 @@ public final class Export {
                     case "agreement" -> RangeSearch.Objective.AGREEMENT;
                     default -> throw new IllegalArgumentException("--objective must be kl or agreement, not " + args[i + 1]);
                 };
+                case "--int16" -> int16 = args[i + 1];
+                case "--int16-output" -> wideOutput = switch (args[i + 1]) {
+                    case "int8" -> TfliteWriter.WideOutput.INT8;
+                    case "float" -> TfliteWriter.WideOutput.FLOAT32;
+                    default -> throw new IllegalArgumentException("--int16-output must be int8 or float, not " + args[i + 1]);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (args.length % 2 != 0) throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
+        if (search && !int16.equals("none")) throw new IllegalArgumentException("--ranges search chooses int8 ranges; it does not combine with --int16");
         Graph g = fromFloat != null ? TfliteReader.read(fromFloat) : miniXception(WeightsFile.read(weights));
+        int wideFrom = int16.equals("none") ? -1 : wideFrom(g, int16);   // before the dataset loads: a bad name fails fast
         String about = ABOUT;
         // The float twin is the trained function itself, written before any int8-only adjustment.
         byte[] f32 = TfliteWriter.float32(g, about + "; float32");
@@ -104,6 +122,10 @@ public final class Export {
             System.out.printf(Locale.ROOT, "range search: %d tensors changed; held-out %s -> %s (%.0f s)%n",
                     r.changed(), r.start(), r.end(), (System.nanoTime() - t0) / 1e9);
             int8 = TfliteWriter.int8(g, r.quantization(), about + "; int8, searched ranges");
+        } else if (wideFrom >= 0) {
+            int8 = TfliteWriter.int16x8(g, cal.quantization(), wide(g, cal, wideFrom), wideOutput,
+                    about + "; 16x8 (int16 activations from " + g.tensor(g.ops().get(wideFrom).out()).name() + ", int8 weights), "
+                            + (wideOutput == TfliteWriter.WideOutput.INT8 ? "int8" : "float32") + " scores");
         } else {
             int8 = TfliteWriter.int8(g, cal, about + "; int8");
         }
@@ -113,6 +135,29 @@ public final class Export {
             TfliteWriter.write(f32, floatOut);
             System.out.printf(Locale.ROOT, "wrote %s (%d bytes)%n", floatOut, f32.length);
         }
+    }
+
+    /** The index of the first op whose output's name starts with {@code name} ("all": 0). */
+    static int wideFrom(Graph g, String name) {
+        if (name.equals("all")) return 0;
+        for (int i = 0; i < g.ops().size(); i++)
+            if (g.tensor(g.ops().get(i).out()).name().startsWith(name)) return i;
+        throw new IllegalArgumentException("--int16: no op output is named " + name + "...; names: "
+                + g.ops().stream().map(o -> g.tensor(o.out()).name()).toList());
+    }
+
+    /**
+     * int16 quantization of the tensors made by op {@code from} on (null before: int8), from the
+     * calibration's min/max; a max-pool whose input stays int8 reads it on that int8 range's grid.
+     */
+    static Calibration.Quant[] wide(Graph g, Calibration cal, int from) {
+        Calibration.Quant[] all = cal.int16Quantization(), q8 = cal.quantization();
+        Calibration.Quant[] w = new Calibration.Quant[all.length];
+        for (int i = from; i < g.ops().size(); i++) {
+            var op = g.ops().get(i);
+            w[op.out()] = op instanceof Graph.MaxPool p && w[p.in()] == null ? TfliteWriter.int16Of(q8[p.in()]) : all[op.out()];
+        }
+        return w;
     }
 
     /**

@@ -123,6 +123,31 @@ public final class Calibration {
         return q;
     }
 
+    /**
+     * int16 quantization of every tensor for {@link TfliteWriter#int16x8}: symmetric (zero point 0)
+     * over the largest magnitude seen, min/max (int16's step is 256 times finer, so clipping
+     * outliers buys nothing); max-pools keep their input's, softmax is {@link TfliteWriter#SOFTMAX16}.
+     * The input gets one too, for where an int16 op reads it.
+     */
+    public Quant[] int16Quantization() {
+        if (samples == 0) throw new IllegalStateException("calibration saw no images");
+        Quant[] q = new Quant[g.tensors.size()];
+        q[g.input] = symmetric16(Math.max(Math.abs(min[g.input]), Math.abs(max[g.input])));
+        for (Op op : g.ops) {
+            q[op.out()] = switch (op) {
+                case MaxPool p -> q[p.in()];
+                case Softmax s -> TfliteWriter.SOFTMAX16;
+                default -> symmetric16(Math.max(Math.abs(min[op.out()]), Math.abs(max[op.out()])));
+            };
+        }
+        return q;
+    }
+
+    /** Symmetric int16 covering [-absMax, absMax]: real = scale * q, q in [-32767, 32767]. */
+    public static Quant symmetric16(float absMax) {
+        return new Quant(Math.max(absMax / 32767f, 1e-10f), 0);
+    }
+
     private Quant fromPercentile(int t) {
         float[] v = sortedSample(t);
         int n = v.length;

@@ -10,6 +10,7 @@ import io.moodbox.tflite.RangeSearch;
 import io.moodbox.tflite.Reference;
 import io.moodbox.tflite.TfliteReader;
 import io.moodbox.tflite.TfliteWriter;
+import io.moodbox.tflite.WeightRounding;
 import io.moodbox.trainer.WeightsFile.Tensor;
 
 import java.io.IOException;
@@ -40,7 +41,17 @@ import java.util.SplittableRandom;
  *          [--float models/work/emotion-minixception-float32.tflite] [--calibration 2000]
  *          [--percentile 99.999] [--equalize true]
  *          [--ranges percentile|search --search-faces 1000 --objective kl|agreement --passes 1]
+ *          [--int16 none|all|NAME+|A,B,... --int16-output int8|float] [--rounding nearest|adaptive]
  * </pre>
+ *
+ * <p>{@code --int16 all} writes TFLite's 16x8 scheme instead ({@link TfliteWriter#int16x8}): int16
+ * activations (symmetric, min/max ranges), the same int8 weights, int64 biases; {@code --int16
+ * NAME+} only from the first op whose output's name starts with NAME (say {@code module3+}) on,
+ * {@code --int16 A,B} only the ops whose output's name starts with A or B; int8 elsewhere.
+ * {@code --rounding adaptive} rounds the weights with {@link WeightRounding} instead of to the
+ * nearest step. The input stays int8; the int16 scores are handed out as int8 at 1/256
+ * ({@code --int16-output int8}, the int8 model's contract) or as float32 ({@code float}). The
+ * appliance reads either without change. Default {@code none}: the int8 model.
  */
 public final class Export {
     private Export() {}
@@ -57,6 +68,9 @@ public final class Export {
         boolean equalize = true, search = false;
         int searchFaces = 1000, passes = 1;
         var objective = RangeSearch.Objective.KL;
+        String int16 = "none";
+        boolean adaptive = false;
+        var wideOutput = TfliteWriter.WideOutput.INT8;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--weights" -> weights = Path.of(args[i + 1]);
@@ -78,11 +92,24 @@ public final class Export {
                     case "agreement" -> RangeSearch.Objective.AGREEMENT;
                     default -> throw new IllegalArgumentException("--objective must be kl or agreement, not " + args[i + 1]);
                 };
+                case "--int16" -> int16 = args[i + 1];
+                case "--rounding" -> adaptive = switch (args[i + 1]) {
+                    case "nearest" -> false;
+                    case "adaptive" -> true;
+                    default -> throw new IllegalArgumentException("--rounding must be nearest or adaptive, not " + args[i + 1]);
+                };
+                case "--int16-output" -> wideOutput = switch (args[i + 1]) {
+                    case "int8" -> TfliteWriter.WideOutput.INT8;
+                    case "float" -> TfliteWriter.WideOutput.FLOAT32;
+                    default -> throw new IllegalArgumentException("--int16-output must be int8 or float, not " + args[i + 1]);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (args.length % 2 != 0) throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
+        if (search && !int16.equals("none")) throw new IllegalArgumentException("--ranges search chooses int8 ranges; it does not combine with --int16");
         Graph g = fromFloat != null ? TfliteReader.read(fromFloat) : miniXception(WeightsFile.read(weights));
+        boolean[] wideOps = int16.equals("none") ? null : wideOps(g, int16);   // before the dataset loads: a bad name fails fast
         String about = ABOUT;
         // The float twin is the trained function itself, written before any int8-only adjustment.
         byte[] f32 = TfliteWriter.float32(g, about + "; float32");
@@ -94,7 +121,7 @@ public final class Export {
         System.out.printf(Locale.ROOT, "float reference PublicTest accuracy %.2f%%%n", 100.0 * correct / pub.size());
 
         List<Face> train = data.split(Split.TRAINING);
-        Calibration cal = prepare(g, train, calibration, percentile, equalize);
+        Calibration cal = prepare(g, train, calibration, percentile, equalize, adaptive);
         byte[] int8;
         if (search) {
             if (!(percentile < 100)) throw new IllegalArgumentException("--ranges search needs --percentile below 100 (its start and samples)");
@@ -104,6 +131,10 @@ public final class Export {
             System.out.printf(Locale.ROOT, "range search: %d tensors changed; held-out %s -> %s (%.0f s)%n",
                     r.changed(), r.start(), r.end(), (System.nanoTime() - t0) / 1e9);
             int8 = TfliteWriter.int8(g, r.quantization(), about + "; int8, searched ranges");
+        } else if (wideOps != null) {
+            int8 = TfliteWriter.int16x8(g, cal.quantization(), wide(g, cal, wideOps), wideOutput,
+                    about + "; 16x8 (int16 activations: " + int16 + "; int8 weights), "
+                            + (wideOutput == TfliteWriter.WideOutput.INT8 ? "int8" : "float32") + " scores");
         } else {
             int8 = TfliteWriter.int8(g, cal, about + "; int8");
         }
@@ -116,14 +147,68 @@ public final class Export {
     }
 
     /**
+     * Which ops compute in int16, by index: {@code all}; {@code NAME+}, the first op whose output's
+     * name starts with NAME and every op after it; or {@code A,B,...}, the ops whose output's name
+     * starts with one of them.
+     */
+    static boolean[] wideOps(Graph g, String spec) {
+        int n = g.ops().size();
+        boolean[] w = new boolean[n];
+        if (spec.equals("all")) { java.util.Arrays.fill(w, true); return w; }
+        boolean from = spec.endsWith("+");
+        for (String name : (from ? spec.substring(0, spec.length() - 1) : spec).split(",")) {
+            boolean found = false;
+            for (int i = 0; i < n; i++)
+                if (g.tensor(g.ops().get(i).out()).name().startsWith(name)) {
+                    found = true;
+                    if (from) { java.util.Arrays.fill(w, i, n, true); break; }
+                    w[i] = true;
+                }
+            if (name.isEmpty() || !found)
+                throw new IllegalArgumentException("--int16: no op output is named " + name + "...; names: "
+                        + g.ops().stream().map(o -> g.tensor(o.out()).name()).toList());
+        }
+        return w;
+    }
+
+    /**
+     * int16 quantization of the tensors made by the ops chosen (null elsewhere: int8), from the
+     * calibration's min/max; a max-pool whose input stays int8 reads it on that int8 range's grid.
+     */
+    static Calibration.Quant[] wide(Graph g, Calibration cal, boolean[] ops) {
+        Calibration.Quant[] all = cal.int16Quantization(), q8 = cal.quantization();
+        Calibration.Quant[] w = new Calibration.Quant[all.length];
+        for (int i = 0; i < g.ops().size(); i++) {
+            if (!ops[i]) continue;
+            var op = g.ops().get(i);
+            w[op.out()] = op instanceof Graph.MaxPool p && w[p.in()] == null ? TfliteWriter.int16Of(q8[p.in()]) : all[op.out()];
+        }
+        return w;
+    }
+
+    /**
      * The int8 preparation every export does: equalizes {@code g}'s channel ranges in place
      * (unless told not to; the function stays the same) and calibrates its activations on
      * {@code calibration} Training faces.
      */
     public static Calibration prepare(Graph g, List<Face> train, int calibration, double percentile, boolean equalize) {
+        return prepare(g, train, calibration, percentile, equalize, false);
+    }
+
+    /**
+     * The same, and with {@code adaptive} the weights are then moved onto their int8 grid by
+     * {@link WeightRounding} (input patches of {@code calibration} Training faces, seed 17) before
+     * the activations are calibrated.
+     */
+    public static Calibration prepare(Graph g, List<Face> train, int calibration, double percentile, boolean equalize, boolean adaptive) {
         if (equalize) {
             int groups = Equalization.apply(g, Equalization.channelRanges(g, runs(g, train, calibration, 11)));
             System.out.printf(Locale.ROOT, "equalized the channel ranges of %d tensor groups%n", groups);
+        }
+        if (adaptive) {
+            var r = WeightRounding.apply(g, runs(g, train, calibration, 17));
+            System.out.printf(Locale.ROOT, "adaptive rounding: %d of %d weights rounded away from their nearest step; layer output error %.4g -> %.4g%n",
+                    r.flipped(), r.weights(), r.before(), r.after());
         }
         return calibrate(g, train, calibration, 7, percentile);
     }

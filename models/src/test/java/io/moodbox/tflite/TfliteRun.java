@@ -40,6 +40,15 @@ public final class TfliteRun implements AutoCloseable {
         return y;
     }
 
+    /** int8 input, float32 output (a 16x8 model written with {@link TfliteWriter.WideOutput#FLOAT32}). */
+    float[] runInt8ToFloat(byte[] input) {
+        interpreter.typed_input_tensor_byte(0).put(input);
+        invoke();
+        float[] y = new float[(int) out().bytes() / 4];
+        interpreter.typed_output_tensor_float(0).get(y);
+        return y;
+    }
+
     float[] runFloat(float[] input) {
         interpreter.typed_input_tensor_float(0).put(input);
         invoke();

@@ -55,6 +55,9 @@ import java.util.SplittableRandom;
  * appliance reads either without change. Default {@code none}: the int8 model.
  */
 public final class Export {
+    /** Whether weights are rounded adaptively unless {@code --rounding} says otherwise (MODEL_CARD.md). */
+    public static final boolean ADAPTIVE_ROUNDING = true;
+
     private Export() {}
 
     /** The models' description; the int8 file adds "; int8", the twin "; float32". */
@@ -70,7 +73,7 @@ public final class Export {
         int searchFaces = 1000, passes = 1;
         var objective = RangeSearch.Objective.KL;
         String int16 = "none";
-        boolean adaptive = true;
+        boolean adaptive = ADAPTIVE_ROUNDING;
         var wideOutput = TfliteWriter.WideOutput.INT8;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {

@@ -33,7 +33,7 @@ class ReexportTest {
     @Test
     void requantizedTwinIsTheShippedInt8Model() throws Exception {
         Graph g = TfliteReader.read(FLOAT);
-        var cal = Export.prepare(g, Faces.fer2013().split(Split.TRAINING), 2000, 99.999, true);
+        var cal = Export.prepare(g, Faces.fer2013().split(Split.TRAINING), 2000, 99.999, true, Export.ADAPTIVE_ROUNDING);
         byte[] rebuilt = TfliteWriter.int8(g, cal, Export.ABOUT + "; int8");
         byte[] shipped = Files.readAllBytes(INT8);
         assertEquals(shipped.length, rebuilt.length);

@@ -168,8 +168,9 @@ class DaemonFaultsTest {
     @Test
     void killNineDuringSavesAndAScanLosesNothingAndTheScanFinishesOnTheNextStart() throws Exception {
         Daemon.ownerFile(dir.resolve("owner.properties"));
-        byte[] tone = AudioFaults.tone(1.2, 440);
-        int files = 300;
+        // Enough music that the scan outlasts the saves below even on an idle machine (about 6 s there).
+        byte[] tone = AudioFaults.tone(2.5, 440);
+        int files = 400;
         for (int i = 0; i < files; i++) AudioFaults.write(dir.resolve("music/calm/tone-%03d.wav".formatted(i)), tone);
         Files.writeString(config(), Daemon.baseConfig(dir));
         Path cache = dir.resolve("state/library-cache.tsv");

@@ -38,19 +38,24 @@ public final class AudioFaults {
 
     /** The same tone as an MP3 (LAME through FFmpeg) without tags of its own: put {@link #id3} in front for those. */
     public static byte[] mp3(double seconds, double hz) throws IOException {
-        return encode("mp3", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MP3, seconds, hz);
+        return encode("mp3", "mp3", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MP3, 22050, seconds, hz, java.util.Map.of());
     }
 
     /** The same tone as FLAC, whose header knows its length: cut short, it is found truncated. */
     public static byte[] flac(double seconds, double hz) throws IOException {
-        return encode("flac", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_FLAC, seconds, hz);
+        return encode("flac", "flac", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_FLAC, 22050, seconds, hz, java.util.Map.of());
     }
 
-    private static byte[] encode(String format, int codec, double seconds, double hz) throws IOException {
-        int rate = 22050, n = (int) (rate * seconds);
+    /**
+     * A mono tone encoded by FFmpeg as {@code format} (file extension {@code ext}) with the given
+     * metadata tags; an mp3 gets no ID3 tag and no Xing frame of FFmpeg's own.
+     */
+    public static byte[] encode(String format, String ext, int codec, int rate, double seconds, double hz,
+                                java.util.Map<String, String> tags) throws IOException {
+        int n = (int) (rate * seconds);
         short[] pcm = new short[n];
         for (int i = 0; i < n; i++) pcm[i] = (short) (3000 * Math.sin(2 * Math.PI * hz * i / rate));
-        Path tmp = Files.createTempFile("moodbox-tone", "." + format);
+        Path tmp = Files.createTempFile("moodbox-tone", "." + ext);
         try {
             org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(tmp.toFile(), 1);
             try {
@@ -62,6 +67,7 @@ public final class AudioFaults {
                     r.setOption("id3v2_version", "0");
                     r.setOption("write_xing", "0");
                 }
+                tags.forEach(r::setMetadata);
                 r.start();
                 r.recordSamples(rate, 1, java.nio.ShortBuffer.wrap(pcm));
                 r.stop();

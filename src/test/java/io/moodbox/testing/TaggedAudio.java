@@ -1,7 +1,6 @@
 package io.moodbox.testing;
 
 import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -10,10 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
@@ -151,28 +147,7 @@ public final class TaggedAudio {
     }
 
     private static byte[] record(String format, String ext, int codec, int rate, Map<String, String> tags) throws IOException {
-        int n = rate * 2;
-        short[] pcm = new short[n];
-        for (int i = 0; i < n; i++) pcm[i] = (short) (3000 * Math.sin(2 * Math.PI * 440 * i / rate));
-        Path tmp = Files.createTempFile("moodbox-tagged", "." + ext);
-        try {
-            FFmpegFrameRecorder r = new FFmpegFrameRecorder(tmp.toFile(), 1);
-            try {
-                r.setFormat(format);
-                r.setAudioCodec(codec);
-                r.setSampleRate(rate);
-                r.setAudioBitrate(64_000);
-                tags.forEach(r::setMetadata);
-                r.start();
-                r.recordSamples(rate, 1, ShortBuffer.wrap(pcm));
-                r.stop();
-            } finally {
-                r.release();
-            }
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return AudioFaults.encode(format, ext, codec, rate, 2, 440, tags);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

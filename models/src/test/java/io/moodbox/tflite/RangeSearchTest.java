@@ -26,29 +26,16 @@ class RangeSearchTest {
     private final Random rnd = new Random(7);
 
     private float[] randn(int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextGaussian() * std);
-        return v;
+        return TinyNets.randn(rnd, n, std);
     }
 
     private float[] image(int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = Math.round(rnd.nextFloat() * 255) / 255f;   // pixels, as the int8 input holds them
-        return x;
+        return TinyNets.image(rnd, n);
     }
 
     /** Every op Mini-Xception uses: conv, depthwise, max-pool, residual add, head, mean, softmax. */
     private Graph tinyXception() {
-        Graph g = new Graph(16, 16, 1);
-        int x = g.conv("conv1", g.input(), randn(4 * 9, 0.5), 4, 3, 3, randn(4, 0.1), 1, false, true);
-        int y = g.depthwise("dw", x, randn(9 * 4, 0.4), 3, 3, new float[4], 1, true, false);
-        y = g.conv("pw", y, randn(8 * 4, 0.5), 8, 1, 1, randn(8, 0.1), 1, true, false);
-        y = g.maxPool("pool", y, 3, 2, true);
-        int r = g.conv("res", x, randn(8 * 4, 0.5), 8, 1, 1, randn(8, 0.1), 2, false, false);
-        x = g.add("add", y, r);
-        x = g.conv("head", x, randn(7 * 9 * 8, 0.3), 7, 3, 3, randn(7, 0.1), 1, true, false);
-        g.softmax("scores", g.mean("logits", x));
-        return g;
+        return TinyNets.xception(rnd, false, 0.3);
     }
 
     private Calibration calibrate(Graph g, List<float[]> inputs) {

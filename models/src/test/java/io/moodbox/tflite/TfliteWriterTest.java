@@ -19,9 +19,7 @@ class TfliteWriterTest {
     private final Random rnd = new Random(42);
 
     private float[] randn(int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextGaussian() * std);
-        return v;
+        return TinyNets.randn(rnd, n, std);
     }
 
     /** A graph on an 10x10x3 input made of one op (plus a first layer where the op needs channels). */
@@ -33,9 +31,7 @@ class TfliteWriterTest {
     }
 
     private float[] image(int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = rnd.nextFloat();
-        return x;
+        return TinyNets.image(rnd, n);
     }
 
     /** Max |int8 - reference| over several inputs, in LSB of the output scale. */
@@ -136,16 +132,7 @@ class TfliteWriterTest {
 
     /** A miniature Mini-Xception: every op, the residual module, and the head. */
     private Graph tinyXception() {
-        Graph g = new Graph(16, 16, 1);
-        int x = g.conv("conv1", g.input(), randn(4 * 9, 0.5), 4, 3, 3, randn(4, 0.1), 1, false, true);   // 14
-        int y = g.depthwise("dw", x, randn(9 * 4, 0.4), 3, 3, new float[4], 1, true, false);
-        y = g.conv("pw", y, randn(8 * 4, 0.5), 8, 1, 1, randn(8, 0.1), 1, true, true);
-        y = g.maxPool("pool", y, 3, 2, true);                                                              // 7
-        int r = g.conv("res", x, randn(8 * 4, 0.5), 8, 1, 1, randn(8, 0.1), 2, false, false);             // 7
-        x = g.add("add", y, r);
-        x = g.conv("head", x, randn(7 * 9 * 8, 0.2), 7, 3, 3, randn(7, 0.1), 1, true, false);
-        g.softmax("scores", g.mean("logits", x));
-        return g;
+        return TinyNets.xception(rnd, true, 0.2);
     }
 
     @Test

@@ -23,9 +23,7 @@ class WeightRoundingTest {
     private final Random rnd = new Random(11);
 
     private float[] randn(int n, double std) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextGaussian() * std);
-        return v;
+        return TinyNets.randn(rnd, n, std);
     }
 
     /** Smooth, correlated inputs (like faces), where the patch second moment is far from diagonal. */
@@ -102,24 +100,9 @@ class WeightRoundingTest {
         for (int k = 0; k < g.ops().size(); k++) {
             if (!(g.ops().get(k) instanceof Conv || g.ops().get(k) instanceof Depthwise)) continue;
             // A one-op graph of the rounded layer, fed the float network's input to it.
-            Op op = rounded.ops().get(k);
-            int in = op instanceof Conv c ? c.in() : ((Depthwise) op).in();
-            int[] s = g.tensor(in).shape();
-            Graph one = new Graph(s[1], s[2], s[3]);
-            int out = switch (op) {
-                case Conv c -> one.conv("c", one.input(), c.weights(), c.o(), c.kh(), c.kw(), c.bias(), c.stride(), c.same(), false);
-                case Depthwise d -> one.depthwise("d", one.input(), d.weights(), d.kh(), d.kw(), d.bias(), d.stride(), d.same(), false);
-                default -> throw new AssertionError();
-            };
-            one.output(out);
-            Op fop = g.ops().get(k);
-            Graph ref = new Graph(s[1], s[2], s[3]);
-            int rout = switch (fop) {
-                case Conv c -> ref.conv("c", ref.input(), c.weights(), c.o(), c.kh(), c.kw(), c.bias(), c.stride(), c.same(), false);
-                case Depthwise d -> ref.depthwise("d", ref.input(), d.weights(), d.kh(), d.kw(), d.bias(), d.stride(), d.same(), false);
-                default -> throw new AssertionError();
-            };
-            ref.output(rout);
+            int in = in(g.ops().get(k));
+            Graph one = alone(rounded.ops().get(k), g.tensor(in).shape());
+            Graph ref = alone(g.ops().get(k), g.tensor(in).shape());
             var a = new Reference(one);
             var b = new Reference(ref);
             for (float[][] v : runs) {
@@ -190,5 +173,21 @@ class WeightRoundingTest {
         Calibration.Quant[] all = cal.int16Quantization(), w = new Calibration.Quant[all.length];
         for (Op op : g.ops()) w[op.out()] = all[op.out()];
         return w;
+    }
+
+    private static int in(Op op) {
+        return op instanceof Conv c ? c.in() : ((Depthwise) op).in();
+    }
+
+    /** A one-op graph of the layer {@code op} (its activation left out), on an input of {@code shape}. */
+    private static Graph alone(Op op, int[] shape) {
+        Graph one = new Graph(shape[1], shape[2], shape[3]);
+        int out = switch (op) {
+            case Conv c -> one.conv("c", one.input(), c.weights(), c.o(), c.kh(), c.kw(), c.bias(), c.stride(), c.same(), false);
+            case Depthwise d -> one.depthwise("d", one.input(), d.weights(), d.kh(), d.kw(), d.bias(), d.stride(), d.same(), false);
+            default -> throw new AssertionError();
+        };
+        one.output(out);
+        return one;
     }
 }

@@ -49,10 +49,6 @@ class RealCoverTest {
 
     /** {@code $MOODBOX_REAL_COVERS}, else {@code ~/.cache/moodbox/real-covers} (beside the real-music cache). */
     static Path cacheDir() {
-        String env = System.getenv("MOODBOX_REAL_COVERS");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("moodbox/real-covers");
+        return io.moodbox.testing.RealDataCache.dir("MOODBOX_REAL_COVERS", "real-covers");
     }
 }

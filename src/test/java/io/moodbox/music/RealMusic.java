@@ -48,11 +48,7 @@ final class RealMusic {
 
     /** The cache the fetch script fills: {@code $MOODBOX_REAL_MUSIC}, else {@code ~/.cache/moodbox/real-music}. */
     static Path cacheDir() {
-        String env = System.getenv("MOODBOX_REAL_MUSIC");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("moodbox/real-music");
+        return io.moodbox.testing.RealDataCache.dir("MOODBOX_REAL_MUSIC", "real-music");
     }
 
     static List<Entry> read() {

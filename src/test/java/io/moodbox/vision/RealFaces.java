@@ -46,11 +46,7 @@ final class RealFaces {
 
     /** The cache the fetch script fills: {@code $MOODBOX_REAL_FACES}, else {@code ~/.cache/moodbox/real-faces}. */
     static Path cacheDir() {
-        String env = System.getenv("MOODBOX_REAL_FACES");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("moodbox/real-faces");
+        return io.moodbox.testing.RealDataCache.dir("MOODBOX_REAL_FACES", "real-faces");
     }
 
     static List<Image> read() {

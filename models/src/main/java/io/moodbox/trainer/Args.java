@@ -49,6 +49,17 @@ final class Args {
         catch (NumberFormatException e) { throw new IllegalArgumentException("--" + name + " must be a whole number, got " + v); }
     }
 
+    /** A number kept in double precision, for parts whose arithmetic was always double. */
+    double real(String name, double fallback) {
+        String v = values.get(name);
+        if (v == null) return fallback;
+        try {
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d)) throw new NumberFormatException();
+            return d;
+        } catch (NumberFormatException e) { throw new IllegalArgumentException("--" + name + " must be a number, got " + v); }
+    }
+
     float decimal(String name, float fallback) {
         String v = values.get(name);
         if (v == null) return fallback;

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
  */
 final class Augment {
     static final int S = 48;
+    final boolean flip;
     final double maxRotationDeg, maxShiftFrac, maxZoom;
     /** Brightness offset +-{@code brightness} (in 0..1 units), contrast factor 1 +- {@code contrast}. */
     final double brightness, contrast;
@@ -19,10 +20,12 @@ final class Augment {
     final double erasing;
 
     Augment(double maxRotationDeg, double maxShiftFrac, double maxZoom) {
-        this(maxRotationDeg, maxShiftFrac, maxZoom, 0, 0, 0);
+        this(true, maxRotationDeg, maxShiftFrac, maxZoom, 0, 0, 0);
     }
 
-    Augment(double maxRotationDeg, double maxShiftFrac, double maxZoom, double brightness, double contrast, double erasing) {
+    Augment(boolean flip, double maxRotationDeg, double maxShiftFrac, double maxZoom,
+            double brightness, double contrast, double erasing) {
+        this.flip = flip;
         this.maxRotationDeg = maxRotationDeg;
         this.maxShiftFrac = maxShiftFrac;
         this.maxZoom = maxZoom;
@@ -43,7 +46,8 @@ final class Augment {
     }
 
     void random(byte[] src, float[] dst, int offset, SplittableRandom rnd) {
-        boolean flip = rnd.nextBoolean();
+        // Drawn even when flipping is off, so every later draw stays where it was.
+        boolean flip = rnd.nextBoolean() && this.flip;
         double angle = Math.toRadians((rnd.nextDouble() * 2 - 1) * maxRotationDeg);
         double zoom = 1 + (rnd.nextDouble() * 2 - 1) * maxZoom;
         double tx = (rnd.nextDouble() * 2 - 1) * maxShiftFrac * S;

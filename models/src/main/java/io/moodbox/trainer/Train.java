@@ -56,10 +56,11 @@ public final class Train {
     public record Options(Path work, int epochs, int batch, float lr, float weightDecay, int patience,
                           float smoothing, float ferPlusMix, int limit, long seed, int threads,
                           float brightness, float contrast, float erasing, float cutmix, int swaEpochs, float swaLr,
-                          int checkpointEvery, int until, double minutes) {
+                          int checkpointEvery, int until, double minutes,
+                          boolean flip, double rotation, double shift, double zoom, int valid) {
         static final String[] NAMES = {"work", "epochs", "batch", "lr", "weight-decay", "patience", "smoothing",
                 "ferplus-mix", "limit", "seed", "threads", "brightness", "contrast", "erasing", "cutmix", "swa-epochs", "swa-lr",
-                "checkpoint-every", "until", "minutes"};
+                "checkpoint-every", "until", "minutes", "flip", "rotation", "shift", "zoom", "valid"};
 
         static Options parse(String... args) {
             Args a = Args.parse(args, NAMES);
@@ -82,10 +83,16 @@ public final class Train {
                     a.decimal("swa-lr", 0.0005f),
                     a.integer("checkpoint-every", 1),
                     a.integer("until", 0),
-                    a.decimal("minutes", 0));
-            if (o.epochs() < 1 || o.batch() < 2 || o.checkpointEvery() < 1 || o.until() < 0 || o.minutes() < 0 || o.swaEpochs() < 0)
+                    a.decimal("minutes", 0),
+                    a.flag("flip", true),
+                    a.real("rotation", 10),
+                    a.real("shift", 0.1),
+                    a.real("zoom", 0.1),
+                    a.integer("valid", 0));
+            if (o.epochs() < 1 || o.batch() < 2 || o.checkpointEvery() < 1 || o.until() < 0 || o.minutes() < 0 || o.swaEpochs() < 0
+                    || o.rotation() < 0 || o.shift() < 0 || o.zoom() < 0 || o.zoom() >= 1 || o.valid() < 0)
                 throw new IllegalArgumentException("--epochs, --batch and --checkpoint-every must be positive, "
-                        + "--until, --minutes and --swa-epochs not negative");
+                        + "--until, --minutes, --swa-epochs, --rotation, --shift, --zoom and --valid not negative, --zoom below 1");
             return o;
         }
 
@@ -106,10 +113,15 @@ public final class Train {
             r.put("cutmix", String.valueOf(cutmix));
             r.put("swa-epochs", String.valueOf(swaEpochs));
             r.put("swa-lr", String.valueOf(swaLr));
+            r.put("flip", String.valueOf(flip));
+            r.put("rotation", String.valueOf(rotation));
+            r.put("shift", String.valueOf(shift));
+            r.put("zoom", String.valueOf(zoom));
+            r.put("valid", String.valueOf(valid));
             return r;
         }
 
-        Augment augment() { return new Augment(10, 0.1, 0.1, brightness, contrast, erasing); }
+        Augment augment() { return new Augment(flip, rotation, shift, zoom, brightness, contrast, erasing); }
     }
 
     /** One epoch's outcome. */
@@ -143,8 +155,10 @@ public final class Train {
         Files.createDirectories(o.work());
         if (o.limit() > 0) {
             train = train.subList(0, Math.min(o.limit(), train.size()));
-            valid = valid.subList(0, Math.min(Math.max(o.limit() / 4, 64), valid.size()));
+            if (o.valid() == 0) valid = valid.subList(0, Math.min(Math.max(o.limit() / 4, 64), valid.size()));
         }
+        // --valid N: the first N PublicTest faces (all of them when N is larger), whatever --limit says.
+        if (o.valid() > 0) valid = valid.subList(0, Math.min(o.valid(), valid.size()));
         int stepsPerEpoch = train.size() / o.batch();
         long totalSteps = (long) stepsPerEpoch * o.epochs();
         long warmup = Math.min(stepsPerEpoch, totalSteps / 10);
@@ -269,7 +283,7 @@ public final class Train {
         if (!Files.exists(file)) return args;
         var all = new ArrayList<String>();
         Properties state = Checkpoint.read(file).state();
-        for (String k : new Options(null, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0).recipe().keySet()) {
+        for (String k : Options.parse().recipe().keySet()) {
             String v = state.getProperty("recipe." + k);
             if (v != null) { all.add("--" + k); all.add(v); }
         }
@@ -357,11 +371,13 @@ public final class Train {
         state.setProperty("crc", crc(params));
         new Checkpoint(state, tensors).write(file);
         // The figures so far, one line an epoch, for people (the checkpoint holds the same).
-        var lines = new StringBuilder("epoch\tloss\ttrain\tpublic\tlr\tseconds\n");
+        var lines = new StringBuilder("epoch\tloss\ttrain\tpublic\tlr\tseconds\taverage\n");
         int last = Integer.parseInt(state.getProperty("epoch"));
         for (int e = 1; e <= last; e++) {
             String h = state.getProperty("history." + e);
-            if (h != null) lines.append(e).append('\t').append(h).append('\n');
+            // The last column, the weight average's PublicTest, only in the averaging epochs.
+            String avg = state.getProperty("swa." + e);
+            if (h != null) lines.append(e).append('\t').append(h).append(avg == null ? "" : "\t" + avg).append('\n');
         }
         Path tsv = file.resolveSibling("history.tsv"), tmp = file.resolveSibling("history.tsv.tmp");
         Files.writeString(tmp, lines);

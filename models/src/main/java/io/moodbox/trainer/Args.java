@@ -51,22 +51,21 @@ final class Args {
 
     /** A number kept in double precision, for parts whose arithmetic was always double. */
     double real(String name, double fallback) {
-        String v = values.get(name);
-        if (v == null) return fallback;
-        try {
-            double d = Double.parseDouble(v);
-            if (!Double.isFinite(d)) throw new NumberFormatException();
-            return d;
-        } catch (NumberFormatException e) { throw new IllegalArgumentException("--" + name + " must be a number, got " + v); }
+        return number(name, fallback, Double::parseDouble, Double::isFinite);
     }
 
     float decimal(String name, float fallback) {
+        return number(name, fallback, Float::parseFloat, Float::isFinite);
+    }
+
+    private <T> T number(String name, T fallback, java.util.function.Function<String, T> parse,
+                         java.util.function.Predicate<T> finite) {
         String v = values.get(name);
         if (v == null) return fallback;
         try {
-            float f = Float.parseFloat(v);
-            if (!Float.isFinite(f)) throw new NumberFormatException();
-            return f;
+            T n = parse.apply(v);
+            if (!finite.test(n)) throw new NumberFormatException();
+            return n;
         } catch (NumberFormatException e) { throw new IllegalArgumentException("--" + name + " must be a number, got " + v); }
     }
 

@@ -72,6 +72,11 @@ class AugmentTest {
         assertThrows(IllegalArgumentException.class, () -> Train.Options.parse("--zoom", "1"));
         assertThrows(IllegalArgumentException.class, () -> Train.Options.parse("--rotation", "-5"));
         assertThrows(IllegalArgumentException.class, () -> Train.Options.parse("--flip", "maybe"));
+        assertEquals("--zoom must be a number, got wide",
+                assertThrows(IllegalArgumentException.class, () -> Train.Options.parse("--zoom", "wide")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Train.Options.parse("--rotation", "Infinity"));
+        assertThrows(IllegalArgumentException.class, () -> Train.Options.parse("--lr", "NaN"));
+        assertEquals(0.05, Train.Options.parse("--shift", "0.05").shift());
         var r = Train.Options.parse("--flip", "false", "--valid", "3589").recipe();
         assertEquals("false", r.get("flip"));
         assertEquals("3589", r.get("valid"));

@@ -226,7 +226,10 @@ final class FileMusicLibrary implements MusicLibrary {
         static void write(Path f, InProgress p) {
             try {
                 Files.createDirectories(f.toAbsolutePath().getParent());
-                Files.writeString(f, p.attempts() + "\t" + p.path() + "\n", StandardCharsets.UTF_8);
+                // Renamed into place: a kill between truncating and writing must not leave an empty note.
+                Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+                Files.writeString(tmp, p.attempts() + "\t" + p.path() + "\n", StandardCharsets.UTF_8);
+                Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 log.debug("Could not note the file being scanned in {}", f, e);
             }

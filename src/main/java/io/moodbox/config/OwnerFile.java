@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -82,27 +80,9 @@ final class OwnerFile {
 
     private Path sibling(String suffix) { return file.resolveSibling(file.getFileName() + suffix); }
 
-    /**
-     * Removes temporary files a save left when the box was killed in the middle of it (the rename
-     * never happened, so the owner's file is whole); only those over a minute old, as another
-     * process (the console) may be saving right now.
-     */
+    /** Removes what saves cut short by a kill left beside the owner's file. */
     void removeStaleTemporaries() {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) return;
-        String prefix = "." + file.getFileName();
-        long before = System.currentTimeMillis() - 60_000;
-        try (var s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix)
-                && p.getFileName().toString().endsWith(".tmp"))) {
-            for (Path p : s) {
-                if (Files.getLastModifiedTime(p).toMillis() < before) {
-                    Files.deleteIfExists(p);
-                    log.info("Removed {}, left by a save that was cut short", p);
-                }
-            }
-        } catch (IOException e) {
-            log.debug("Could not look for leftover temporary files in {}", dir, e);
-        }
+        AtomicFile.removeLeftovers(file);
     }
 
     /** The owner's file; unknown keys are logged and left out. */
@@ -262,32 +242,30 @@ final class OwnerFile {
 
     /** Replaces the owner's file with {@code bytes}, keeping the previous one as {@code .bak}. */
     void replace(byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = writeTemp(dir, bytes);
+        // The new file is complete on disk before the backup moves, so a full disk keeps .bak as it was.
+        Path tmp = AtomicFile.writeTemporary(file, bytes, AtomicFile.Option.OWNER_ONLY);
         try {
-            if (Files.exists(file)) keepBackup(dir);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(file)) keepBackup();
+            AtomicFile.moveIntoPlace(tmp, file);
             tmp = null;
-            fsyncDir(dir);
         } finally {
-            deleteQuietly(tmp);
+            if (tmp != null) Files.deleteIfExists(tmp);
         }
     }
 
     /** The previous file as {@code .bak}: a hard link costs no space (a full disk still saves), else a copy. */
-    private void keepBackup(Path dir) throws IOException {
-        Path tmp = dir.resolve("." + file.getFileName() + ".bak.tmp");
-        deleteQuietly(tmp);
+    private void keepBackup() throws IOException {
+        Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".bak.tmp");
+        Files.deleteIfExists(tmp);
         try {
             Files.createLink(tmp, file);
         } catch (IOException | UnsupportedOperationException e) {
             Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         }
         try {
-            Files.move(tmp, backup(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.moveIntoPlace(tmp, backup(), AtomicFile.Option.NO_SYNC);   // the main rename syncs the folder
         } finally {
-            deleteQuietly(tmp);
+            Files.deleteIfExists(tmp);
         }
     }
 
@@ -305,49 +283,9 @@ final class OwnerFile {
         try {
             if (Files.isRegularFile(target) && Files.size(target) == bytes.length && Arrays.equals(Files.readAllBytes(target), bytes))
                 return;
-            Path dir = target.toAbsolutePath().getParent();
-            Path tmp = writeTemp(dir, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                tmp = null;
-                fsyncDir(dir);
-            } finally {
-                deleteQuietly(tmp);
-            }
+            AtomicFile.write(target, bytes, AtomicFile.Option.OWNER_ONLY);
         } catch (IOException e) {
             log.warn("Could not write the {} {} ({})", what, target, e.getMessage());
-        }
-    }
-
-    /** A temporary file in {@code dir} holding all of {@code bytes}, forced to the disk. */
-    private Path writeTemp(Path dir, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            // write() may write less than asked (a nearly full disk): loop, so the next call reports ENOSPC.
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
-            return tmp;
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp == null) return;
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            log.warn("Could not remove temporary file {}", tmp, e);
-        }
-    }
-
-    private static void fsyncDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            log.debug("Directory fsync not supported for {}", dir, e);   // some filesystems refuse; the rename still happened
         }
     }
 

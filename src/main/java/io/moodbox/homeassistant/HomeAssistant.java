@@ -10,6 +10,7 @@ import io.moodbox.emotion.Emotion;
 import io.moodbox.mood.MoodState;
 import io.moodbox.music.PlayerStatus;
 import io.moodbox.music.Track;
+import io.moodbox.config.AtomicFile;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -30,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -123,7 +123,7 @@ public final class HomeAssistant implements AutoCloseable {
     /** Turned off while the box was stopped: remove what an earlier run published (one try per start). */
     private void removeLeftovers() {
         Properties p = new Properties();
-        try (var in = Files.newInputStream(publishedFile)) {
+        try (var in = Files.newBufferedReader(publishedFile, StandardCharsets.UTF_8)) {
             p.load(in);
         } catch (NoSuchFileException e) {
             return;
@@ -151,12 +151,7 @@ public final class HomeAssistant implements AutoCloseable {
         p.setProperty("node", topics.node);
         p.setProperty("prefix", topics.prefix);
         try {
-            Files.createDirectories(publishedFile.toAbsolutePath().getParent());
-            Path tmp = publishedFile.resolveSibling(publishedFile.getFileName() + ".tmp");
-            try (var out = Files.newOutputStream(tmp)) {
-                p.store(out, "Where moodbox published its Home Assistant entities, so turning MQTT off removes them");
-            }
-            Files.move(tmp, publishedFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(publishedFile, w -> p.store(w, "Where moodbox published its Home Assistant entities, so turning MQTT off removes them"));
         } catch (IOException e) {
             log.warn("Home Assistant: could not write {} ({}); a restart with MQTT off would leave the entities", publishedFile, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.moodbox.music;
 
+import io.moodbox.config.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,11 +226,8 @@ final class FileMusicLibrary implements MusicLibrary {
 
         static void write(Path f, InProgress p) {
             try {
-                Files.createDirectories(f.toAbsolutePath().getParent());
-                // Renamed into place: a kill between truncating and writing must not leave an empty note.
-                Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-                Files.writeString(tmp, p.attempts() + "\t" + p.path() + "\n", StandardCharsets.UTF_8);
-                Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                // Whole or not at all: a kill between truncating and writing must not leave an empty note.
+                AtomicFile.write(f, w -> w.write(p.attempts() + "\t" + p.path() + "\n"));
             } catch (IOException e) {
                 log.debug("Could not note the file being scanned in {}", f, e);
             }

@@ -1,17 +1,13 @@
 package io.moodbox.music;
 
+import io.moodbox.config.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,35 +74,16 @@ final class LibraryCache {
         }
     }
 
-    /**
-     * Writes the cache: a temporary file beside it, forced to the disk, renamed over the old one.
-     * A failure (a full disk) removes the temporary file and leaves the old cache whole.
-     */
+    /** Writes the cache whole or not at all: a failure (a full disk) leaves the old cache as it was. */
     void save() throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                 BufferedWriter w = new BufferedWriter(Channels.newWriter(ch, StandardCharsets.UTF_8), 1 << 16)) {
-                w.write(HEADER);
-                w.newLine();
-                for (Entry e : entries.values()) {
-                    w.write(format(e));
-                    w.newLine();
-                }
-                w.flush();
-                ch.force(true);
+        AtomicFile.write(file, w -> {
+            w.write(HEADER);
+            w.write('\n');
+            for (Entry e : entries.values()) {
+                w.write(format(e));
+                w.write('\n');
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
+        });
     }
 
     private static String format(Entry e) {

@@ -1,17 +1,13 @@
 package io.moodbox.music;
 
+import io.moodbox.config.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,25 +69,10 @@ final class MoodCorrections {
     }
 
     private void save() throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                 BufferedWriter w = new BufferedWriter(Channels.newWriter(ch, StandardCharsets.UTF_8))) {
-                w.write(HEADER);
-                w.newLine();
-                for (var e : moods.entrySet()) {
-                    w.write(LibraryCache.escape(e.getKey()) + "\t" + e.getValue());
-                    w.newLine();
-                }
-                w.flush();
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        AtomicFile.write(file, w -> {
+            w.write(HEADER);
+            w.write('\n');
+            for (var e : moods.entrySet()) w.write(LibraryCache.escape(e.getKey()) + "\t" + e.getValue() + "\n");
+        });
     }
 }

@@ -1,15 +1,14 @@
 package io.moodbox.music;
 
+import io.moodbox.config.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -41,7 +40,7 @@ record PlayerState(int volume, String trackId, double positionSeconds, boolean p
         }
     }
 
-    /** {@code sync}: fsync before the rename, so a power cut keeps this state (a crash keeps it either way). */
+    /** {@code sync}: fsync around the rename, so a power cut keeps this state (a crash keeps it either way). */
     void save(Path file, boolean sync) {
         if (file == null) return;
         Properties p = new Properties();
@@ -51,17 +50,8 @@ record PlayerState(int volume, String trackId, double positionSeconds, boolean p
         p.setProperty("playing", Boolean.toString(playing));
         p.setProperty("queue", String.join(",", queue));
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "moodbox player state");
-            }
-            if (sync) {
-                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (sync) AtomicFile.write(file, w -> p.store(w, "moodbox player state"));
+            else AtomicFile.write(file, w -> p.store(w, "moodbox player state"), AtomicFile.Option.NO_SYNC);
         } catch (IOException e) {
             log.warn("Could not save the player state to {} ({})", file, e.getMessage());
         }

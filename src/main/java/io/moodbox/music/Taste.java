@@ -1,16 +1,15 @@
 package io.moodbox.music;
 
 import io.moodbox.emotion.Emotion;
+import io.moodbox.config.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
@@ -57,12 +56,7 @@ final class Taste {
     private void save() {
         if (file == null) return;
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                counts.store(w, "moodbox: the owner's plays and skips per track and room emotion");
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, w -> counts.store(w, "moodbox: the owner's plays and skips per track and room emotion"));
         } catch (IOException e) {
             log.warn("Could not save plays/skips to {} ({})", file, e.getMessage());
         }

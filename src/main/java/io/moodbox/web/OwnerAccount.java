@@ -1,5 +1,6 @@
 package io.moodbox.web;
 
+import io.moodbox.config.AtomicFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,17 +10,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -170,25 +164,7 @@ final class OwnerAccount {
         StringWriter text = new StringWriter();
         p.store(text, "moodbox owner password (salted hash, not the password). Delete this file and restart "
                 + "moodbox to set a new password. Written " + Instant.now());
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix"))
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) ch.write(buf);   // a nearly full disk writes short: the next write says ENOSPC
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + file + " atomically on this file system", e);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8), AtomicFile.Option.OWNER_ONLY);
     }
 
     static byte[] derive(String password, byte[] salt, int iterations) {

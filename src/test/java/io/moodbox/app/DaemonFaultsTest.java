@@ -272,7 +272,7 @@ class DaemonFaultsTest {
                 assertArrayEquals(cacheBefore, Files.readAllBytes(filesAt.resolve("state/library-cache.tsv")), "the old cache whole");
                 try (var left = Files.walk(filesAt)) {
                     // The settings' and the library cache's own temporary files (the player keeps its own state).
-                    List<Path> temps = left.filter(p -> p.getFileName().toString().matches("\\.moodbox\\.properties.*\\.tmp|library-cache\\.tsv\\.tmp"))
+                    List<Path> temps = left.filter(p -> p.getFileName().toString().matches("\\.(moodbox\\.properties|library-cache\\.tsv).*\\.tmp"))
                             .toList();
                     assertTrue(temps.isEmpty(), "no half-written temporary files: " + temps);
                 }

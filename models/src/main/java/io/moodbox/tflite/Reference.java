@@ -29,7 +29,8 @@ public final class Reference {
 
     public float[] run(float[] input) { return runAll(input)[g.output]; }
 
-    private float[] run(Op op, float[][] v) {
+    /** One op on the values in {@code v} (by tensor id), with the op's own weights: it need not be the graph's now. */
+    float[] run(Op op, float[][] v) {
         return switch (op) {
             case Conv c -> conv(c, v[c.in()]);
             case Depthwise d -> depthwise(d, v[d.in()]);

@@ -58,6 +58,13 @@ public final class Export {
     /** Whether weights are rounded adaptively unless {@code --rounding} says otherwise (MODEL_CARD.md). */
     public static final boolean ADAPTIVE_ROUNDING = true;
 
+    /**
+     * How the weights reach their int8 grid: each to its nearest step; adaptively, against the
+     * float network's own layer inputs ({@link WeightRounding#apply}); or sequentially, against the
+     * inputs the int8 network itself feeds each layer ({@link WeightRounding#applySequential}).
+     */
+    public enum Rounding { NEAREST, ADAPTIVE, SEQUENTIAL }
+
     private Export() {}
 
     /** The models' description; the int8 file adds "; int8", the twin "; float32". */
@@ -73,7 +80,7 @@ public final class Export {
         int searchFaces = 1000, passes = 1;
         var objective = RangeSearch.Objective.KL;
         String int16 = "none";
-        boolean adaptive = ADAPTIVE_ROUNDING;
+        Rounding rounding = ADAPTIVE_ROUNDING ? Rounding.ADAPTIVE : Rounding.NEAREST;
         var wideOutput = TfliteWriter.WideOutput.INT8;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -97,10 +104,11 @@ public final class Export {
                     default -> throw new IllegalArgumentException("--objective must be kl or agreement, not " + args[i + 1]);
                 };
                 case "--int16" -> int16 = args[i + 1];
-                case "--rounding" -> adaptive = switch (args[i + 1]) {
-                    case "nearest" -> false;
-                    case "adaptive" -> true;
-                    default -> throw new IllegalArgumentException("--rounding must be nearest or adaptive, not " + args[i + 1]);
+                case "--rounding" -> rounding = switch (args[i + 1]) {
+                    case "nearest" -> Rounding.NEAREST;
+                    case "adaptive" -> Rounding.ADAPTIVE;
+                    case "sequential" -> Rounding.SEQUENTIAL;
+                    default -> throw new IllegalArgumentException("--rounding must be nearest, adaptive or sequential, not " + args[i + 1]);
                 };
                 case "--int16-output" -> wideOutput = switch (args[i + 1]) {
                     case "int8" -> TfliteWriter.WideOutput.INT8;
@@ -125,7 +133,7 @@ public final class Export {
         System.out.printf(Locale.ROOT, "float reference PublicTest accuracy %.2f%%%n", 100.0 * correct / pub.size());
 
         List<Face> train = data.split(Split.TRAINING);
-        Calibration cal = prepare(g, train, calibration, percentile, equalize, adaptive);
+        Calibration cal = prepare(g, train, calibration, percentile, equalize, rounding);
         byte[] int8;
         if (search) {
             if (!(percentile < 100)) throw new IllegalArgumentException("--ranges search needs --percentile below 100 (its start and samples)");
@@ -205,14 +213,28 @@ public final class Export {
      * the activations are calibrated.
      */
     public static Calibration prepare(Graph g, List<Face> train, int calibration, double percentile, boolean equalize, boolean adaptive) {
+        return prepare(g, train, calibration, percentile, equalize, adaptive ? Rounding.ADAPTIVE : Rounding.NEAREST);
+    }
+
+    /**
+     * The same with any {@link Rounding}; {@code SEQUENTIAL} simulates the int8 network on the
+     * ranges of a first calibration of the float network (seed 7, as the final one) and
+     * rounds on {@code calibration} Training faces (seed 17).
+     */
+    public static Calibration prepare(Graph g, List<Face> train, int calibration, double percentile, boolean equalize, Rounding rounding) {
         if (equalize) {
             int groups = Equalization.apply(g, Equalization.channelRanges(g, runs(g, train, calibration, 11)));
             System.out.printf(Locale.ROOT, "equalized the channel ranges of %d tensor groups%n", groups);
         }
-        if (adaptive) {
-            var r = WeightRounding.apply(g, runs(g, train, calibration, 17));
-            System.out.printf(Locale.ROOT, "adaptive rounding: %d of %d weights rounded away from their nearest step; layer output error %.4g -> %.4g%n",
-                    r.flipped(), r.weights(), r.before(), r.after());
+        if (rounding != Rounding.NEAREST) {
+            long t0 = System.nanoTime();
+            var r = rounding == Rounding.ADAPTIVE
+                    ? WeightRounding.apply(g, runs(g, train, calibration, 17))
+                    : WeightRounding.applySequential(g, java.util.Arrays.stream(drawn(train.size(), calibration, 17))
+                            .mapToObj(i -> input(train.get(i).pixels())).toList(),
+                            calibrate(g, train, calibration, 7, percentile).quantization());
+            System.out.printf(Locale.ROOT, "%s rounding: %d of %d weights rounded away from their nearest step; layer output error %.4g -> %.4g (%.0f s)%n",
+                    rounding.name().toLowerCase(Locale.ROOT), r.flipped(), r.weights(), r.before(), r.after(), (System.nanoTime() - t0) / 1e9);
         }
         return calibrate(g, train, calibration, 7, percentile);
     }

@@ -169,6 +169,48 @@ class WeightRoundingTest {
         }
     }
 
+    @Test
+    void sequentialRoundingLandsOnTheGridAndBringsTheInt8NetworkCloserToFloat() {
+        Graph g = net();
+        List<float[][]> calib = runs(g, 60), heldOut = runs(g, 60);
+        var cal = new Calibration(g);
+        for (float[][] v : calib) cal.observe(v);
+        Graph sequential = copy(g), adaptive = copy(g);
+        var r = WeightRounding.applySequential(sequential, calib.stream().map(v -> v[g.input()]).toList(), cal.quantization());
+        WeightRounding.apply(adaptive, calib);
+        assertTrue(r.flipped() > 0 && r.after() < r.before(), r.toString());
+        for (int k = 0; k < g.ops().size(); k++) {
+            Op was = g.ops().get(k), now = sequential.ops().get(k);
+            if (!(was instanceof Conv || was instanceof Depthwise)) continue;
+            float[] s = scales(was), w0 = weights(was), w1 = weights(now);
+            assertArrayEquals(s, scales(now), 0f, "scales changed");
+            for (int i = 0; i < w0.length; i++) {
+                double q = w1[i] / s[channel(was, i)];
+                assertEquals(Math.rint(q), q, 1e-3, "weight " + i + " is off its grid");
+                assertTrue(Math.abs(q - w0[i] / s[channel(was, i)]) < 1, "weight " + i + " moved more than a step");
+            }
+        }
+        // End to end, the int8 simulation's logits on held-out inputs against the float network's.
+        int logits = g.tensors().stream().filter(t -> t.name().equals("logits")).findFirst().orElseThrow().id();
+        double near = logitError(g, nearest(g), cal, heldOut, logits), ada = logitError(g, adaptive, cal, heldOut, logits),
+                seq = logitError(g, sequential, cal, heldOut, logits);
+        System.out.printf("int8 logit MSE on held-out inputs: nearest %.4g, adaptive %.4g, sequential %.4g%n", near, ada, seq);
+        assertTrue(seq < ada && seq < 0.8 * near, "sequential " + seq + " vs adaptive " + ada + ", nearest " + near);
+    }
+
+    private static double logitError(Graph g, Graph rounded, Calibration cal, List<float[][]> runs, int logits) {
+        var sim = new QuantSim(rounded);
+        double se = 0;
+        long n = 0;
+        for (float[][] v : runs) {
+            float[][] start = new float[g.tensors().size()][];
+            start[g.input()] = v[g.input()];
+            float[] y = sim.runFrom(0, start, cal.quantization())[logits];
+            for (int i = 0; i < y.length; i++) { se += (y[i] - v[logits][i]) * (double) (y[i] - v[logits][i]); n++; }
+        }
+        return se / n;
+    }
+
     private static Calibration.Quant[] wideAll(Graph g, Calibration cal) {
         Calibration.Quant[] all = cal.int16Quantization(), w = new Calibration.Quant[all.length];
         for (Op op : g.ops()) w[op.out()] = all[op.out()];

@@ -148,7 +148,8 @@ public final class WeightRounding {
     /**
      * For every output position: the int8 network's input patch p (zeros where padded) adds p p'
      * to {@code m}, and, per output channel o, p (W_o . (p - p_f)) to {@code lin} (o x k), p_f
-     * being the float network's patch. With {@code channel} >= 0 (depthwise) only that channel.
+     * being the float network's patch. With {@code channel} >= 0 (depthwise) only that channel;
+     * with {@code lin} null only {@code m} ({@code xf} and {@code w} unused).
      */
     private static void accumulate(Graph g, int in, int out, int kh, int kw, int stride, boolean same, int ic, float[] x, float[] xf,
                                    float[] w, int oc, double[] m, double[] lin, int channel) {
@@ -160,7 +161,7 @@ public final class WeightRounding {
         for (int oy = 0; oy < oh; oy++)
             for (int ox = 0; ox < ow; ox++) {
                 java.util.Arrays.fill(p, 0);
-                java.util.Arrays.fill(dp, 0);
+                if (lin != null) java.util.Arrays.fill(dp, 0);
                 for (int ky = 0; ky < kh; ky++) {
                     int iy = oy * stride + ky - pt;
                     if (iy < 0 || iy >= ih) continue;
@@ -168,15 +169,11 @@ public final class WeightRounding {
                         int ix = ox * stride + kx - pl;
                         if (ix < 0 || ix >= iw) continue;
                         int base = (iy * iw + ix) * c, to = (ky * kw + kx) * ic;
-                        if (channel >= 0) {
-                            p[to] = x[base + channel];
-                            dp[to] = x[base + channel] - xf[base + channel];
-                        } else {
-                            for (int i = 0; i < ic; i++) {
-                                p[to + i] = x[base + i];
-                                dp[to + i] = x[base + i] - xf[base + i];
-                            }
-                        }
+                        if (channel >= 0) p[to] = x[base + channel];
+                        else System.arraycopy(x, base, p, to, ic);
+                        if (lin == null) continue;
+                        if (channel >= 0) dp[to] = x[base + channel] - xf[base + channel];
+                        else for (int i = 0; i < ic; i++) dp[to + i] = x[base + i] - xf[base + i];
                     }
                 }
                 for (int a = 0; a < k; a++) {
@@ -185,7 +182,7 @@ public final class WeightRounding {
                     int row = a * k;
                     for (int b = 0; b < k; b++) m[row + b] += pa * p[b];
                 }
-                for (int o = 0; o < outs; o++) {
+                for (int o = 0; lin != null && o < outs; o++) {
                     double e = 0;
                     if (channel >= 0) for (int j = 0; j < k; j++) e += w[j * oc + channel] * dp[j];
                     else for (int j = 0, wb = o * k; j < k; j++) e += w[wb + j] * dp[j];
@@ -198,31 +195,7 @@ public final class WeightRounding {
 
     /** Adds every output position's input patch p (zeros where padded) as p p' to {@code m} (k x k, row-major). */
     private static void accumulate(Graph g, int in, int out, int kh, int kw, int stride, boolean same, int ic, float[] x, double[] m, int channel) {
-        int[] is = g.tensor(in).shape(), os = g.tensor(out).shape();
-        int ih = is[1], iw = is[2], c = is[3], oh = os[1], ow = os[2], k = kh * kw * ic;
-        int pt = Graph.padBefore(ih, kh, stride, same), pl = Graph.padBefore(iw, kw, stride, same);
-        float[] p = new float[k];
-        for (int oy = 0; oy < oh; oy++)
-            for (int ox = 0; ox < ow; ox++) {
-                java.util.Arrays.fill(p, 0);
-                for (int ky = 0; ky < kh; ky++) {
-                    int iy = oy * stride + ky - pt;
-                    if (iy < 0 || iy >= ih) continue;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int ix = ox * stride + kx - pl;
-                        if (ix < 0 || ix >= iw) continue;
-                        int base = (iy * iw + ix) * c, to = (ky * kw + kx) * ic;
-                        if (channel >= 0) p[to] = x[base + channel];
-                        else System.arraycopy(x, base, p, to, ic);
-                    }
-                }
-                for (int a = 0; a < k; a++) {
-                    float pa = p[a];
-                    if (pa == 0) continue;
-                    int row = a * k;
-                    for (int b = 0; b < k; b++) m[row + b] += pa * p[b];
-                }
-            }
+        accumulate(g, in, out, kh, kw, stride, same, ic, x, null, null, 0, m, null, channel);
     }
 
     /**

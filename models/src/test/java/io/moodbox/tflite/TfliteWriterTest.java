@@ -95,6 +95,17 @@ class TfliteWriterTest {
     }
 
     @Test
+    void aNearlyDeadChannelGetsANormalScaleAndStaysExact() {
+        float[] w = randn(9 * 3, 0.4);
+        for (int i = 1; i < w.length; i += 3) w[i] = (float) (w[i] * 1e-38);   // channel 1 trained down to nothing
+        float[] scales = TfliteWriter.weightScales(w, 3, 3);
+        for (float s : scales) assertTrue(Float.isFinite(s) && s >= TfliteWriter.MIN_WEIGHT_SCALE, "scale " + s);
+        assertEquals(TfliteWriter.MIN_WEIGHT_SCALE, scales[1]);
+        Graph g = single((gr, in) -> gr.depthwise("dw", in, w, 3, 3, new float[3], 1, true, false));
+        assertLsb(g, 2.0);
+    }
+
+    @Test
     void maxPoolSameOnEvenAndOddSizesKeepsQuantization() {
         Graph even = single((gr, in) -> gr.maxPool("p", in, 3, 2, true));          // 10 -> 5, pad at the end
         assertLsb(even, 1.0);

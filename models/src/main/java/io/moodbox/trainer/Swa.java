@@ -36,7 +36,12 @@ import java.util.SplittableRandom;
  * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 24 --lr 0.0005 [--out swa.weights]
  *     (--from may also be a training run's checkpoint.ckpt: its weights are the start)
  *          [--seed 4242] [--bn plain|augmented] [--join EARLIER.weights --join-count N]
+ *          [--teacher A-f32.tflite,B-f32.tflite --distill 0.5 --teacher-flip true]
  * </pre>
+ *
+ * <p>With {@code --teacher}, the continuation is distilled: each batch's targets are blended with
+ * the mean scores of the given float32 models on the same augmented images ({@link Teacher}).
+ 
  */
 public final class Swa {
     private static final int BN_BATCHES = 60, BN_BATCH = 256;
@@ -44,7 +49,8 @@ public final class Swa {
     private Swa() {}
 
     public static void main(String[] args) throws Exception {
-        Args a = Args.parse(args, "work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn");
+        Args a = Args.parse(args, "work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn",
+                "teacher", "distill", "teacher-flip");
         Path work = a.path("work", "models/work");
         Path from = work.resolve(a.text("from", "last.params"));
         int epochs = a.integer("epochs", 24);
@@ -60,14 +66,25 @@ public final class Swa {
         int joinCount = a.integer("join-count", 0);
         if ((join == null) != (joinCount == 0)) throw new IllegalArgumentException("--join FILE needs --join-count N (its snapshots)");
         boolean augmentedBn = a.choice("bn", "plain", "plain", "augmented") == 1;
-        run(from, work.resolve(a.text("out", "swa.weights")), epochs, lr, seed, join, joinCount, augmentedBn,
-                data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
+        float distill = a.decimal("distill", a.has("teacher") ? 0.5f : 0);
+        if (distill < 0 || distill > 1 || (distill > 0) != a.has("teacher"))
+            throw new IllegalArgumentException("--distill is a weight from 0 to 1 and goes with --teacher FILE[,FILE...]");
+        List<Path> teachers = a.has("teacher")
+                ? java.util.Arrays.stream(a.text("teacher", null).split(",")).map(Path::of).toList() : List.of();
+        boolean teacherFlip = a.flag("teacher-flip", true);
+        try (Teacher teacher = teachers.isEmpty() ? null : new Teacher(teachers, teacherFlip)) {
+            if (teacher != null)
+                System.out.printf(Locale.ROOT, "distilling from %d teacher model(s)%s, weight %.2f: %s%n", teacher.size(),
+                        teacherFlip ? ", each face and its mirror" : "", distill, teachers);
+            run(from, work.resolve(a.text("out", "swa.weights")), epochs, lr, seed, join, joinCount, augmentedBn,
+                    data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST), teacher, distill);
+        }
     }
 
     /** Returns the PublicTest accuracy of the averaged weights after each epoch. */
     static List<Double> run(Path from, Path out, int epochs, float lr, long seed, List<Face> train, List<Face> valid)
             throws IOException {
-        return run(from, out, epochs, lr, seed, null, 0, false, train, valid);
+        return run(from, out, epochs, lr, seed, null, 0, false, train, valid, null, 0);
     }
 
     /**
@@ -75,7 +92,8 @@ public final class Swa {
      * {@code joinCount} snapshots, so a second run from the same start extends the first.
      */
     static List<Double> run(Path from, Path out, int epochs, float lr, long seed, Path join, int joinCount,
-                            boolean augmentedBn, List<Face> train, List<Face> valid) throws IOException {
+                            boolean augmentedBn, List<Face> train, List<Face> valid, Teacher teacher, float distill)
+            throws IOException {
         var mx = new MiniXception(Fer2013.CLASSES);
         // The training run's own recipe (targets, weight decay, augmentation), only the rate differs.
         var recipe = Train.Options.parse(new String[0]);
@@ -113,7 +131,7 @@ public final class Swa {
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     long t0 = System.nanoTime();
                     double[] lossAcc = Train.epoch(trainer, loss, train, targets, aug, 64, 0,
-                            new SplittableRandom(seed * 1000 + epoch), trainer::step);
+                            new SplittableRandom(seed * 1000 + epoch), trainer::step, teacher, distill);
                     double liveAcc = Train.accuracy(trainer, valid);
                     accumulate(live, sum);
                     double avgAcc = average(sum, joinCount + epoch, mean, avg, manager, train, valid,

@@ -418,6 +418,13 @@ public final class Train {
      */
     static double[] epoch(Trainer trainer, SoftmaxCrossEntropyLoss loss, List<Face> train, float[][] targets,
                           Augment aug, int batch, float cutmix, SplittableRandom rnd, Runnable step) {
+        return epoch(trainer, loss, train, targets, aug, batch, cutmix, rnd, step, null, 0);
+    }
+
+    /** With a {@code teacher}, each batch's targets move toward its scores on the same images by {@code distill}. */
+    static double[] epoch(Trainer trainer, SoftmaxCrossEntropyLoss loss, List<Face> train, float[][] targets,
+                          Augment aug, int batch, float cutmix, SplittableRandom rnd, Runnable step,
+                          Teacher teacher, float distill) {
         int steps = train.size() / batch;
         int[] order = shuffled(train.size(), rnd);
         double lossSum = 0;
@@ -448,6 +455,7 @@ public final class Train {
                 }
                 xb = mixed;
             }
+            if (teacher != null) teacher.blend(xb, yb, batch, distill);
             try (NDManager m = trainer.getManager().newSubManager()) {
                 NDArray xs = m.create(xb, new Shape(batch, 1, 48, 48));
                 NDArray ys = m.create(yb, new Shape(batch, k));

@@ -199,7 +199,7 @@ public final class RealFaceBench {
             }
         }
         System.out.printf("Expression (int8 Mini-Xception, flip-averaged as the box reads): %d real faces labelled by eye; from the default finder's crops %d/%d right (%.1f%%, %d found at IoU 0.5);"
-                        + " from the labelled boxes %d/%d (%.1f%%). FER2013 PrivateTest: 65.81%% (models/MODEL_CARD.md)%n",
+                        + " from the labelled boxes %d/%d (%.1f%%). FER2013 PrivateTest: see models/MODEL_CARD.md%n",
                 labelled, right, read, 100.0 * right / Math.max(1, read), read, rightTruth, labelled, 100.0 * rightTruth / Math.max(1, labelled));
         var sb = new StringBuilder("  read as (rows: labelled; columns: ");
         for (Emotion e : Emotion.values()) sb.append(e.label(), 0, 3).append(' ');

@@ -61,7 +61,6 @@ public final class Swa {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
         if (!Files.exists(from)) throw new IllegalArgumentException("no checkpoint " + from);
-        Fer2013 data = Fer2013.load();
         Path join = a.has("join") ? work.resolve(a.text("join", null)) : null;
         int joinCount = a.integer("join-count", 0);
         if ((join == null) != (joinCount == 0)) throw new IllegalArgumentException("--join FILE needs --join-count N (its snapshots)");
@@ -76,6 +75,7 @@ public final class Swa {
             if (teacher != null)
                 System.out.printf(Locale.ROOT, "distilling from %d teacher model(s)%s, weight %.2f: %s%n", teacher.size(),
                         teacherFlip ? ", each face and its mirror" : "", distill, teachers);
+            Fer2013 data = Fer2013.load();   // after the options and teachers: a mistake there fails at once
             run(from, work.resolve(a.text("out", "swa.weights")), epochs, lr, seed, join, joinCount, augmentedBn,
                     data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST), teacher, distill);
         }

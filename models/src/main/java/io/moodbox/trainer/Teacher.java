@@ -51,6 +51,7 @@ final class Teacher implements AutoCloseable {
     }
 
     private Net open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no teacher model " + file + " (give float32 .tflite files)");
         byte[] bytes = Files.readAllBytes(file);
         var buffer = new BytePointer(bytes.length);
         buffer.put(bytes);

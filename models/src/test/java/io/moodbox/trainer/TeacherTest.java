@@ -83,5 +83,7 @@ class TeacherTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new Teacher(List.of(INT8)));
         assertTrue(e.getMessage().contains("give the float twin"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Teacher(List.of()));
+        e = assertThrows(IllegalArgumentException.class, () -> new Teacher(List.of(FLOAT, Path.of("no-such-model.tflite"))));
+        assertTrue(e.getMessage().contains("no teacher model no-such-model.tflite"), e.getMessage());
     }
 }

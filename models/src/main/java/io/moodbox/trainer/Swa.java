@@ -41,7 +41,6 @@ import java.util.SplittableRandom;
  *
  * <p>With {@code --teacher}, the continuation is distilled: each batch's targets are blended with
  * the mean scores of the given float32 models on the same augmented images ({@link Teacher}).
- 
  */
 public final class Swa {
     private static final int BN_BATCHES = 60, BN_BATCH = 256;

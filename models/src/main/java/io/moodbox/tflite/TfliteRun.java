@@ -10,12 +10,16 @@ import org.bytedeco.tensorflowlite.TfLiteTensor;
 
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteOk;
 
-/** Runs an exported model through the real TFLite interpreter (Bytedeco), batch 1. Test-only. */
+/**
+ * Runs an exported model through the real TFLite interpreter (Bytedeco), one thread: the tests
+ * check the writer with it, and distillation's teacher ({@code trainer.Teacher}) runs its models.
+ */
 public final class TfliteRun implements AutoCloseable {
     private final BytePointer buffer;
     private final FlatBufferModel model;
     private final BuiltinOpResolver resolver = new BuiltinOpResolver();
     private final Interpreter interpreter = new Interpreter((Pointer) null);
+    private int batch = 1;
 
     public TfliteRun(byte[] bytes) {
         buffer = new BytePointer(bytes.length);
@@ -28,9 +32,9 @@ public final class TfliteRun implements AutoCloseable {
         if (interpreter.AllocateTensors() != kTfLiteOk) throw new IllegalStateException("AllocateTensors failed");
     }
 
-    TfLiteTensor in() { return interpreter.input_tensor(0); }
+    public TfLiteTensor in() { return interpreter.input_tensor(0); }
 
-    TfLiteTensor out() { return interpreter.output_tensor(0); }
+    public TfLiteTensor out() { return interpreter.output_tensor(0); }
 
     public byte[] runInt8(byte[] input) {
         interpreter.typed_input_tensor_byte(0).put(input);
@@ -55,6 +59,19 @@ public final class TfliteRun implements AutoCloseable {
         float[] y = new float[(int) out().bytes() / 4];
         interpreter.typed_output_tensor_float(0).get(y);
         return y;
+    }
+
+    /** Float32 in and out for {@code count} images at once: the input's first dimension resized to it. */
+    public float[] runFloat(float[] input, int count) {
+        if (count != batch) {
+            int[] shape = new int[in().dims().size()];
+            for (int i = 0; i < shape.length; i++) shape[i] = in().dims().data(i);
+            shape[0] = count;
+            if (interpreter.ResizeInputTensor(interpreter.inputs().get(0), shape) != kTfLiteOk || interpreter.AllocateTensors() != kTfLiteOk)
+                throw new IllegalStateException("resizing to a batch of " + count + " failed");
+            batch = count;
+        }
+        return runFloat(input);
     }
 
     private void invoke() {

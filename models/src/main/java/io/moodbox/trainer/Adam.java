@@ -37,28 +37,45 @@ final class Adam {
     /** Steps taken so far: the position in the rate schedule. */
     long steps() { return steps; }
 
-    /** One update at rate {@code lr} from the gradients the last backward pass left; clears them. */
+    /**
+     * One update at rate {@code lr} from the gradients the last backward pass left; clears them.
+     * A gradient that is not finite changes nothing, weights and moments alike, and throws
+     * {@link NotFinite}: one NaN would spread to every weight within a step or two, and the
+     * checkpoint written next would carry it.
+     */
     void step(float lr) {
+        float[][] g = new float[params.size()][];
+        for (int p = 0; p < params.size(); p++) {
+            try (NDArray grad = params.get(p).getArray().getGradient()) {
+                g[p] = grad.toFloatArray();
+                grad.subi(grad);
+            }
+        }
+        for (int p = 0; p < params.size(); p++)
+            for (float x : g[p])
+                if (!Float.isFinite(x))
+                    throw new NotFinite("the gradient of " + params.get(p).getName() + " " + params.get(p).getArray().getShape()
+                            + " is " + x + " at step " + (steps + 1));
         steps++;
         double correction = Math.sqrt(1 - Math.pow(BETA2, steps)) / (1 - Math.pow(BETA1, steps));
         float rate = (float) (lr * correction);
         for (int p = 0; p < params.size(); p++) {
             NDArray w = params.get(p).getArray();
             float[] wv = w.toFloatArray();
-            float[] g;
-            try (NDArray grad = w.getGradient()) {
-                g = grad.toFloatArray();
-                grad.subi(grad);
-            }
-            float[] mp = m[p], vp = v[p];
+            float[] gp = g[p], mp = m[p], vp = v[p];
             for (int i = 0; i < wv.length; i++) {
-                float gi = g[i] + weightDecay * wv[i];
+                float gi = gp[i] + weightDecay * wv[i];
                 mp[i] = BETA1 * mp[i] + (1 - BETA1) * gi;
                 vp[i] = BETA2 * vp[i] + (1 - BETA2) * gi * gi;
                 wv[i] -= rate * mp[i] / ((float) Math.sqrt(vp[i]) + EPSILON);
             }
             w.set(wv);
         }
+    }
+
+    /** A loss or gradient that is NaN or infinite: the run stops before it reaches the weights. */
+    static final class NotFinite extends IllegalStateException {
+        NotFinite(String message) { super(message); }
     }
 
     /** Adds the moments to a checkpoint's tensors ({@code adam.m.N}, {@code adam.v.N}, in parameter order). */

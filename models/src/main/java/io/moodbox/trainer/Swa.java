@@ -75,8 +75,15 @@ public final class Swa {
                 System.out.printf(Locale.ROOT, "distilling from %d teacher model(s)%s, weight %.2f: %s%n", teacher.size(),
                         teacherFlip ? ", each face and its mirror" : "", distill, teachers);
             Fer2013 data = Fer2013.load();   // after the options and teachers: a mistake there fails at once
-            run(from, work.resolve(a.text("out", "swa.weights")), epochs, lr, seed, join, joinCount, augmentedBn,
-                    data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST), teacher, distill);
+            Path out = work.resolve(a.text("out", "swa.weights"));
+            try {
+                run(from, out, epochs, lr, seed, join, joinCount, augmentedBn,
+                        data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST), teacher, distill);
+            } catch (Adam.NotFinite e) {
+                System.err.println(Train.stopped(e, from + " is untouched; " + out
+                        + " holds the best average written before it, if any (its figures are in the lines above)."));
+                System.exit(1);
+            }
         }
     }
 

@@ -135,7 +135,20 @@ public final class Train {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
         Fer2013 data = Fer2013.load();
-        run(o, data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
+        try {
+            run(o, data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
+        } catch (Adam.NotFinite e) {
+            System.err.println(stopped(e, "The checkpoint in " + o.work() + " is the last one written before it; run the same command to resume from it."));
+            System.exit(1);
+        }
+    }
+
+    /** What a run stopped by a NaN says: what happened, what is intact, and the known cause. */
+    static String stopped(Adam.NotFinite e, String intact) {
+        return "training stopped: " + e.getMessage() + ". " + intact
+                + " On some AVX-512 CPUs oneDNN's backward convolutions read uninitialised memory, which turns"
+                + " gradients into NaN at random; models/kit runs Java with GLIBC_TUNABLES=...:glibc.malloc.perturb=255,"
+                + " which zeroes that memory. Run through models/kit, or set it yourself.";
     }
 
     /**
@@ -462,8 +475,10 @@ public final class Train {
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray logits = trainer.forward(new NDList(xs)).singletonOrThrow();
                     NDArray l = loss.evaluate(new NDList(ys), new NDList(logits));
+                    float value = l.getFloat();
+                    if (!Float.isFinite(value)) throw new Adam.NotFinite("the loss is " + value + " at batch " + (s + 1) + " of the epoch");
                     gc.backward(l);
-                    lossSum += l.getFloat();
+                    lossSum += value;
                     long[] pred = logits.argMax(1).toLongArray();
                     for (int b = 0; b < batch; b++) if (pred[b] == train.get(order[s * batch + b]).label()) correct++;
                 }

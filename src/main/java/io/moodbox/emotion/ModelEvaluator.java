@@ -27,7 +27,7 @@ public final class ModelEvaluator {
     private static final int K = Emotion.values().length;
 
     /** What one evaluation measured. {@code agreement} is NaN without a float model. */
-    public record Report(Path model, long modelBytes, int faces, double accuracy, double ferPlusAccuracy, int ferPlusFaces,
+    public record Report(List<Path> models, long modelBytes, int faces, double accuracy, double ferPlusAccuracy, int ferPlusFaces,
                          double[] recall, int[][] confusion, double agreement, double medianMsPerFace, double p99MsPerFace) {}
 
     private ModelEvaluator() {}
@@ -55,34 +55,60 @@ public final class ModelEvaluator {
      * averaging; latency grows with the views.
      */
     public static Report evaluate(Path model, List<Face> faces, Path floatModel, int threads, int views) throws IOException {
+        return evaluate(List.of(model), faces, floatModel == null ? List.of() : List.of(floatModel), threads, views);
+    }
+
+    /**
+     * The scores of several models averaged, each over its views: an ensemble measured as one
+     * model, against the average of the float twins (one per model, in the same order, or none).
+     * Latency is that of all the models, one after another.
+     */
+    public static Report evaluate(List<Path> models, List<Face> faces, List<Path> floatModels, int threads, int views)
+            throws IOException {
         checkViews(views);
+        if (models.isEmpty()) throw new IllegalArgumentException("no model to evaluate");
+        if (!floatModels.isEmpty() && floatModels.size() != models.size())
+            throw new IllegalArgumentException("one float twin per model: " + models.size() + " models, " + floatModels.size() + " float models");
         int[][] confusion = new int[K][K];
         int correct = 0, plusCorrect = 0, plusFaces = 0, agree = 0;
         double[] ms = new double[faces.size()];
-        int[] predicted = new int[faces.size()];
-        try (var m = new TfliteModel(model, threads)) {
-            int per = m.size() * m.size();
-            if (per != Fer2013.SIZE * Fer2013.SIZE) throw new ModelException(model + " takes " + m.size() + " px faces; FER2013 has 48");
-            for (int i = 0; i < 20 && i < faces.size(); i++) m.run(faces.get(i).pixels(), 1);   // warm up
-            for (int i = 0; i < faces.size(); i++) {
-                Face f = faces.get(i);
-                long t0 = System.nanoTime();
-                float[] p = scores(m, f.pixels(), views);
-                ms[i] = (System.nanoTime() - t0) / 1e6;
-                int top = argmax(p, 0);
-                predicted[i] = top;
-                confusion[f.label()][top]++;
-                if (top == f.label()) correct++;
-                int plus = f.ferPlusMajority();
-                if (plus >= 0) { plusFaces++; if (top == plus) plusCorrect++; }
+        float[][] sums = new float[faces.size()][K];
+        long bytes = 0;
+        for (Path model : models) {
+            bytes += Files.size(model);
+            try (var m = new TfliteModel(model, threads)) {
+                int per = m.size() * m.size();
+                if (per != Fer2013.SIZE * Fer2013.SIZE) throw new ModelException(model + " takes " + m.size() + " px faces; FER2013 has 48");
+                for (int i = 0; i < 20 && i < faces.size(); i++) m.run(faces.get(i).pixels(), 1);   // warm up
+                for (int i = 0; i < faces.size(); i++) {
+                    long t0 = System.nanoTime();
+                    float[] p = scores(m, faces.get(i).pixels(), views);
+                    ms[i] += (System.nanoTime() - t0) / 1e6;
+                    for (int c = 0; c < K; c++) sums[i][c] += p[c];
+                }
             }
         }
+        int[] predicted = new int[faces.size()];
+        for (int i = 0; i < faces.size(); i++) {
+            Face f = faces.get(i);
+            int top = argmax(sums[i], 0);
+            predicted[i] = top;
+            confusion[f.label()][top]++;
+            if (top == f.label()) correct++;
+            int plus = f.ferPlusMajority();
+            if (plus >= 0) { plusFaces++; if (top == plus) plusCorrect++; }
+        }
         double agreement = Double.NaN;
-        if (floatModel != null) {
-            try (var fm = new TfliteModel(floatModel, threads)) {
-                for (int i = 0; i < faces.size(); i++)
-                    if (argmax(scores(fm, faces.get(i).pixels(), views), 0) == predicted[i]) agree++;
-            }
+        if (!floatModels.isEmpty()) {
+            float[][] floatSums = new float[faces.size()][K];
+            for (Path floatModel : floatModels)
+                try (var fm = new TfliteModel(floatModel, threads)) {
+                    for (int i = 0; i < faces.size(); i++) {
+                        float[] p = scores(fm, faces.get(i).pixels(), views);
+                        for (int c = 0; c < K; c++) floatSums[i][c] += p[c];
+                    }
+                }
+            for (int i = 0; i < faces.size(); i++) if (argmax(floatSums[i], 0) == predicted[i]) agree++;
             agreement = agree / (double) faces.size();
         }
         double[] recall = new double[K];
@@ -91,7 +117,7 @@ public final class ModelEvaluator {
             recall[c] = n == 0 ? Double.NaN : confusion[c][c] / (double) n;
         }
         Arrays.sort(ms);
-        return new Report(model, Files.size(model), faces.size(), correct / (double) faces.size(),
+        return new Report(models, bytes, faces.size(), correct / (double) faces.size(),
                 plusFaces == 0 ? Double.NaN : plusCorrect / (double) plusFaces, plusFaces, recall, confusion, agreement,
                 ms[ms.length / 2], ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)]);
     }
@@ -131,7 +157,8 @@ public final class ModelEvaluator {
     /** The report as text: headline figures, recall per class, confusion matrix (rows = truth). */
     public static String format(Report r) {
         var sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "model %s (%,d bytes)%n", r.model(), r.modelBytes()));
+        sb.append(String.format(Locale.ROOT, "model%s %s (%,d bytes)%n", r.models().size() > 1 ? "s averaged:" : "",
+                String.join(" + ", r.models().stream().map(Path::toString).toList()), r.modelBytes()));
         sb.append(String.format(Locale.ROOT, "faces %d  accuracy %.2f%%  FER+ majority accuracy %.2f%% (%d faces)%n",
                 r.faces(), 100 * r.accuracy(), 100 * r.ferPlusAccuracy(), r.ferPlusFaces()));
         if (!Double.isNaN(r.agreement()))

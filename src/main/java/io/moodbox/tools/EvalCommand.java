@@ -6,19 +6,24 @@ import io.moodbox.emotion.EmotionConfig;
 import io.moodbox.emotion.ModelEvaluator;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N] [--flip-average] [--views N]}:
+ * {@code moodbox eval [--model FILE[,FILE...]] [--float FILE[,FILE...]] [--split private|public|training] [--png FILE] [--threads N] [--flip-average] [--views N]}:
  * the model evaluator on a FER2013 split (PrivateTest by default: the reported figure).
  * {@code --flip-average} reads each face as the box does (with its mirror); {@code --views N}
  * averages N views (1, or 2 to 10 even: one-pixel shifts, each with its mirror).
+ * {@code --model A,B --float A32,B32} averages the scores of several models (an ensemble),
+ * against the average of their float twins.
  */
 public final class EvalCommand {
     private EvalCommand() {}
 
     public static int run(String[] args) {
-        Path model = EmotionConfig.DEFAULT_MODEL, floatModel = null, png = null;
+        List<Path> models = List.of(EmotionConfig.DEFAULT_MODEL), floatModels = List.of();
+        Path png = null;
         Split split = Split.PRIVATE_TEST;
         int threads = 1;
         int views = 1;
@@ -30,8 +35,8 @@ public final class EvalCommand {
                 if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
                 String v = args[++i];
                 switch (a) {
-                    case "--model" -> model = Path.of(v);
-                    case "--float" -> floatModel = Path.of(v);
+                    case "--model" -> models = paths(v);
+                    case "--float" -> floatModels = paths(v);
                     case "--png" -> png = Path.of(v);
                     case "--threads" -> threads = Integer.parseInt(v);
                     case "--views" -> views = ModelEvaluator.checkViews(Integer.parseInt(v));   // before the dataset loads
@@ -44,7 +49,9 @@ public final class EvalCommand {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            var report = ModelEvaluator.evaluate(model, Fer2013.load(split).all(), floatModel, threads, views);
+            if (!floatModels.isEmpty() && floatModels.size() != models.size())
+                throw new IllegalArgumentException("--float needs one float twin per --model file, in the same order");
+            var report = ModelEvaluator.evaluate(models, Fer2013.load(split).all(), floatModels, threads, views);
             System.out.print(ModelEvaluator.format(report));
             if (png != null) {
                 ModelEvaluator.writeConfusionPng(report, "Mini-Xception int8, FER2013 " + split, png);
@@ -61,7 +68,14 @@ public final class EvalCommand {
         }
     }
 
+    /** A comma-separated list of files: several models are averaged, as one ensemble. */
+    private static List<Path> paths(String v) {
+        List<Path> out = Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Path::of).toList();
+        if (out.isEmpty()) throw new IllegalArgumentException("no file in '" + v + "'");
+        return out;
+    }
+
     private static void usage() {
-        System.err.println("usage: moodbox eval [--model FILE] [--float FILE] [--split private|public|training] [--png FILE] [--threads N] [--flip-average] [--views N]");
+        System.err.println("usage: moodbox eval [--model FILE[,FILE...]] [--float FILE[,FILE...]] [--split private|public|training] [--png FILE] [--threads N] [--flip-average] [--views N]");
     }
 }

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * interpreter: accuracy, agreement with its float twin, and the expected top label on the
  * expressions a room shows most clearly.
  *
- * <p>The floors guard the shipped model as measured (65.73% accuracy, 10 faces under the 66% floor of
- * Arriaga et al.; 97.97% agreement, under the 99% target: see models/MODEL_CARD.md),
+ * <p>The floors guard the shipped model as measured (66.37% accuracy, above the 66% of Arriaga et
+ * al., below the 70% goal; 98.05% agreement, under the 99% target: see models/MODEL_CARD.md),
  * with half a point of room so a different CPU's kernels cannot fail the build over a face or two.
  */
 class ShippedModelAccuracyTest {
@@ -35,13 +35,13 @@ class ShippedModelAccuracyTest {
 
     @Test
     void privateTestAccuracyStaysAtWhatWasShipped() {
-        assertTrue(report.accuracy() >= 0.652, "PrivateTest accuracy " + report.accuracy());
+        assertTrue(report.accuracy() >= 0.658, "PrivateTest accuracy " + report.accuracy());
     }
 
     @Test
     void int8AgreesWithFloatOnAlmostEveryFace() {
         Required.that(!Double.isNaN(report.agreement()), "no float twin shipped");
-        assertTrue(report.agreement() >= 0.974, "int8/float agreement " + report.agreement());
+        assertTrue(report.agreement() >= 0.975, "int8/float agreement " + report.agreement());
     }
 
     @Test

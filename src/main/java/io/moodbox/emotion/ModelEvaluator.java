@@ -66,28 +66,13 @@ public final class ModelEvaluator {
     public static Report evaluate(List<Path> models, List<Face> faces, List<Path> floatModels, int threads, int views)
             throws IOException {
         checkViews(views);
-        if (models.isEmpty()) throw new IllegalArgumentException("no model to evaluate");
-        if (!floatModels.isEmpty() && floatModels.size() != models.size())
-            throw new IllegalArgumentException("one float twin per model: " + models.size() + " models, " + floatModels.size() + " float models");
+        checkTwins(models, floatModels);
         int[][] confusion = new int[K][K];
         int correct = 0, plusCorrect = 0, plusFaces = 0, agree = 0;
         double[] ms = new double[faces.size()];
-        float[][] sums = new float[faces.size()][K];
+        float[][] sums = summedScores(models, faces, threads, views, ms);
         long bytes = 0;
-        for (Path model : models) {
-            bytes += Files.size(model);
-            try (var m = new TfliteModel(model, threads)) {
-                int per = m.size() * m.size();
-                if (per != Fer2013.SIZE * Fer2013.SIZE) throw new ModelException(model + " takes " + m.size() + " px faces; FER2013 has 48");
-                for (int i = 0; i < 20 && i < faces.size(); i++) m.run(faces.get(i).pixels(), 1);   // warm up
-                for (int i = 0; i < faces.size(); i++) {
-                    long t0 = System.nanoTime();
-                    float[] p = scores(m, faces.get(i).pixels(), views);
-                    ms[i] += (System.nanoTime() - t0) / 1e6;
-                    for (int c = 0; c < K; c++) sums[i][c] += p[c];
-                }
-            }
-        }
+        for (Path model : models) bytes += Files.size(model);
         int[] predicted = new int[faces.size()];
         for (int i = 0; i < faces.size(); i++) {
             Face f = faces.get(i);
@@ -100,14 +85,7 @@ public final class ModelEvaluator {
         }
         double agreement = Double.NaN;
         if (!floatModels.isEmpty()) {
-            float[][] floatSums = new float[faces.size()][K];
-            for (Path floatModel : floatModels)
-                try (var fm = new TfliteModel(floatModel, threads)) {
-                    for (int i = 0; i < faces.size(); i++) {
-                        float[] p = scores(fm, faces.get(i).pixels(), views);
-                        for (int c = 0; c < K; c++) floatSums[i][c] += p[c];
-                    }
-                }
+            float[][] floatSums = summedScores(floatModels, faces, threads, views, null);
             for (int i = 0; i < faces.size(); i++) if (argmax(floatSums[i], 0) == predicted[i]) agree++;
             agreement = agree / (double) faces.size();
         }
@@ -120,6 +98,32 @@ public final class ModelEvaluator {
         return new Report(models, bytes, faces.size(), correct / (double) faces.size(),
                 plusFaces == 0 ? Double.NaN : plusCorrect / (double) plusFaces, plusFaces, recall, confusion, agreement,
                 ms[ms.length / 2], ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)]);
+    }
+
+    /** A clear error unless there is a model and, where float twins are given, one twin per model. */
+    public static void checkTwins(List<Path> models, List<Path> floatModels) {
+        if (models.isEmpty()) throw new IllegalArgumentException("no model to evaluate");
+        if (!floatModels.isEmpty() && floatModels.size() != models.size())
+            throw new IllegalArgumentException("one float twin per model, in the same order: " + models.size() + " models, "
+                    + floatModels.size() + " float models");
+    }
+
+    /** Each face's scores summed over the models, each over its views; with {@code ms}, each face's time added up. */
+    private static float[][] summedScores(List<Path> models, List<Face> faces, int threads, int views, double[] ms)
+            throws IOException {
+        float[][] sums = new float[faces.size()][K];
+        for (Path model : models)
+            try (var m = new TfliteModel(model, threads)) {
+                if (m.size() != Fer2013.SIZE) throw new ModelException(model + " takes " + m.size() + " px faces; FER2013 has 48");
+                for (int i = 0; i < 20 && i < faces.size(); i++) m.run(faces.get(i).pixels(), 1);   // warm up
+                for (int i = 0; i < faces.size(); i++) {
+                    long t0 = System.nanoTime();
+                    float[] p = scores(m, faces.get(i).pixels(), views);
+                    if (ms != null) ms[i] += (System.nanoTime() - t0) / 1e6;
+                    for (int c = 0; c < K; c++) sums[i][c] += p[c];
+                }
+            }
+        return sums;
     }
 
     static float[] scores(TfliteModel m, byte[] pixels, int views) {

@@ -49,8 +49,7 @@ public final class EvalCommand {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            if (!floatModels.isEmpty() && floatModels.size() != models.size())
-                throw new IllegalArgumentException("--float needs one float twin per --model file, in the same order");
+            ModelEvaluator.checkTwins(models, floatModels);   // before the dataset loads
             var report = ModelEvaluator.evaluate(models, Fer2013.load(split).all(), floatModels, threads, views);
             System.out.print(ModelEvaluator.format(report));
             if (png != null) {

@@ -48,14 +48,16 @@ public final class TfliteRun implements AutoCloseable {
     float[] runInt8ToFloat(byte[] input) {
         interpreter.typed_input_tensor_byte(0).put(input);
         invoke();
-        float[] y = new float[(int) out().bytes() / 4];
-        interpreter.typed_output_tensor_float(0).get(y);
-        return y;
+        return floatOutput();
     }
 
     float[] runFloat(float[] input) {
         interpreter.typed_input_tensor_float(0).put(input);
         invoke();
+        return floatOutput();
+    }
+
+    private float[] floatOutput() {
         float[] y = new float[(int) out().bytes() / 4];
         interpreter.typed_output_tensor_float(0).get(y);
         return y;

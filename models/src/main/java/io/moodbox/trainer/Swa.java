@@ -1,14 +1,14 @@
 package io.moodbox.trainer;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.tracker.Tracker;
 import io.moodbox.dataset.Fer2013;
 import io.moodbox.dataset.Fer2013.Face;
 import io.moodbox.dataset.Fer2013.Split;
@@ -16,12 +16,17 @@ import io.moodbox.dataset.Fer2013.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
 
 /**
  * Stochastic weight averaging (Izmailov et al. 2018): from a trained checkpoint, goes on training
@@ -36,165 +41,202 @@ import java.util.SplittableRandom;
  * java ... io.moodbox.trainer.Swa --work models/work --from last.params --epochs 24 --lr 0.0005 [--out swa.weights]
  *     (--from may also be a training run's checkpoint.ckpt: its weights are the start)
  *          [--seed 4242] [--bn plain|augmented] [--join EARLIER.weights --join-count N]
- *          [--teacher A-f32.tflite,B-f32.tflite --distill 0.5 --teacher-flip true]
+ *          [--teacher A-f32.tflite,B-f32.tflite --distill 0.5 --teacher-flip true] [--until E] [--minutes M]
  * </pre>
  *
  * <p>With {@code --teacher}, the continuation is distilled: each batch's targets are blended with
  * the mean scores of the given float32 models on the same augmented images ({@link Teacher}).
+ *
+ * <p>A cycle resumes: after every epoch it writes its whole state beside the average
+ * ({@code swa.ckpt} for {@code swa.weights}: live weights and batch statistics, Adam's moments and
+ * step, the running mean, the figures so far) and the figures as {@code swa.tsv}. The same command
+ * run again goes on after the last epoch written, bit for bit; one with another recipe is refused.
+ * {@code --until E} or {@code --minutes M} stop it early, with its state written.
  */
 public final class Swa {
-    private static final int BN_BATCHES = 60, BN_BATCH = 256;
+    private static final int BN_BATCHES = 60, BN_BATCH = 256, RAMP = 300;
 
     private Swa() {}
 
-    public static void main(String[] args) throws Exception {
-        Args a = Args.parse(args, "work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn",
-                "teacher", "distill", "teacher-flip");
-        Path work = a.path("work", "models/work");
-        Path from = work.resolve(a.text("from", "last.params"));
-        int epochs = a.integer("epochs", 24);
-        float lr = a.decimal("lr", 0.0005f);
-        int threads = a.integer("threads", 1);
-        long seed = a.whole("seed", 4242);
-        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        System.setProperty("ai.djl.offline", "true");
-        if (!Files.exists(from)) throw new IllegalArgumentException("no checkpoint " + from);
-        Path join = a.has("join") ? work.resolve(a.text("join", null)) : null;
-        int joinCount = a.integer("join-count", 0);
-        if ((join == null) != (joinCount == 0)) throw new IllegalArgumentException("--join FILE needs --join-count N (its snapshots)");
-        boolean augmentedBn = a.choice("bn", "plain", "plain", "augmented") == 1;
-        float distill = a.decimal("distill", a.has("teacher") ? 0.5f : 0);
-        if (distill < 0 || distill > 1 || (distill > 0) != a.has("teacher"))
-            throw new IllegalArgumentException("--distill is a weight from 0 to 1 and goes with --teacher FILE[,FILE...]");
-        List<Path> teachers = a.has("teacher")
-                ? java.util.Arrays.stream(a.text("teacher", null).split(",")).map(Path::of).toList() : List.of();
-        boolean teacherFlip = a.flag("teacher-flip", true);
-        try (Teacher teacher = teachers.isEmpty() ? null : new Teacher(teachers, teacherFlip)) {
-            if (teacher != null)
-                System.out.printf(Locale.ROOT, "distilling from %d teacher model(s)%s, weight %.2f: %s%n", teacher.size(),
-                        teacherFlip ? ", each face and its mirror" : "", distill, teachers);
-            Fer2013 data = Fer2013.load();   // after the options and teachers: a mistake there fails at once
-            Path out = work.resolve(a.text("out", "swa.weights"));
-            try {
-                run(from, out, epochs, lr, seed, join, joinCount, augmentedBn,
-                        data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST), teacher, distill);
-            } catch (Adam.NotFinite e) {
-                System.err.println(Train.stopped(e, from + " is untouched; " + out
-                        + " holds the best average written before it, if any (its figures are in the lines above)."));
-                System.exit(1);
-            }
+    /** One averaging cycle's options; {@link #recipe} is what makes it this cycle, kept in its checkpoint. */
+    record Options(Path work, Path from, Path out, int epochs, float lr, long seed, int threads, Path join, int joinCount,
+                   boolean augmentedBn, List<Path> teachers, float distill, boolean teacherFlip, int until, double minutes) {
+        static Options parse(String... args) {
+            Args a = Args.parse(args, "work", "from", "out", "epochs", "lr", "threads", "seed", "join", "join-count", "bn",
+                    "teacher", "distill", "teacher-flip", "until", "minutes");
+            Path work = a.path("work", "models/work");
+            Path join = a.has("join") ? work.resolve(a.text("join", null)) : null;
+            int joinCount = a.integer("join-count", 0);
+            if ((join == null) != (joinCount == 0)) throw new IllegalArgumentException("--join FILE needs --join-count N (its snapshots)");
+            float distill = a.decimal("distill", a.has("teacher") ? 0.5f : 0);
+            if (distill < 0 || distill > 1 || (distill > 0) != a.has("teacher"))
+                throw new IllegalArgumentException("--distill is a weight from 0 to 1 and goes with --teacher FILE[,FILE...]");
+            List<Path> teachers = a.has("teacher") ? Arrays.stream(a.text("teacher", null).split(",")).map(Path::of).toList() : List.of();
+            String out = a.text("out", "swa.weights");
+            if (!out.endsWith(".weights")) throw new IllegalArgumentException("--out names a .weights file, not " + out);
+            var o = new Options(work, work.resolve(a.text("from", "last.params")), work.resolve(out), a.integer("epochs", 24),
+                    a.decimal("lr", 0.0005f), a.whole("seed", 4242), a.integer("threads", 1), join, joinCount,
+                    a.choice("bn", "plain", "plain", "augmented") == 1, teachers, distill, a.flag("teacher-flip", true),
+                    a.integer("until", 0), a.decimal("minutes", 0));
+            if (o.epochs() < 0 || o.lr() <= 0 || o.until() < 0 || o.minutes() < 0)
+                throw new IllegalArgumentException("--epochs, --until and --minutes must not be negative, --lr must be positive");
+            return o;
+        }
+
+        /** The checkpoint beside the average: {@code X.ckpt} for {@code X.weights}. */
+        Path state() { return sibling(".ckpt"); }
+
+        /** The figures, one line an epoch: {@code X.tsv}. */
+        Path figures() { return sibling(".tsv"); }
+
+        private Path sibling(String ext) {
+            String name = out.getFileName().toString();
+            return out.resolveSibling(name.substring(0, name.length() - ".weights".length()) + ext);
+        }
+
+        /** What a resume must match; teachers by name and content, so a changed file is caught too. */
+        Map<String, String> recipe() throws IOException {
+            var r = new LinkedHashMap<String, String>();
+            r.put("from", from.toString());
+            r.put("epochs", String.valueOf(epochs));
+            r.put("lr", String.valueOf(lr));
+            r.put("seed", String.valueOf(seed));
+            r.put("bn", augmentedBn ? "augmented" : "plain");
+            r.put("join", join == null ? "" : join.toString());
+            r.put("join-count", String.valueOf(joinCount));
+            r.put("teacher", teachers.stream().map(Path::toString).collect(Collectors.joining(",")));
+            var crc = new CRC32();
+            for (Path t : teachers) if (Files.isRegularFile(t)) crc.update(Files.readAllBytes(t));
+            r.put("teacher-crc", teachers.isEmpty() ? "" : Long.toHexString(crc.getValue()));
+            r.put("distill", String.valueOf(distill));
+            r.put("teacher-flip", String.valueOf(teacherFlip));
+            return r;
         }
     }
 
-    /** Returns the PublicTest accuracy of the averaged weights after each epoch. */
-    static List<Double> run(Path from, Path out, int epochs, float lr, long seed, List<Face> train, List<Face> valid)
-            throws IOException {
-        return run(from, out, epochs, lr, seed, null, 0, false, train, valid, null, 0);
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(o.threads()));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        System.setProperty("ai.djl.offline", "true");
+        if (!Files.exists(o.from()) && !Files.exists(o.state())) throw new IllegalArgumentException("no checkpoint " + o.from());
+        for (Path t : o.teachers()) if (!Files.isRegularFile(t)) throw new IllegalArgumentException("no teacher model " + t);
+        Fer2013 data = Fer2013.load();   // after the options: a mistake there fails at once
+        try {
+            run(o, data.split(Split.TRAINING), data.split(Split.PUBLIC_TEST));
+        } catch (Adam.NotFinite e) {
+            System.err.println(Train.stopped(e, o.from() + " is untouched, and " + o.state() + " holds the cycle as it was after"
+                    + " the last epoch written; run the same command to resume from it."));
+            System.exit(1);
+        }
     }
 
     /**
-     * With {@code join}, the average starts as that earlier average (a weights file) counted as
-     * {@code joinCount} snapshots, so a second run from the same start extends the first.
+     * Runs the cycle, or the rest of it when its checkpoint exists; returns the PublicTest accuracy
+     * of the average after each epoch run by this call.
      */
-    static List<Double> run(Path from, Path out, int epochs, float lr, long seed, Path join, int joinCount,
-                            boolean augmentedBn, List<Face> train, List<Face> valid, Teacher teacher, float distill)
-            throws IOException {
+    static List<Double> run(Options o, List<Face> train, List<Face> valid) throws IOException {
+        Path file = o.state();
+        Checkpoint saved = Files.exists(file) ? Checkpoint.read(file) : null;
+        Properties state = saved != null ? saved.state() : new Properties();
+        if (saved != null) Train.checkRecipe(file, state, o.recipe());
+        else o.recipe().forEach((k, v) -> state.setProperty("recipe." + k, v));
+        int start = Integer.parseInt(state.getProperty("epoch", "0"));
+        double best = Double.parseDouble(state.getProperty("best", "0"));
+
         var mx = new MiniXception(Fer2013.CLASSES);
         // The training run's own recipe (targets, weight decay, augmentation), only the rate differs.
         var recipe = Train.Options.parse(new String[0]);
         var loss = Train.softTargetLoss();
-        // Adam's moments start at zero: ramp up over a few hundred steps, then hold the rate.
-        Tracker schedule = n -> n < 300 ? lr * (n + 1) / 300 : lr;
-        var config = Train.config(loss, schedule, recipe.weightDecay());
+        var config = new DefaultTrainingConfig(loss).optDevices(new Device[] {Device.cpu()});
         var scores = new ArrayList<Double>();
-        try (Model model = Model.newInstance("minixception", "PyTorch")) {
+        try (Teacher teacher = o.teachers().isEmpty() ? null : new Teacher(o.teachers(), o.teacherFlip());
+             Model model = Model.newInstance("minixception", "PyTorch")) {
             model.setBlock(mx.block());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, 1, 48, 48));
                 NDManager manager = trainer.getManager();
-                if (from.getFileName().toString().endsWith(".ckpt")) Train.loadCheckpoint(mx, from);
-                else Train.loadParams(mx, manager, from);
-                System.out.printf(Locale.ROOT, "SWA from %s: PublicTest %.2f%%%n", from, Train.accuracy(trainer, valid) * 100);
-                var avg = new MiniXception(Fer2013.CLASSES, 0.9f);
-                avg.block().initialize(manager, DataType.FLOAT32, new Shape(1, 1, 48, 48));
-                List<Parameter> live = mx.block().getParameters().values();
-                List<Parameter> mean = avg.block().getParameters().values();
-                double[][] sum = new double[live.size()][];
-                if (join != null) joinAverage(avg, WeightsFile.read(join), joinCount, mean, sum);
+                List<Parameter> params = mx.block().getParameters().values();
+                var adam = new Adam(params, recipe.weightDecay());
+                var avg = new Averaged(params, saved == null ? null : saved.tensors());
+                if (teacher != null)
+                    System.out.printf(Locale.ROOT, "distilling from %d teacher model(s)%s, weight %.2f: %s%n", teacher.size(),
+                            o.teacherFlip() ? ", each face and its mirror" : "", o.distill(), o.teachers());
+                if (saved != null) {
+                    Train.setParams(params, saved.tensors(), file);
+                    adam.restore(saved.tensors(), Long.parseLong(state.getProperty("step")));
+                    if (!state.getProperty("crc").equals(Train.crc(params)))
+                        throw new IllegalStateException(file + " did not restore into the trainer's weights");
+                    System.out.printf(Locale.ROOT, "resuming %s after epoch %d of %d (best average so far: PublicTest %.2f%%)%n",
+                            file, start, o.epochs(), best * 100);
+                } else {
+                    if (o.from().getFileName().toString().endsWith(".ckpt")) Train.loadCheckpoint(mx, o.from());
+                    else Train.loadParams(mx, manager, o.from());
+                    if (o.join() != null) avg.join(WeightsFile.read(o.join()));
+                    System.out.printf(Locale.ROOT, "SWA from %s: PublicTest %.2f%%%n", o.from(), Train.accuracy(trainer, valid) * 100);
+                }
                 float[][] targets = Train.targets(train, recipe.smoothing(), recipe.ferPlusMix());
                 var aug = Train.AUGMENT;
-                double best = 0;
-                if (epochs == 0) {
+                Augment bnAug = o.augmentedBn() ? aug : null;
+                if (o.epochs() == 0) {
                     // Only re-estimate the batch statistics, of the joined average or else the checkpoint.
-                    if (join == null) accumulate(live, sum);
-                    double acc = average(sum, join == null ? 1 : joinCount, mean, avg, manager, train, valid,
-                            augmentedBn ? aug : null, new SplittableRandom(seed));
+                    if (o.join() == null) avg.add(1);
+                    double acc = avg.score(manager, train, valid, bnAug, new SplittableRandom(o.seed()));
                     scores.add(acc);
-                    Train.writeWeights(avg, out);
+                    Train.writeWeights(avg.net, o.out());
                     System.out.printf(Locale.ROOT, "batch statistics re-estimated: PublicTest %.2f%%%n", acc * 100);
+                    return scores;
                 }
-                for (int epoch = 1; epoch <= epochs; epoch++) {
+                if (start >= o.epochs()) System.out.printf("the cycle in %s is complete: %d epochs%n", file, o.epochs());
+                long began = System.nanoTime();
+                // Adam's moments start at zero: ramp up over a few hundred steps, then hold the rate.
+                java.util.function.LongFunction<Float> rate = n -> n < RAMP ? o.lr() * (n + 1) / RAMP : o.lr();
+                for (int epoch = start + 1; epoch <= o.epochs(); epoch++) {
                     long t0 = System.nanoTime();
                     double[] lossAcc = Train.epoch(trainer, loss, train, targets, aug, 64, 0,
-                            new SplittableRandom(seed * 1000 + epoch), trainer::step, teacher, distill);
+                            new SplittableRandom(o.seed() * 1000 + epoch), () -> adam.step(rate.apply(adam.steps())),
+                            teacher, o.distill());
                     double liveAcc = Train.accuracy(trainer, valid);
-                    accumulate(live, sum);
-                    double avgAcc = average(sum, joinCount + epoch, mean, avg, manager, train, valid,
-                            augmentedBn ? aug : null, new SplittableRandom(seed + epoch));
+                    int snapshots = o.joinCount() + epoch;
+                    avg.add(snapshots);
+                    double avgAcc = avg.score(manager, train, valid, bnAug, new SplittableRandom(o.seed() + epoch));
                     scores.add(avgAcc);
                     if (avgAcc > best) {
                         best = avgAcc;
-                        Train.writeWeights(avg, out);
+                        state.setProperty("bestEpoch", String.valueOf(epoch));
+                        Train.writeWeights(avg.net, o.out());
                     }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    state.setProperty("epoch", String.valueOf(epoch));
+                    state.setProperty("step", String.valueOf(adam.steps()));
+                    state.setProperty("best", String.valueOf(best));
+                    state.setProperty("figures." + epoch, String.format(Locale.ROOT, "%.2f\t%.2f\t%.4f\t%.2f",
+                            liveAcc * 100, avgAcc * 100, lossAcc[0], lossAcc[1] * 100));
+                    state.setProperty("seconds." + epoch, String.format(Locale.ROOT, "%.0f", seconds));
+                    save(o, state, params, adam, avg);
                     System.out.printf(Locale.ROOT, "swa epoch %2d/%d  loss %.4f  train %.2f%%  live PublicTest %.2f%%  "
-                                    + "average of %d: PublicTest %.2f%% (best %.2f%%)  %.0f s%n",
-                            epoch, epochs, lossAcc[0], lossAcc[1] * 100, liveAcc * 100, joinCount + epoch, avgAcc * 100, best * 100,
-                            (System.nanoTime() - t0) / 1e9);
+                                    + "average of %d: PublicTest %.2f%% (best %.2f%%)  %.0f s  [checkpoint]%n",
+                            epoch, o.epochs(), lossAcc[0], lossAcc[1] * 100, liveAcc * 100, snapshots, avgAcc * 100, best * 100, seconds);
+                    if ((o.until() > 0 && epoch >= o.until()) || (o.minutes() > 0 && (System.nanoTime() - began) / 60e9 >= o.minutes())) {
+                        System.out.printf("stopped after epoch %d of %d; the same command goes on from here%n", epoch, o.epochs());
+                        break;
+                    }
                 }
             }
         }
         return scores;
     }
 
-    /** Seeds the running sum with an earlier average, parameter by parameter in the weights file's names. */
-    private static void joinAverage(MiniXception avg, Map<String, WeightsFile.Tensor> earlier, int count,
-                                    List<Parameter> mean, double[][] sum) {
-        var byName = new LinkedHashMap<Parameter, float[]>();
-        for (var layer : avg.layers())
-            for (var p : layer.block().getParameters()) {
-                String name = layer.name() + "." + p.getKey();
-                WeightsFile.Tensor t = earlier.get(name);
-                if (t == null) throw new IllegalArgumentException("the joined average has no " + name);
-                byName.put(p.getValue(), t.data());
-            }
-        for (int p = 0; p < mean.size(); p++) {
-            float[] v = byName.get(mean.get(p));
-            if (v == null || v.length != mean.get(p).getArray().size())
-                throw new IllegalArgumentException("the joined average does not fit parameter " + mean.get(p).getName());
-            sum[p] = new double[v.length];
-            for (int i = 0; i < v.length; i++) sum[p][i] = (double) v[i] * count;
-        }
-    }
-
-    private static void accumulate(List<Parameter> live, double[][] sum) {
-        for (int p = 0; p < live.size(); p++) {
-            float[] v = live.get(p).getArray().toFloatArray();
-            if (sum[p] == null) sum[p] = new double[v.length];
-            for (int i = 0; i < v.length; i++) sum[p][i] += v[i];
-        }
-    }
-
-    /** Sets {@code avg} to the mean of {@code count} snapshots, re-estimates its batch statistics, scores it. */
-    private static double average(double[][] sum, int count, List<Parameter> mean, MiniXception avg, NDManager manager,
-                                  List<Face> train, List<Face> valid, Augment aug, SplittableRandom rnd) {
-        for (int p = 0; p < mean.size(); p++) {
-            float[] v = new float[sum[p].length];
-            for (int i = 0; i < v.length; i++) v[i] = (float) (sum[p][i] / count);
-            mean.get(p).getArray().set(v);
-        }
-        refreshBatchNorm(avg, manager, train, aug, rnd);
-        return accuracy(avg, manager, valid);
+    /** The checkpoint, then the figures as a table for people (the checkpoint holds the same). */
+    private static void save(Options o, Properties state, List<Parameter> params, Adam adam, Averaged avg) throws IOException {
+        Train.checkpoint(state, params, adam, avg).write(o.state());
+        var lines = new StringBuilder("epoch\tlive_public\taverage_public\tloss\ttrain\tseconds\n");
+        for (int e = 1; e <= Integer.parseInt(state.getProperty("epoch")); e++)
+            lines.append(e).append('\t').append(state.getProperty("figures." + e))
+                    .append('\t').append(state.getProperty("seconds." + e)).append('\n');
+        Path tmp = o.figures().resolveSibling(o.figures().getFileName() + ".tmp");
+        Files.writeString(tmp, lines);
+        Files.move(tmp, o.figures(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

@@ -185,7 +185,7 @@ public final class Train {
         Path file = o.work().resolve(Checkpoint.FILE);
         Checkpoint saved = Files.exists(file) ? Checkpoint.read(file) : null;
         Properties state = saved != null ? saved.state() : new Properties();
-        if (saved != null) checkRecipe(file, state, o);
+        if (saved != null) checkRecipe(file, state, o.recipe());
         else o.recipe().forEach((k, v) -> state.setProperty("recipe." + k, v));
         int startEpoch = Integer.parseInt(state.getProperty("epoch", "0"));
         double best = Double.parseDouble(state.getProperty("best", "0"));
@@ -237,7 +237,7 @@ public final class Train {
                     String swaNote = "";
                     if (averaging) {
                         swa.add(epoch - o.epochs());
-                        double avgAcc = swa.score(trainer.getManager(), train, valid, new SplittableRandom(o.seed() + epoch));
+                        double avgAcc = swa.score(trainer.getManager(), train, valid, null, new SplittableRandom(o.seed() + epoch));
                         state.setProperty("swa." + epoch, String.format(Locale.ROOT, "%.5f", avgAcc));
                         if (avgAcc > swaBest) {
                             swaBest = avgAcc;
@@ -304,85 +304,22 @@ public final class Train {
         return all.toArray(String[]::new);
     }
 
-    /**
-     * The running mean of the trained weights over the averaging epochs, and a network of its own
-     * (batch norm momentum 0.9) that gets the mean and fresh batch statistics to be scored.
-     */
-    private static final class Averaged {
-        final MiniXception net = new MiniXception(Fer2013.CLASSES, 0.9f);
-        private final List<Parameter> live;
-        private final float[][] mean;
-        private boolean ready;
-
-        Averaged(List<Parameter> live, Map<String, WeightsFile.Tensor> saved) {
-            this.live = live;
-            mean = new float[live.size()][];
-            for (int i = 0; i < live.size(); i++) {
-                var t = saved == null ? null : saved.get("swa." + i);
-                if (t != null) mean[i] = t.data().clone();
-            }
-        }
-
-        /** Folds in the live weights as snapshot {@code n} (1-based): mean += (w - mean) / n. */
-        void add(int n) {
-            for (int i = 0; i < live.size(); i++) {
-                float[] w = live.get(i).getArray().toFloatArray();
-                if (n == 1 || mean[i] == null) { mean[i] = w; continue; }
-                for (int j = 0; j < w.length; j++) mean[i][j] += (w[j] - mean[i][j]) / n;
-            }
-        }
-
-        /** Sets the average's network to the mean, re-estimates its batch statistics from scratch, returns its PublicTest. */
-        double score(NDManager manager, List<Face> train, List<Face> valid, SplittableRandom rnd) {
-            if (!ready) { net.block().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 48, 48)); ready = true; }
-            List<Parameter> p = net.block().getParameters().values();
-            for (int i = 0; i < p.size(); i++) {
-                NDArray a = p.get(i).getArray();
-                if (live.get(i).requiresGradient()) a.set(mean[i]);
-                else {
-                    // Batch statistics start again from PyTorch's initial values, so a resumed run scores alike.
-                    float[] init = new float[Math.toIntExact(a.size())];
-                    if (p.get(i).getName().toLowerCase(Locale.ROOT).contains("var")) Arrays.fill(init, 1f);
-                    a.set(init);
-                }
-            }
-            Swa.refreshBatchNorm(net, manager, train, null, rnd);
-            return Swa.accuracy(net, manager, valid);
-        }
-
-        void save(Map<String, WeightsFile.Tensor> out) {
-            for (int i = 0; i < mean.length; i++)
-                if (mean[i] != null) out.put("swa." + i, new WeightsFile.Tensor(new int[] {mean[i].length}, mean[i].clone()));
-        }
-    }
-
     /** A resume must be the same run: any recipe option that differs is named, with what the run was started with. */
-    private static void checkRecipe(Path file, Properties state, Options o) {
+    static void checkRecipe(Path file, Properties state, Map<String, String> recipe) {
         var differ = new ArrayList<String>();
-        o.recipe().forEach((k, v) -> {
+        recipe.forEach((k, v) -> {
             String was = state.getProperty("recipe." + k);
             // A recipe part added to the kit after the run started: this call fixes it for the rest of the run.
             if (was == null) state.setProperty("recipe." + k, v);
             else if (!v.equals(was)) differ.add("--" + k + " " + was + " (not " + v + ")");
         });
         if (!differ.isEmpty())
-            throw new IllegalArgumentException("the run in " + file.getParent() + " was started with " + String.join(", ", differ)
-                    + ": give those to continue it, or choose another --work for a new run");
+            throw new IllegalArgumentException("the run in " + file + " was started with " + String.join(", ", differ)
+                    + ": give those to continue it, or choose another place for a new run");
     }
 
     private static void save(Path file, Properties state, List<Parameter> params, Adam adam, Averaged swa) throws IOException {
-        var tensors = new LinkedHashMap<String, WeightsFile.Tensor>();
-        for (int i = 0; i < params.size(); i++) {
-            NDArray a = params.get(i).getArray();
-            long[] dims = a.getShape().getShape();
-            int[] shape = new int[dims.length];
-            for (int d = 0; d < dims.length; d++) shape[d] = (int) dims[d];
-            tensors.put("param." + i, new WeightsFile.Tensor(shape, a.toFloatArray()));
-        }
-        adam.save(tensors);
-        swa.save(tensors);
-        state.setProperty("crc", crc(params));
-        new Checkpoint(state, tensors).write(file);
+        checkpoint(state, params, adam, swa).write(file);
         // The figures so far, one line an epoch, for people (the checkpoint holds the same).
         var lines = new StringBuilder("epoch\tloss\ttrain\tpublic\tlr\tseconds\taverage\n");
         int last = Integer.parseInt(state.getProperty("epoch"));
@@ -397,8 +334,24 @@ public final class Train {
         Files.move(tmp, tsv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** A run's whole state: every parameter (batch statistics too), Adam's moments, the running average, and their CRC. */
+    static Checkpoint checkpoint(Properties state, List<Parameter> params, Adam adam, Averaged swa) {
+        var tensors = new LinkedHashMap<String, WeightsFile.Tensor>();
+        for (int i = 0; i < params.size(); i++) {
+            NDArray a = params.get(i).getArray();
+            long[] dims = a.getShape().getShape();
+            int[] shape = new int[dims.length];
+            for (int d = 0; d < dims.length; d++) shape[d] = (int) dims[d];
+            tensors.put("param." + i, new WeightsFile.Tensor(shape, a.toFloatArray()));
+        }
+        adam.save(tensors);
+        swa.save(tensors);
+        state.setProperty("crc", crc(params));
+        return new Checkpoint(state, tensors);
+    }
+
     /** CRC-32 of every parameter's float bits, in order: proves a checkpoint went into the live arrays. */
-    private static String crc(List<Parameter> params) {
+    static String crc(List<Parameter> params) {
         var crc = new java.util.zip.CRC32();
         for (Parameter p : params) {
             var buf = java.nio.ByteBuffer.allocate(Math.toIntExact(p.getArray().size()) * 4);
@@ -557,7 +510,7 @@ public final class Train {
         setParams(mx.block().getParameters().values(), Checkpoint.read(file).tensors(), file);
     }
 
-    private static void setParams(List<Parameter> params, Map<String, WeightsFile.Tensor> tensors, Path file) {
+    static void setParams(List<Parameter> params, Map<String, WeightsFile.Tensor> tensors, Path file) {
         for (int i = 0; i < params.size(); i++) {
             var t = tensors.get("param." + i);
             if (t == null || t.data().length != params.get(i).getArray().size())

@@ -115,7 +115,7 @@ class ResumeTest {
                 .choice("optimizer", "adam", "adam", "sgd")).getMessage().contains("must be one of [adam, sgd]"));
     }
 
-    private static boolean sameTensors(Checkpoint a, Checkpoint b) {
+    static boolean sameTensors(Checkpoint a, Checkpoint b) {
         if (!a.tensors().keySet().equals(b.tensors().keySet())) return false;
         for (var k : a.tensors().keySet()) {
             float[] x = a.tensors().get(k).data(), y = b.tensors().get(k).data();

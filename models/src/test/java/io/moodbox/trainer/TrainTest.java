@@ -47,8 +47,8 @@ class TrainTest {
         assertSoftmax(Export.miniXception(WeightsFile.read(work.resolve("best.weights"))), valid);
 
         // Weight averaging goes on from that checkpoint and writes its best average for the exporter.
-        List<Double> averaged = Swa.run(work.resolve(Checkpoint.FILE), work.resolve("swa.weights"), 2, 0.001f, 3,
-                train.subList(0, 1024), valid.subList(0, 256));
+        List<Double> averaged = Swa.run(Swa.Options.parse("--work", work.toString(), "--from", Checkpoint.FILE,
+                "--epochs", "2", "--lr", "0.001", "--seed", "3"), train.subList(0, 1024), valid.subList(0, 256));
         assertEquals(2, averaged.size());
         for (double a : averaged) assertTrue(a > 1.0 / 7, "an average of trained weights beats chance: " + a);
         assertSoftmax(Export.miniXception(WeightsFile.read(work.resolve("swa.weights"))), valid);

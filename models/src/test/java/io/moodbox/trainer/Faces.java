@@ -23,4 +23,11 @@ final class Faces {
         if (data == null) data = Fer2013.load();
         return data;
     }
+
+    /** {@code base} followed by {@code more}: a test's fixed options with a call's own. */
+    static String[] args(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
 }

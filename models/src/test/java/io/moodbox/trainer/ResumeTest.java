@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -33,9 +32,7 @@ class ResumeTest {
     private static Train.Options options(Path work, String... more) {
         String[] base = {"--work", work.toString(), "--epochs", "4", "--batch", "32", "--lr", "0.003", "--seed", "11",
                 "--brightness", "0.2", "--contrast", "0.2", "--erasing", "0.5", "--cutmix", "0.5", "--patience", "100"};
-        String[] all = Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return Train.Options.parse(all);
+        return Train.Options.parse(Faces.args(base, more));
     }
 
     @Test
@@ -74,12 +71,7 @@ class ResumeTest {
         assertTrue(a.tensors().containsKey("swa.0"));
 
         // 1 + 2 + 1: stopped half-way through the cosine, and again after the first averaged epoch.
-        for (String until : new String[] {"1", "3", "0"}) {
-            String[] call = Arrays.copyOf(recipe, recipe.length + 2);
-            call[recipe.length] = "--until";
-            call[recipe.length + 1] = until;
-            Train.run(options(resumed, call), few, valid);
-        }
+        for (String until : new String[] {"1", "3", "0"}) Train.run(options(resumed, Faces.args(recipe, "--until", until)), few, valid);
         Checkpoint b = Checkpoint.read(resumed.resolve(Checkpoint.FILE));
         assertTrue(sameTensors(a, b), "weights, moments and the running average bit for bit");
         assertEquals(a.state().getProperty("swa.4"), b.state().getProperty("swa.4"));

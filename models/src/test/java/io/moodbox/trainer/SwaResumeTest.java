@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -34,9 +33,7 @@ class SwaResumeTest {
     private static Swa.Options options(Path work, String... more) {
         String[] base = {"--work", work.toString(), "--from", FROM.toString(), "--epochs", "3", "--lr", "0.002", "--seed", "5",
                 "--teacher", ReexportTest.FLOAT.toAbsolutePath().toString(), "--distill", "0.5", "--out", "cycle.weights"};
-        String[] all = Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return Swa.Options.parse(all);
+        return Swa.Options.parse(Faces.args(base, more));
     }
 
     @Test
@@ -77,10 +74,10 @@ class SwaResumeTest {
         Path teacher = dir.resolve("teacher.tflite");
         Files.copy(ReexportTest.FLOAT, teacher);
         String[] recipe = {"--epochs", "2", "--teacher", teacher.toString()};
-        Swa.run(options(dir, with(recipe, "--until", "1")), train.subList(0, 64), valid.subList(0, 32));
+        Swa.run(options(dir, Faces.args(recipe, "--until", "1")), train.subList(0, 64), valid.subList(0, 32));
         byte[] before = Files.readAllBytes(dir.resolve("cycle.ckpt"));
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Swa.run(options(dir, with(recipe, "--lr", "0.01")), train.subList(0, 64), valid.subList(0, 32)));
+                () -> Swa.run(options(dir, Faces.args(recipe, "--lr", "0.01")), train.subList(0, 64), valid.subList(0, 32)));
         assertTrue(e.getMessage().contains("--lr 0.002 (not 0.01)"), e.getMessage());
 
         // The same teacher's name with other contents is another teacher.
@@ -90,12 +87,6 @@ class SwaResumeTest {
         e = assertThrows(IllegalArgumentException.class, () -> Swa.run(options(dir, recipe), train.subList(0, 64), valid.subList(0, 32)));
         assertTrue(e.getMessage().contains("--teacher-crc "), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(dir.resolve("cycle.ckpt")), "the refused calls changed nothing");
-    }
-
-    private static String[] with(String[] a, String... more) {
-        String[] all = Arrays.copyOf(a, a.length + more.length);
-        System.arraycopy(more, 0, all, a.length, more.length);
-        return all;
     }
 
     @Test

@@ -35,13 +35,13 @@ class ShippedModelAccuracyTest {
 
     @Test
     void privateTestAccuracyStaysAtWhatWasShipped() {
-        assertTrue(report.accuracy() >= 0.658, "PrivateTest accuracy " + report.accuracy());
+        assertTrue(report.accuracy() >= 0.656, "PrivateTest accuracy " + report.accuracy());
     }
 
     @Test
     void int8AgreesWithFloatOnAlmostEveryFace() {
         Required.that(!Double.isNaN(report.agreement()), "no float twin shipped");
-        assertTrue(report.agreement() >= 0.975, "int8/float agreement " + report.agreement());
+        assertTrue(report.agreement() >= 0.978, "int8/float agreement " + report.agreement());
     }
 
     @Test

@@ -16,7 +16,6 @@ import io.moodbox.dataset.Fer2013.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -163,10 +162,7 @@ public final class Swa {
                     System.out.printf(Locale.ROOT, "distilling from %d teacher model(s)%s, weight %.2f: %s%n", teacher.size(),
                             o.teacherFlip() ? ", each face and its mirror" : "", o.distill(), o.teachers());
                 if (saved != null) {
-                    Train.setParams(params, saved.tensors(), file);
-                    adam.restore(saved.tensors(), Long.parseLong(state.getProperty("step")));
-                    if (!state.getProperty("crc").equals(Train.crc(params)))
-                        throw new IllegalStateException(file + " did not restore into the trainer's weights");
+                    Train.restore(saved, file, params, adam);
                     System.out.printf(Locale.ROOT, "resuming %s after epoch %d of %d (best average so far: PublicTest %.2f%%)%n",
                             file, start, o.epochs(), best * 100);
                 } else {
@@ -234,9 +230,7 @@ public final class Swa {
         for (int e = 1; e <= Integer.parseInt(state.getProperty("epoch")); e++)
             lines.append(e).append('\t').append(state.getProperty("figures." + e))
                     .append('\t').append(state.getProperty("seconds." + e)).append('\n');
-        Path tmp = o.figures().resolveSibling(o.figures().getFileName() + ".tmp");
-        Files.writeString(tmp, lines);
-        Files.move(tmp, o.figures(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Train.writeText(o.figures(), lines);
     }
 
     /**

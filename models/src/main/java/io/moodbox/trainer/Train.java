@@ -206,10 +206,7 @@ public final class Train {
                 long count = params.stream().filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
                 var adam = new Adam(params, o.weightDecay());
                 if (saved != null) {
-                    setParams(params, saved.tensors(), file);
-                    adam.restore(saved.tensors(), Long.parseLong(state.getProperty("step")));
-                    if (!state.getProperty("crc").equals(crc(params)))
-                        throw new IllegalStateException(file + " did not restore into the trainer's weights");
+                    restore(saved, file, params, adam);
                     System.out.printf(Locale.ROOT, "resuming %s after epoch %d of %d (step %d; best PublicTest %.2f%% at epoch %d)%n",
                             o.work(), startEpoch, o.epochs() + o.swaEpochs(), adam.steps(), best * 100, bestEpoch);
                 } else {
@@ -329,9 +326,14 @@ public final class Train {
             String avg = state.getProperty("swa." + e);
             if (h != null) lines.append(e).append('\t').append(h).append(avg == null ? "" : "\t" + avg).append('\n');
         }
-        Path tsv = file.resolveSibling("history.tsv"), tmp = file.resolveSibling("history.tsv.tmp");
-        Files.writeString(tmp, lines);
-        Files.move(tmp, tsv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        writeText(file.resolveSibling("history.tsv"), lines);
+    }
+
+    /** Writes {@code text} to a temporary file renamed over {@code file}: a reader never sees half of it. */
+    static void writeText(Path file, CharSequence text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A run's whole state: every parameter (batch statistics too), Adam's moments, the running average, and their CRC. */
@@ -350,8 +352,16 @@ public final class Train {
         return new Checkpoint(state, tensors);
     }
 
+    /** Puts what {@link #checkpoint} saved back into the live parameters and Adam, and proves it went in. */
+    static void restore(Checkpoint saved, Path file, List<Parameter> params, Adam adam) {
+        setParams(params, saved.tensors(), file);
+        adam.restore(saved.tensors(), Long.parseLong(saved.state().getProperty("step")));
+        if (!saved.state().getProperty("crc").equals(crc(params)))
+            throw new IllegalStateException(file + " did not restore into the trainer's weights");
+    }
+
     /** CRC-32 of every parameter's float bits, in order: proves a checkpoint went into the live arrays. */
-    static String crc(List<Parameter> params) {
+    private static String crc(List<Parameter> params) {
         var crc = new java.util.zip.CRC32();
         for (Parameter p : params) {
             var buf = java.nio.ByteBuffer.allocate(Math.toIntExact(p.getArray().size()) * 4);
@@ -510,7 +520,7 @@ public final class Train {
         setParams(mx.block().getParameters().values(), Checkpoint.read(file).tensors(), file);
     }
 
-    static void setParams(List<Parameter> params, Map<String, WeightsFile.Tensor> tensors, Path file) {
+    private static void setParams(List<Parameter> params, Map<String, WeightsFile.Tensor> tensors, Path file) {
         for (int i = 0; i < params.size(); i++) {
             var t = tensors.get("param." + i);
             if (t == null || t.data().length != params.get(i).getArray().size())
